@@ -1,0 +1,82 @@
+//! `kumo`: the command line over kumo-core. Parse, call core, render; nothing more.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kumo_core::doctor::{self, DoctorReport, Status};
+use kumo_core::environment::Environment;
+use kumo_core::vault;
+
+/// One sign-in, every cloud console: AWS accounts and roles, Azure subscriptions and GCP
+/// projects, with credentials kept in the OS keychain.
+#[derive(Parser)]
+#[command(name = "kumo", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the config file, keychain, browser and endpoint overrides, and say what to fix.
+    Doctor {
+        /// Print the report as JSON (the same facts the desktop app shows).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KUMO_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Doctor { json } => run_doctor(json),
+    }
+}
+
+fn run_doctor(json: bool) -> ExitCode {
+    let env = Environment::from_process();
+    let report = doctor::diagnose(&env, vault::os_store(vault::SERVICE).as_ref());
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("kumo: cannot render the report: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", render(&report));
+    }
+    if report.healthy() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn render(report: &DoctorReport) -> String {
+    let mut out = format!("kumo {}\n", report.version);
+    for check in &report.checks {
+        let mark = match check.status {
+            Status::Ok => "ok  ",
+            Status::Fail => "FAIL",
+        };
+        out.push_str(&format!("{mark} {}: {}\n", check.title, check.summary));
+        for detail in &check.details {
+            out.push_str(&format!("       {detail}\n"));
+        }
+        if let Some(fix) = &check.fix {
+            out.push_str(&format!("       fix: {fix}\n"));
+        }
+    }
+    if !report.healthy() {
+        out.push_str("Some checks failed; see `fix:` above.\n");
+    }
+    out
+}

@@ -1,0 +1,486 @@
+//! The config file: its types, and errors that name the line and field of every mistake.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use url::Url;
+
+use crate::environment::Environment;
+use crate::paths;
+
+/// Kumo's settings. Secrets never live here; they live in the OS keychain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Config {
+    pub aws: Vec<AwsOrg>,
+}
+
+/// One AWS IAM Identity Center instance (an "org").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsOrg {
+    /// How the user refers to the org, in commands and target ids.
+    pub name: OrgName,
+    pub start_url: StartUrl,
+    /// The Identity Center home region.
+    pub region: Region,
+    pub oidc_endpoint: Option<EndpointUrl>,
+    pub portal_endpoint: Option<EndpointUrl>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    aws: Vec<Spanned<AwsOrg>>,
+}
+
+/// The outcome of looking for the config file: absent is not an error.
+#[derive(Debug)]
+pub enum Loaded {
+    Found(Config),
+    Missing,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}, {location}: {message}")]
+    Invalid {
+        path: PathBuf,
+        location: Location,
+        message: String,
+    },
+}
+
+/// Where in the file a mistake is: a 1-based line, and the key on it when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub field: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "line {}, field `{field}`", self.line),
+            None => write!(f, "line {}", self.line),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the config file named by the environment (see [`paths::config_file`]).
+    pub fn load(env: &Environment) -> Result<(PathBuf, Loaded), ConfigError> {
+        let path = paths::config_file(env);
+        let loaded = Self::load_from(&path)?;
+        Ok((path, loaded))
+    }
+
+    pub fn load_from(path: &Path) -> Result<Loaded, ConfigError> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let line = line_of(
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                    );
+                    ConfigError::Invalid {
+                        path: path.to_owned(),
+                        location: Location { line, field: None },
+                        message: "the file is not valid UTF-8".into(),
+                    }
+                })?;
+                Self::parse(&text, path).map(Loaded::Found)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Loaded::Missing),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses config text; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |offset: usize, message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            location: Location {
+                line: line_of(text, offset),
+                field: field_at(text, offset),
+            },
+            message,
+        };
+        let file: ConfigFile = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            invalid(offset, e.message().trim_end().to_owned())
+        })?;
+
+        let mut seen: Vec<&str> = Vec::new();
+        for org in &file.aws {
+            let name = org.get_ref().name.as_str();
+            if seen.contains(&name) {
+                return Err(ConfigError::Invalid {
+                    path: path.to_owned(),
+                    location: Location {
+                        line: line_of(text, org.span().start),
+                        field: Some("name".into()),
+                    },
+                    message: format!(
+                        "a second [[aws]] org is named `{name}`; give each org its own name"
+                    ),
+                });
+            }
+            seen.push(name);
+        }
+        Ok(Config {
+            aws: file.aws.into_iter().map(Spanned::into_inner).collect(),
+        })
+    }
+
+    pub fn org(&self, name: &str) -> Option<&AwsOrg> {
+        self.aws.iter().find(|o| o.name.as_str() == name)
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The key of a `key = value` line containing `offset`, if that is what the line is.
+fn field_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("");
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    bare.then(|| key.to_owned())
+}
+
+macro_rules! string_newtype {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = String;
+            fn try_from(value: &str) -> Result<Self, String> {
+                Self::try_from(value.to_owned())
+            }
+        }
+    };
+}
+
+/// An org name: it appears in target ids (`aws:<org>/…`) and profile names, so it is
+/// limited to characters that need no quoting there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OrgName(String);
+string_newtype!(OrgName);
+
+impl TryFrom<String> for OrgName {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        let valid = (1..=64).contains(&value.len())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if valid {
+            Ok(Self(value))
+        } else {
+            Err(format!(
+                "`{value}` is not a usable org name: use 1 to 64 letters, digits, `-`, `_` or `.`"
+            ))
+        }
+    }
+}
+
+impl From<OrgName> for String {
+    fn from(value: OrgName) -> Self {
+        value.0
+    }
+}
+
+/// An AWS region code such as `eu-west-1` or `us-gov-west-1`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Region(String);
+string_newtype!(Region);
+
+impl TryFrom<String> for Region {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        let parts: Vec<&str> = value.split('-').collect();
+        let valid = parts.len() >= 3
+            && parts[0].len() == 2
+            && parts[..parts.len() - 1]
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+            && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+            && !parts[parts.len() - 1].is_empty();
+        if valid {
+            Ok(Self(value))
+        } else {
+            Err(format!(
+                "`{value}` is not an AWS region code (like `eu-west-1`): use the Identity Center home region"
+            ))
+        }
+    }
+}
+
+impl From<Region> for String {
+    fn from(value: Region) -> Self {
+        value.0
+    }
+}
+
+/// The AWS access portal URL, e.g. `https://acme.awsapps.com/start`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StartUrl(Url);
+
+impl StartUrl {
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+    pub fn url(&self) -> &Url {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for StartUrl {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        match Url::parse(&value) {
+            Ok(url) if url.scheme() == "https" && url.host().is_some() => Ok(Self(url)),
+            Ok(_) => Err(format!(
+                "`{value}` is not an https URL: use the access portal URL, like https://acme.awsapps.com/start"
+            )),
+            Err(e) => Err(format!(
+                "`{value}` is not a URL ({e}): use the access portal URL, like https://acme.awsapps.com/start"
+            )),
+        }
+    }
+}
+
+impl From<StartUrl> for String {
+    fn from(value: StartUrl) -> Self {
+        value.0.into()
+    }
+}
+
+/// An endpoint override: an http(s) base URL without query or fragment. Plain http is
+/// allowed because overrides point at local stand-ins in tests and demos.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EndpointUrl(Url);
+
+impl EndpointUrl {
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+    pub fn url(&self) -> &Url {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for EndpointUrl {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        match Url::parse(&value) {
+            Ok(url)
+                if matches!(url.scheme(), "http" | "https")
+                    && url.host().is_some()
+                    && url.query().is_none()
+                    && url.fragment().is_none() =>
+            {
+                Ok(Self(url))
+            }
+            Ok(_) => Err(format!(
+                "`{value}` is not an endpoint: use an http(s) URL without query or fragment"
+            )),
+            Err(e) => Err(format!("`{value}` is not a URL ({e})")),
+        }
+    }
+}
+
+impl TryFrom<&str> for EndpointUrl {
+    type Error = String;
+    fn try_from(value: &str) -> Result<Self, String> {
+        Self::try_from(value.to_owned())
+    }
+}
+
+impl From<EndpointUrl> for String {
+    fn from(value: EndpointUrl) -> Self {
+        value.0.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("/c/config.toml")).map_err(|e| e.to_string())
+    }
+
+    const ACME: &str = r#"
+[[aws]]
+name = "acme"
+start_url = "https://acme.awsapps.com/start"
+region = "eu-west-1"
+"#;
+
+    #[test]
+    fn an_empty_file_is_an_empty_config() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn an_org_table_parses_into_its_fields() {
+        let config = parse(ACME).unwrap();
+        let org = config.org("acme").unwrap();
+        assert_eq!(org.start_url.as_str(), "https://acme.awsapps.com/start");
+        assert_eq!(org.region.as_str(), "eu-west-1");
+        assert_eq!(org.oidc_endpoint, None);
+    }
+
+    #[test]
+    fn endpoint_overrides_parse() {
+        let text = format!("{ACME}oidc_endpoint = \"http://127.0.0.1:9000\"\n");
+        let config = parse(&text).unwrap();
+        assert_eq!(
+            config.aws[0].oidc_endpoint.as_ref().unwrap().as_str(),
+            "http://127.0.0.1:9000/"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_key_names_its_line_and_field() {
+        let text = ACME.replace("region", "regoin");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`"
+        );
+    }
+
+    #[test]
+    fn a_missing_key_names_the_org_table_line() {
+        let text = ACME.replace("region = \"eu-west-1\"\n", "");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 2: missing field `region`"
+        );
+    }
+
+    #[test]
+    fn a_plain_http_start_url_is_refused_with_the_field_named() {
+        let text = ACME.replace("https://acme", "http://acme");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 4, field `start_url`: `http://acme.awsapps.com/start` is not an https URL: use the access portal URL, like https://acme.awsapps.com/start"
+        );
+    }
+
+    #[test]
+    fn a_bad_region_is_refused() {
+        let text = ACME.replace("eu-west-1", "Ireland");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 5, field `region`: `Ireland` is not an AWS region code (like `eu-west-1`): use the Identity Center home region"
+        );
+    }
+
+    #[test]
+    fn govcloud_and_china_regions_are_accepted() {
+        for region in ["us-gov-west-1", "cn-northwest-1", "ap-southeast-5"] {
+            assert!(Region::try_from(region).is_ok(), "{region}");
+        }
+    }
+
+    #[test]
+    fn an_org_name_with_a_slash_is_refused() {
+        let text = ACME.replace("\"acme\"", "\"ac/me\"");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 3, field `name`: `ac/me` is not a usable org name: use 1 to 64 letters, digits, `-`, `_` or `.`"
+        );
+    }
+
+    #[test]
+    fn two_orgs_with_one_name_are_refused_at_the_second() {
+        let text = format!("{ACME}{ACME}");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 7, field `name`: a second [[aws]] org is named `acme`; give each org its own name"
+        );
+    }
+
+    #[test]
+    fn a_toml_syntax_error_names_its_line() {
+        let err = parse("[[aws]\nname = 1").unwrap_err();
+        assert!(
+            err.starts_with("config file /c/config.toml, line 1: "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_endpoint_with_a_query_is_refused() {
+        let text = format!("{ACME}portal_endpoint = \"https://x.test/?a=b\"\n");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 6, field `portal_endpoint`: `https://x.test/?a=b` is not an endpoint: use an http(s) URL without query or fragment"
+        );
+    }
+
+    #[test]
+    fn a_missing_file_is_not_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = Config::load_from(&dir.path().join("none.toml")).unwrap();
+        assert!(matches!(loaded, Loaded::Missing));
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, b"# ok\n# \xff\n").unwrap();
+        let err = Config::load_from(&path).unwrap_err().to_string();
+        assert!(
+            err.ends_with("line 2: the file is not valid UTF-8"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_directory_in_place_of_the_file_is_a_read_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::load_from(dir.path()).unwrap_err();
+        assert!(matches!(err, ConfigError::Read { .. }));
+    }
+}

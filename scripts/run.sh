@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets up what is missing, builds, and starts the Kumo desktop app. Without a display
+# it says so and runs `kumo doctor` instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+(cd ui && npm run --silent build)
+cargo build --locked -p kumo-app -p kumo-cli
+bin="${CARGO_TARGET_DIR:-target}/debug"
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec "$bin/kumo-app"
+fi
+echo "make run: no display here (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app cannot open."
+echo "make run: running \`kumo doctor\` instead:"
+echo
+exec "$bin/kumo" doctor

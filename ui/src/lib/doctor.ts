@@ -1,0 +1,28 @@
+import { invoke } from "@tauri-apps/api/core";
+
+/** Mirrors kumo_core::doctor::Check. Metadata only: no secret ever reaches the webview. */
+export interface Check {
+  id: "config" | "keychain" | "browser" | "endpoints";
+  title: string;
+  status: "ok" | "fail";
+  summary: string;
+  details: string[];
+  fix: string | null;
+}
+
+/** Mirrors kumo_core::doctor::DoctorReport. */
+export interface DoctorReport {
+  version: string;
+  checks: Check[];
+}
+
+export function loadDoctorReport(): Promise<DoctorReport> {
+  return invoke<DoctorReport>("doctor");
+}
+
+/** A message for a failed command, whatever shape the rejection took. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  return "an unknown error occurred";
+}
