@@ -1,11 +1,15 @@
 //! `kumo`: the command line over kumo-core. Parse, call core, render; nothing more.
 
+mod aws;
+mod context;
+mod demo;
+mod feedback;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use kumo_core::doctor::{self, DoctorReport, Status};
 use kumo_core::environment::Environment;
-use kumo_core::vault;
 
 /// One sign-in, every cloud console: AWS accounts and roles, Azure subscriptions and GCP
 /// projects, with credentials kept in the OS keychain.
@@ -18,6 +22,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Sign in to an AWS org (IAM Identity Center). Prompts only when no session can be
+    /// renewed silently.
+    Login(aws::LoginArgs),
+    /// Sign out of an AWS org and remove its tokens and credentials from the keychain.
+    Logout(aws::OrgArg),
+    /// List the accounts and roles you can open (from the cache; --refresh re-lists).
+    Ls(aws::LsArgs),
+    /// Print role credentials for TARGET (aws:<org>/<account>/<role>) in a shell's format.
+    Creds(aws::CredsArgs),
+    /// Print TARGET's credentials as `credential_process` expects, and nothing else.
+    CredentialProcess(aws::TargetArg),
+    /// Walk through sign-in, discovery and credentials on a built-in demo cloud.
+    Demo,
     /// Check the config file, keychain, browser and endpoint overrides, and say what to fix.
     Doctor {
         /// Print the report as JSON (the same facts the desktop app shows).
@@ -34,14 +51,27 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
-        Command::Doctor { json } => run_doctor(json),
+    let result = match Cli::parse().command {
+        Command::Login(args) => aws::login(args),
+        Command::Logout(args) => aws::logout(args),
+        Command::Ls(args) => aws::ls(args),
+        Command::Creds(args) => aws::creds(args),
+        Command::CredentialProcess(args) => aws::credential_process(args),
+        Command::Demo => demo::run(),
+        Command::Doctor { json } => return run_doctor(json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kumo: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 
 fn run_doctor(json: bool) -> ExitCode {
     let env = Environment::from_process();
-    let report = doctor::diagnose(&env, vault::os_store(vault::SERVICE).as_ref());
+    let report = doctor::diagnose(&env, context::store(&env).as_ref());
     if json {
         match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),

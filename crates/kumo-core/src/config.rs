@@ -27,6 +27,50 @@ pub struct AwsOrg {
     pub region: Region,
     pub oidc_endpoint: Option<EndpointUrl>,
     pub portal_endpoint: Option<EndpointUrl>,
+    /// Requests per second Kumo allows itself against the portal (Identity Center
+    /// throttles at about 20 across all callers).
+    #[serde(default = "default_rate_limit")]
+    pub rate_limit: RateLimit,
+    /// Lets non-interactive callers (`credential-process`) start a sign-in when there is
+    /// no session, instead of failing with "run `kumo login`".
+    #[serde(default)]
+    pub auto_login: bool,
+}
+
+fn default_rate_limit() -> RateLimit {
+    RateLimit(20.0)
+}
+
+/// Requests per second, between 0.1 and 1000.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct RateLimit(f64);
+
+impl RateLimit {
+    pub fn per_second(self) -> f64 {
+        self.0
+    }
+}
+
+impl Eq for RateLimit {}
+
+impl TryFrom<f64> for RateLimit {
+    type Error = String;
+    fn try_from(value: f64) -> Result<Self, String> {
+        if (0.1..=1000.0).contains(&value) {
+            Ok(Self(value))
+        } else {
+            Err(format!(
+                "`{value}` is not a usable rate: give requests per second between 0.1 and 1000"
+            ))
+        }
+    }
+}
+
+impl From<RateLimit> for f64 {
+    fn from(value: RateLimit) -> Self {
+        value.0
+    }
 }
 
 #[derive(Deserialize)]
@@ -384,7 +428,7 @@ region = "eu-west-1"
         let text = ACME.replace("region", "regoin");
         assert_eq!(
             parse(&text).unwrap_err(),
-            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`"
+            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`"
         );
     }
 
@@ -446,6 +490,24 @@ region = "eu-west-1"
         assert!(
             err.starts_with("config file /c/config.toml, line 1: "),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn rate_limit_defaults_to_20_and_can_be_set() {
+        assert_eq!(parse(ACME).unwrap().aws[0].rate_limit.per_second(), 20.0);
+        let text = format!("{ACME}rate_limit = 5\nauto_login = true\n");
+        let org = &parse(&text).unwrap().aws[0];
+        assert_eq!(org.rate_limit.per_second(), 5.0);
+        assert!(org.auto_login);
+    }
+
+    #[test]
+    fn a_zero_rate_limit_is_refused() {
+        let text = format!("{ACME}rate_limit = 0\n");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 6, field `rate_limit`: `0` is not a usable rate: give requests per second between 0.1 and 1000"
         );
     }
 

@@ -1,9 +1,18 @@
 //! Kumo's engine. Everything the CLI and the desktop app do is decided here; they only
 //! parse input, call into this crate and render what it returns.
 
+pub mod aws;
 pub mod browser;
+pub mod cache;
 pub mod config;
 pub mod doctor;
 pub mod environment;
+pub mod export;
+pub mod feedback;
+mod fsutil;
+pub mod lock;
+pub mod loopback;
 pub mod paths;
+pub mod targets;
+pub mod throttle;
 pub mod vault;

@@ -13,6 +13,29 @@ pub fn config_file(env: &Environment) -> PathBuf {
     config_home(env).join("kumo").join("config.toml")
 }
 
+/// Discovered targets: `$XDG_CACHE_HOME/kumo`, else `~/.cache/kumo`.
+pub fn cache_dir(env: &Environment) -> PathBuf {
+    match env.get("XDG_CACHE_HOME") {
+        Some(dir) => PathBuf::from(dir).join("kumo"),
+        None => home(env).join(".cache").join("kumo"),
+    }
+}
+
+/// Lock files: `$XDG_RUNTIME_DIR/kumo` (per-user, on tmpfs), else the cache dir.
+pub fn lock_dir(env: &Environment) -> PathBuf {
+    match env.get("XDG_RUNTIME_DIR") {
+        Some(dir) => PathBuf::from(dir).join("kumo"),
+        None => cache_dir(env).join("locks"),
+    }
+}
+
+fn home(env: &Environment) -> PathBuf {
+    // Without any home directory the working directory is the only place left.
+    env.get("HOME")
+        .or_else(|| env.get("USERPROFILE"))
+        .map_or_else(|| PathBuf::from("."), PathBuf::from)
+}
+
 fn config_home(env: &Environment) -> PathBuf {
     if let Some(dir) = env.get("XDG_CONFIG_HOME") {
         return PathBuf::from(dir);
@@ -22,11 +45,7 @@ fn config_home(env: &Environment) -> PathBuf {
     {
         return PathBuf::from(dir);
     }
-    match env.get("HOME").or_else(|| env.get("USERPROFILE")) {
-        Some(home) => PathBuf::from(home).join(".config"),
-        // Without any home directory the working directory is the only place left.
-        None => PathBuf::from(".config"),
-    }
+    home(env).join(".config")
 }
 
 #[cfg(test)]
@@ -44,6 +63,20 @@ mod tests {
     fn xdg_config_home_is_used_when_set() {
         let env = Environment::from_pairs([("XDG_CONFIG_HOME", "/x"), ("HOME", "/home/a")]);
         assert_eq!(config_file(&env), PathBuf::from("/x/kumo/config.toml"));
+    }
+
+    #[test]
+    fn cache_and_lock_dirs_follow_xdg() {
+        let env =
+            Environment::from_pairs([("XDG_CACHE_HOME", "/c"), ("XDG_RUNTIME_DIR", "/run/user/1")]);
+        assert_eq!(cache_dir(&env), PathBuf::from("/c/kumo"));
+        assert_eq!(lock_dir(&env), PathBuf::from("/run/user/1/kumo"));
+    }
+
+    #[test]
+    fn locks_fall_back_to_the_cache_dir() {
+        let env = Environment::from_pairs([("HOME", "/home/a")]);
+        assert_eq!(lock_dir(&env), PathBuf::from("/home/a/.cache/kumo/locks"));
     }
 
     #[test]

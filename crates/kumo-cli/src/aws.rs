@@ -1,0 +1,297 @@
+//! The AWS commands: login, logout, ls, creds, credential-process.
+
+use std::io::IsTerminal;
+
+use anyhow::Context as _;
+use clap::Args;
+use kumo_core::aws::credentials;
+use kumo_core::aws::org::OrgClient;
+use kumo_core::aws::session::{RoleCredentials, now_secs};
+use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions, LoginOutcome};
+use kumo_core::aws::target::{TargetSpec, target_id};
+use kumo_core::aws::{AwsError, select_org};
+use kumo_core::browser::SystemBrowser;
+use kumo_core::cache::{self, OrgCache};
+use kumo_core::config::AwsOrg;
+use kumo_core::export::env::{Format, render, rfc3339};
+use kumo_core::targets::{self, LIST_FORMAT_VERSION, TargetList};
+
+use crate::context::{Context, runtime};
+use crate::feedback::Terminal;
+
+#[derive(Args)]
+pub struct OrgArg {
+    /// The org (the `name` of an [[aws]] table); may be left out with one org configured.
+    #[arg(long)]
+    org: Option<String>,
+}
+
+#[derive(Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    org: OrgArg,
+    /// Use the device flow: a code to confirm in any browser, on any device.
+    #[arg(long)]
+    device_code: bool,
+    /// Print the URL instead of opening the browser.
+    #[arg(long)]
+    no_browser: bool,
+    /// Sign in again even with a valid session.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+pub struct LsArgs {
+    /// Only this org (default: every configured org).
+    #[arg(long)]
+    org: Option<String>,
+    /// List again from AWS and report what was added and removed.
+    #[arg(long)]
+    refresh: bool,
+    /// Print the stable JSON document (docs/CLI.md) instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Keep the targets matching this fuzzily (account name or id, role, org).
+    query: Vec<String>,
+}
+
+#[derive(Args)]
+pub struct TargetArg {
+    /// aws:<org>/<account id or name>/<role> (`<org>/` may be left out with one org).
+    target: String,
+}
+
+#[derive(Args)]
+pub struct CredsArgs {
+    #[command(flatten)]
+    target: TargetArg,
+    /// process | env | env-no-export | fish | powershell | windows-cmd
+    #[arg(long, default_value = "env", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    format: String,
+}
+
+fn browser(ctx: &Context) -> anyhow::Result<SystemBrowser> {
+    Ok(SystemBrowser::from_env(&ctx.env)?)
+}
+
+fn until(expires_at: i64) -> String {
+    let minutes = (expires_at - now_secs()).max(0) / 60;
+    format!(
+        "valid until {} ({} h {:02} min left)",
+        rfc3339(expires_at),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+pub fn login(args: LoginArgs) -> anyhow::Result<()> {
+    let ctx = Context::load()?;
+    let org = select_org(&ctx.config, args.org.org.as_deref(), &ctx.config_path)?;
+    let browser = browser(&ctx)?;
+    let feedback = Terminal::new();
+    let options = LoginOptions {
+        flow: if args.device_code {
+            Flow::DeviceCode
+        } else {
+            Flow::for_environment(&ctx.env)
+        },
+        open_browser: !args.no_browser,
+        force: args.force,
+    };
+    let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
+    let outcome = runtime()?.block_on(client.login(options, &browser, &feedback))?;
+    let name = org.name.as_str();
+    match outcome {
+        LoginOutcome::AlreadySignedIn { expires_at } => {
+            println!(
+                "Already signed in to `{name}`, {}. Use --force to sign in again.",
+                until(expires_at)
+            )
+        }
+        LoginOutcome::Refreshed { expires_at } => {
+            println!(
+                "Renewed the session for `{name}` without a prompt, {}.",
+                until(expires_at)
+            )
+        }
+        LoginOutcome::SignedIn { expires_at } => {
+            println!("Signed in to `{name}`, {}.", until(expires_at))
+        }
+    }
+    Ok(())
+}
+
+pub fn logout(args: OrgArg) -> anyhow::Result<()> {
+    let ctx = Context::load()?;
+    let org = select_org(&ctx.config, args.org.as_deref(), &ctx.config_path)?;
+    let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
+    let had_session = runtime()?.block_on(client.logout())?;
+    if had_session {
+        println!(
+            "Signed out of `{}`: its tokens and role credentials are gone from the keychain.",
+            org.name
+        );
+    } else {
+        println!("Not signed in to `{}`; nothing to remove.", org.name);
+    }
+    Ok(())
+}
+
+/// Lets a person at a terminal sign in when a command needs a session.
+fn interactive<'b>(
+    ctx: &Context,
+    browser: &'b SystemBrowser,
+    feedback: &'b Terminal,
+) -> Interaction<'b> {
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        Interaction::Login {
+            options: LoginOptions {
+                flow: Flow::for_environment(&ctx.env),
+                open_browser: true,
+                force: false,
+            },
+            browser,
+            feedback,
+        }
+    } else {
+        Interaction::None
+    }
+}
+
+pub fn ls(args: LsArgs) -> anyhow::Result<()> {
+    let ctx = Context::load()?;
+    let orgs: Vec<&AwsOrg> = match &args.org {
+        Some(name) => vec![select_org(&ctx.config, Some(name), &ctx.config_path)?],
+        None if ctx.config.aws.is_empty() => {
+            return Err(AwsError::NoOrgs(ctx.config_path.display().to_string()).into());
+        }
+        None => ctx.config.aws.iter().collect(),
+    };
+    let browser = browser(&ctx)?;
+    let feedback = Terminal::new();
+    let mut runtime_cell = None;
+    let mut all = Vec::new();
+    for org in orgs {
+        let old = cache::load(&ctx.env, org.name.as_str(), org.start_url.as_str())?;
+        let listing = match old {
+            Some(cached) if !args.refresh => cached,
+            old => {
+                let rt = match &mut runtime_cell {
+                    Some(rt) => rt,
+                    None => runtime_cell.insert(runtime()?),
+                };
+                let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
+                let accounts = rt
+                    .block_on(client.discover(&interactive(&ctx, &browser, &feedback), &feedback));
+                feedback.finish();
+                let fresh = OrgCache::new(
+                    org.name.as_str(),
+                    org.start_url.as_str(),
+                    now_secs(),
+                    accounts?,
+                );
+                cache::save(&ctx.env, &fresh)?;
+                if let Some(old) = &old {
+                    report_changes(org.name.as_str(), old, &fresh);
+                }
+                fresh
+            }
+        };
+        all.extend(targets::from_cache(&listing));
+    }
+    let found = targets::search(all, &args.query.join(" "));
+    if args.json {
+        let list = TargetList {
+            version: LIST_FORMAT_VERSION,
+            targets: &found,
+        };
+        println!("{}", serde_json::to_string_pretty(&list)?);
+    } else {
+        let width = found.iter().map(|t| t.id.len()).max().unwrap_or(0);
+        let mut out = String::with_capacity(found.len() * 80);
+        for t in &found {
+            out.push_str(&format!("{:width$}  {}\n", t.id, t.account_name));
+        }
+        print!("{out}");
+    }
+    Ok(())
+}
+
+fn report_changes(org: &str, old: &OrgCache, new: &OrgCache) {
+    let diff = cache::diff(Some(old), new);
+    eprintln!(
+        "{org}: {} roles; {} added, {} removed",
+        new.role_count(),
+        diff.added.len(),
+        diff.removed.len()
+    );
+    for (account, role) in &diff.added {
+        eprintln!("+ {}", target_id(org, account, role));
+    }
+    for (account, role) in &diff.removed {
+        eprintln!("- {}", target_id(org, account, role));
+    }
+}
+
+/// Resolves TARGET and returns its credentials: from the keychain without starting a
+/// runtime when they are fresh, else through the org (single-flight).
+fn credentials_for(
+    ctx: &Context,
+    target: &str,
+    interaction: impl FnOnce(&AwsOrg) -> bool,
+) -> anyhow::Result<RoleCredentials> {
+    let spec = TargetSpec::parse(target)?;
+    let org = spec.org(&ctx.config, &ctx.config_path)?;
+    let name = org.name.as_str();
+    let listing = if spec.account_is_id() {
+        None
+    } else {
+        cache::load(&ctx.env, name, org.start_url.as_str())?
+    };
+    let account_id = spec.account_id(name, listing.as_ref())?;
+    if let Some(c) = credentials::cached(ctx.store.as_ref(), name, &account_id, &spec.role)? {
+        return Ok(c);
+    }
+    let browser = browser(ctx)?;
+    let feedback = Terminal::new();
+    let interaction = if interaction(org) {
+        Interaction::Login {
+            options: LoginOptions {
+                flow: Flow::for_environment(&ctx.env),
+                open_browser: true,
+                force: false,
+            },
+            browser: &browser,
+            feedback: &feedback,
+        }
+    } else {
+        Interaction::None
+    };
+    let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
+    runtime()?
+        .block_on(client.role_credentials(&account_id, &spec.role, &interaction))
+        .with_context(|| {
+            format!(
+                "no credentials for {}",
+                target_id(name, &account_id, &spec.role)
+            )
+        })
+}
+
+pub fn creds(args: CredsArgs) -> anyhow::Result<()> {
+    let ctx = Context::load()?;
+    let format = Format::parse(&args.format).expect("clap checked the format");
+    let is_person = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let credentials =
+        credentials_for(&ctx, &args.target.target, |org| is_person || org.auto_login)?;
+    print!("{}", render(&credentials, format));
+    Ok(())
+}
+
+pub fn credential_process(args: TargetArg) -> anyhow::Result<()> {
+    let ctx = Context::load()?;
+    let credentials = credentials_for(&ctx, &args.target, |org| org.auto_login)?;
+    print!("{}", render(&credentials, Format::Process));
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! `kumo demo`: the whole AWS flow on a stand-in cloud in this process, in a throwaway
+//! config, cache and keychain namespace, showing what a person would see.
+
+use std::time::Duration;
+
+use kumo_core::aws::org::OrgClient;
+use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions};
+use kumo_core::browser::RecordingBrowser;
+use kumo_core::cache::{self, OrgCache};
+use kumo_core::config::{Config, Loaded};
+use kumo_core::environment::Environment;
+use kumo_core::export::env::rfc3339;
+use kumo_core::targets;
+use kumo_core::vault::{KeyringStore, MemoryStore, SecretStore};
+use kumo_fake::{Directory, FakeServer, Operation, Options};
+
+use crate::context::runtime;
+use crate::feedback::Terminal;
+
+const ORG: &str = "demo";
+
+pub fn run() -> anyhow::Result<()> {
+    runtime()?.block_on(walk_through())
+}
+
+fn step(command: &str, what: &str) {
+    println!("\n$ {command}\n# {what}");
+}
+
+async fn walk_through() -> anyhow::Result<()> {
+    let fake = FakeServer::start(Options {
+        directory: Directory::generated(36, 3),
+        // The demo's "user" approves the sign-in on the first poll.
+        auto_approve_after_polls: Some(0),
+        tps: Some(50.0),
+        latency: Duration::from_millis(15),
+        ..Options::default()
+    })
+    .await?;
+    let home = tempfile::tempdir()?;
+    let config_path = home.path().join("config.toml");
+    std::fs::write(
+        &config_path,
+        format!(
+            "[[aws]]\nname = \"{ORG}\"\nstart_url = \"https://demo.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n",
+            url = fake.base_url()
+        ),
+    )?;
+    let env = Environment::from_pairs([
+        ("KUMO_CONFIG", config_path.display().to_string()),
+        (
+            "XDG_CACHE_HOME",
+            home.path().join("cache").display().to_string(),
+        ),
+        (
+            "XDG_RUNTIME_DIR",
+            home.path().join("run").display().to_string(),
+        ),
+    ]);
+    let Loaded::Found(config) = Config::load_from(&config_path)? else {
+        anyhow::bail!("the demo config vanished");
+    };
+    let org = &config.aws[0];
+    let store = demo_store();
+    println!(
+        "Kumo demo: a stand-in AWS IAM Identity Center at {} with 36 accounts x 3 roles.",
+        fake.base_url()
+    );
+    println!(
+        "Nothing here touches your config, cache or keychain items; all is removed at the end."
+    );
+
+    let client = OrgClient::new(org, &env, store.as_ref());
+    let browser = RecordingBrowser::default();
+    let feedback = Terminal::new();
+    step(
+        "kumo login --org demo --device-code",
+        "one sign-in; the stand-in approves the code at once",
+    );
+    let options = LoginOptions {
+        flow: Flow::DeviceCode,
+        open_browser: false,
+        force: false,
+    };
+    client.login(options, &browser, &feedback).await?;
+    if let Some(expires_at) = client.session_expiry()? {
+        println!(
+            "Signed in to `{ORG}`, valid until {}; the refresh token renews it without a prompt.",
+            rfc3339(expires_at)
+        );
+    }
+
+    step(
+        "kumo ls --org demo",
+        "every account and role, listed under the service's rate limit",
+    );
+    let accounts = client.discover(&Interaction::None, &feedback).await?;
+    feedback.finish();
+    let listing = OrgCache::new(ORG, org.start_url.as_str(), 0, accounts);
+    cache::save(&env, &listing)?;
+    let all = targets::from_cache(&listing);
+    for t in all.iter().take(6) {
+        println!("{}  {}", t.id, t.account_name);
+    }
+    println!(
+        "… {} roles in {} accounts, cached for instant `kumo ls`.",
+        all.len(),
+        listing.accounts.len()
+    );
+
+    let first = &all[0];
+    step(
+        &format!("kumo creds {}", first.id),
+        "role credentials, kept in the keychain until 5 minutes before expiry",
+    );
+    let creds = client
+        .role_credentials(&first.account_id, &first.role, &Interaction::None)
+        .await?;
+    println!(
+        "AWS_ACCESS_KEY_ID={}  (expires {})",
+        creds.access_key_id,
+        rfc3339(creds.expires_at)
+    );
+    println!(
+        "The secret key and session token are printed only to the process that asks (e.g. `eval $(kumo creds …)`)."
+    );
+
+    step(
+        &format!("kumo credential-process {}", first.id),
+        "a second caller: answered from the keychain, no network",
+    );
+    client
+        .role_credentials(&first.account_id, &first.role, &Interaction::None)
+        .await?;
+    println!(
+        "GetRoleCredentials calls so far: {} (the second caller used the keychain).",
+        fake.calls(Operation::GetRoleCredentials)
+    );
+
+    client.logout().await?;
+    println!(
+        "\nDemo done. To use Kumo for real, add your org to {}:",
+        kumo_core::paths::config_file(&Environment::from_process()).display()
+    );
+    println!(
+        "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\""
+    );
+    println!("then run `kumo login` and `kumo ls`.");
+    Ok(())
+}
+
+/// A throwaway keychain namespace; in memory where no keychain is reachable (a headless
+/// box without a Secret Service), said so plainly.
+fn demo_store() -> Box<dyn SecretStore> {
+    let keyring = KeyringStore::new(&format!("kumo-demo-{}", std::process::id()));
+    match keyring
+        .put("probe", b"probe")
+        .and_then(|()| keyring.delete("probe"))
+    {
+        Ok(()) => Box::new(keyring),
+        Err(e) => {
+            println!(
+                "(The OS keychain is not reachable here: {e}. The demo keeps its secrets in memory.)"
+            );
+            Box::new(MemoryStore::new())
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Role credentials: from the keychain while they have more than five minutes left,
+//! else fetched once (under the org lock, with a re-read after it is taken) however many
+//! processes ask at the same moment.
+
+use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
+
+use crate::aws::org::OrgClient;
+use crate::aws::session::{self, RoleCredentials, now_secs};
+use crate::aws::sign_in::Interaction;
+use crate::aws::{AwsError, describe_sdk_error, is_retryable, status_of};
+use crate::throttle::Backoff;
+use crate::vault::SecretStore;
+
+/// Credentials with less left than this are replaced before use.
+pub const RENEW_MARGIN_SECS: i64 = 5 * 60;
+const MAX_ATTEMPTS: u32 = 8;
+
+/// The stored credentials of a role if they are good for at least five more minutes.
+/// Touches nothing but the keychain: the fast path of `credential-process`.
+pub fn cached(
+    store: &dyn SecretStore,
+    org: &str,
+    account_id: &str,
+    role: &str,
+) -> Result<Option<RoleCredentials>, AwsError> {
+    Ok(session::load_credentials(store, org, account_id, role)?
+        .filter(|c| c.seconds_left() > RENEW_MARGIN_SECS))
+}
+
+impl OrgClient<'_> {
+    pub async fn role_credentials(
+        &self,
+        account_id: &str,
+        role: &str,
+        interaction: &Interaction<'_>,
+    ) -> Result<RoleCredentials, AwsError> {
+        if let Some(c) = cached(self.store, self.name(), account_id, role)? {
+            return Ok(c);
+        }
+        let _lock = self.lock().await?;
+        if let Some(c) = cached(self.store, self.name(), account_id, role)? {
+            return Ok(c);
+        }
+        let token = self.access_token_locked(interaction).await?;
+        let mut attempt = 0;
+        let out = loop {
+            let result = self
+                .portal
+                .get_role_credentials()
+                .access_token(&token)
+                .account_id(account_id)
+                .role_name(role)
+                .send()
+                .await;
+            match result {
+                Ok(out) => break out,
+                Err(e)
+                    if status_of(&e) == Some(401)
+                        || matches!(
+                            e.as_service_error(),
+                            Some(GetRoleCredentialsError::UnauthorizedException(_))
+                        ) =>
+                {
+                    self.drop_token()?;
+                    return Err(AwsError::SessionExpired(self.name().to_owned()));
+                }
+                Err(e) if status_of(&e) == Some(403) || status_of(&e) == Some(404) => {
+                    return Err(AwsError::NoAccess {
+                        org: self.name().to_owned(),
+                        account_id: account_id.to_owned(),
+                        role: role.to_owned(),
+                    });
+                }
+                Err(e) if is_retryable(&e) && attempt + 1 < MAX_ATTEMPTS => {
+                    tokio::time::sleep(Backoff::DEFAULT.delay(attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(describe_sdk_error(self.name(), "GetRoleCredentials", &e)),
+            }
+        };
+        let Some(c) = out.role_credentials() else {
+            return Err(AwsError::Service {
+                org: self.name().to_owned(),
+                operation: "GetRoleCredentials",
+                message: "the answer held no credentials".into(),
+            });
+        };
+        let credentials = RoleCredentials {
+            access_key_id: c.access_key_id().unwrap_or_default().to_owned(),
+            secret_access_key: c.secret_access_key().unwrap_or_default().to_owned(),
+            session_token: c.session_token().unwrap_or_default().to_owned(),
+            // The portal gives epoch milliseconds.
+            expires_at: if c.expiration() > 0 {
+                c.expiration() / 1000
+            } else {
+                now_secs()
+            },
+        };
+        session::save_credentials(self.store, self.name(), account_id, role, &credentials)?;
+        Ok(credentials)
+    }
+}

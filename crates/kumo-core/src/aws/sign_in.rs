@@ -1,0 +1,484 @@
+//! Signing in to an org: client registration, the browser authorization-code flow with
+//! PKCE (default) or the device flow, and silent refresh with the refresh token.
+
+use std::time::Duration;
+
+use aws_sdk_ssooidc::operation::create_token::{CreateTokenError, CreateTokenOutput};
+use base64::Engine;
+use url::Url;
+
+use crate::aws::org::OrgClient;
+use crate::aws::session::{self, Registration, Session, Token, now_secs};
+use crate::aws::{AwsError, describe_sdk_error};
+use crate::browser::Browser;
+use crate::environment::Environment;
+use crate::feedback::Feedback;
+use crate::loopback::{CALLBACK_PATH, Loopback};
+
+pub const SCOPE: &str = "sso:account:access";
+const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";
+const GRANT_REFRESH_TOKEN: &str = "refresh_token";
+/// Tokens with less left than this are refreshed before use.
+pub const REFRESH_MARGIN_SECS: i64 = 15 * 60;
+/// A token with less left than this is not handed out at all.
+const USABLE_MARGIN_SECS: i64 = 60;
+/// Registrations are renewed a day before they lapse, never mid-sign-in.
+const REGISTRATION_MARGIN_SECS: i64 = 24 * 3600;
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Authorization code with PKCE through the system browser and a loopback redirect.
+    Browser,
+    /// The device authorization flow: a code the person confirms on any device.
+    DeviceCode,
+}
+
+impl Flow {
+    /// The browser flow needs a browser on this machine: over SSH or without a display
+    /// (and no `BROWSER` command) the device flow is the one that can work.
+    pub fn for_environment(env: &Environment) -> Self {
+        let remote = env.get("SSH_CONNECTION").is_some() || env.get("SSH_TTY").is_some();
+        let headless = cfg!(all(unix, not(target_os = "macos")))
+            && env.get("DISPLAY").is_none()
+            && env.get("WAYLAND_DISPLAY").is_none();
+        if env.get("BROWSER").is_none() && (remote || headless) {
+            Flow::DeviceCode
+        } else {
+            Flow::Browser
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct LoginOptions {
+    pub flow: Flow,
+    /// Open the URL in the browser (else only print it).
+    pub open_browser: bool,
+    /// Sign in again even with a valid session.
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginOutcome {
+    /// A valid session existed; nothing was asked of the person.
+    AlreadySignedIn {
+        expires_at: i64,
+    },
+    /// The session was renewed with its refresh token, without a prompt.
+    Refreshed {
+        expires_at: i64,
+    },
+    SignedIn {
+        expires_at: i64,
+    },
+}
+
+/// What a caller allows when no session can be had silently.
+pub enum Interaction<'b> {
+    /// Fail with "run `kumo login`".
+    None,
+    /// Start a sign-in (at most one across processes: it happens under the org lock).
+    Login {
+        options: LoginOptions,
+        browser: &'b dyn Browser,
+        feedback: &'b dyn Feedback,
+    },
+}
+
+impl OrgClient<'_> {
+    /// `kumo login`: makes sure a session exists, prompting only when it must.
+    pub async fn login(
+        &self,
+        options: LoginOptions,
+        browser: &dyn Browser,
+        feedback: &dyn Feedback,
+    ) -> Result<LoginOutcome, AwsError> {
+        let _lock = self.lock().await?;
+        let mut session = session::load_session(self.store, self.name())?;
+        if !options.force {
+            if let Some(token) = &session.token
+                && token.seconds_left() > REFRESH_MARGIN_SECS
+            {
+                return Ok(LoginOutcome::AlreadySignedIn {
+                    expires_at: token.expires_at,
+                });
+            }
+            if let Some(token) = self.refresh(&mut session).await? {
+                return Ok(LoginOutcome::Refreshed {
+                    expires_at: token.expires_at,
+                });
+            }
+        }
+        let token = self
+            .sign_in(&mut session, options, browser, feedback)
+            .await?;
+        Ok(LoginOutcome::SignedIn {
+            expires_at: token.expires_at,
+        })
+    }
+
+    /// A usable access token: from the keychain, refreshed when close to expiry, or, as
+    /// `interaction` allows, from a new sign-in. Callers that hold the lock pass `locked`.
+    pub async fn access_token(&self, interaction: &Interaction<'_>) -> Result<String, AwsError> {
+        let session = session::load_session(self.store, self.name())?;
+        if let Some(token) = &session.token
+            && token.seconds_left() > REFRESH_MARGIN_SECS
+        {
+            return Ok(token.access_token.clone());
+        }
+        let _lock = self.lock().await?;
+        self.access_token_locked(interaction).await
+    }
+
+    /// As [`Self::access_token`], for a caller already holding the org lock. The session
+    /// is read again: another process may have renewed it while this one waited.
+    pub(crate) async fn access_token_locked(
+        &self,
+        interaction: &Interaction<'_>,
+    ) -> Result<String, AwsError> {
+        let mut session = session::load_session(self.store, self.name())?;
+        if let Some(token) = &session.token
+            && token.seconds_left() > REFRESH_MARGIN_SECS
+        {
+            return Ok(token.access_token.clone());
+        }
+        let had_session = session.token.is_some();
+        if let Some(token) = self.refresh(&mut session).await? {
+            return Ok(token.access_token);
+        }
+        if let Some(token) = &session.token
+            && token.seconds_left() > USABLE_MARGIN_SECS
+        {
+            return Ok(token.access_token.clone());
+        }
+        match interaction {
+            Interaction::Login {
+                options,
+                browser,
+                feedback,
+            } => Ok(self
+                .sign_in(&mut session, *options, *browser, *feedback)
+                .await?
+                .access_token),
+            Interaction::None if had_session => {
+                Err(AwsError::SessionExpired(self.name().to_owned()))
+            }
+            Interaction::None => Err(AwsError::NotSignedIn(self.name().to_owned())),
+        }
+    }
+
+    /// `kumo logout`: ends the portal session (best effort: the tokens are removed from
+    /// the keychain even when the service cannot be reached) and forgets every secret.
+    /// Returns whether there was a session.
+    pub async fn logout(&self) -> Result<bool, AwsError> {
+        let _lock = self.lock().await?;
+        let session = session::load_session(self.store, self.name())?;
+        if let Some(token) = &session.token
+            && token.seconds_left() > 0
+            && let Err(e) = self
+                .portal
+                .logout()
+                .access_token(&token.access_token)
+                .send()
+                .await
+        {
+            tracing::info!(
+                org = self.name(),
+                "the portal logout failed: {}",
+                describe_sdk_error(self.name(), "Logout", &e)
+            );
+        }
+        session::forget(self.store, self.name())?;
+        Ok(session.token.is_some())
+    }
+
+    /// The current session's expiry, if there is a token (for status displays).
+    pub fn session_expiry(&self) -> Result<Option<i64>, AwsError> {
+        Ok(session::load_session(self.store, self.name())?
+            .token
+            .map(|t| t.expires_at))
+    }
+
+    /// Forgets the token after the portal refused it, so the next caller signs in afresh.
+    pub(crate) fn drop_token(&self) -> Result<(), AwsError> {
+        let mut session = session::load_session(self.store, self.name())?;
+        session.token = None;
+        session::save_session(self.store, self.name(), &session)?;
+        Ok(())
+    }
+
+    /// Renews the token with its refresh token. `Ok(None)` when there is nothing to
+    /// refresh with or the service no longer accepts it (the token is then dropped).
+    async fn refresh(&self, session: &mut Session) -> Result<Option<Token>, AwsError> {
+        let (Some(registration), Some(refresh_token)) = (
+            session.registration.clone(),
+            session.token.as_ref().and_then(|t| t.refresh_token.clone()),
+        ) else {
+            return Ok(None);
+        };
+        if registration.expires_at <= now_secs() {
+            return Ok(None);
+        }
+        let result = self
+            .oidc
+            .create_token()
+            .client_id(&registration.client_id)
+            .client_secret(&registration.client_secret)
+            .grant_type(GRANT_REFRESH_TOKEN)
+            .refresh_token(&refresh_token)
+            .send()
+            .await;
+        match result {
+            Ok(out) => {
+                let token = token_from(out, Some(refresh_token));
+                session.token = Some(token.clone());
+                session::save_session(self.store, self.name(), session)?;
+                tracing::info!(org = self.name(), "refreshed the access token");
+                Ok(Some(token))
+            }
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(
+                        CreateTokenError::InvalidGrantException(_)
+                            | CreateTokenError::InvalidClientException(_)
+                            | CreateTokenError::ExpiredTokenException(_)
+                    )
+                ) =>
+            {
+                tracing::info!(org = self.name(), "the refresh token is no longer accepted");
+                session.token = None;
+                session::save_session(self.store, self.name(), session)?;
+                Ok(None)
+            }
+            Err(e) => Err(describe_sdk_error(self.name(), "CreateToken", &e)),
+        }
+    }
+
+    async fn sign_in(
+        &self,
+        session: &mut Session,
+        options: LoginOptions,
+        browser: &dyn Browser,
+        feedback: &dyn Feedback,
+    ) -> Result<Token, AwsError> {
+        let registration = self.registration(session).await?;
+        let token = match options.flow {
+            Flow::Browser => {
+                self.browser_flow(&registration, options, browser, feedback)
+                    .await?
+            }
+            Flow::DeviceCode => {
+                self.device_flow(&registration, options, browser, feedback)
+                    .await?
+            }
+        };
+        session.token = Some(token.clone());
+        session::save_session(self.store, self.name(), session)?;
+        Ok(token)
+    }
+
+    /// The stored client registration, or a new one when it is missing or lapsing.
+    async fn registration(&self, session: &mut Session) -> Result<Registration, AwsError> {
+        if let Some(r) = &session.registration
+            && r.expires_at > now_secs() + REGISTRATION_MARGIN_SECS
+        {
+            return Ok(r.clone());
+        }
+        let out = self
+            .oidc
+            .register_client()
+            .client_name(format!("kumo-{}", self.name()))
+            .client_type("public")
+            .scopes(SCOPE)
+            .grant_types(GRANT_AUTHORIZATION_CODE)
+            .grant_types(GRANT_REFRESH_TOKEN)
+            .grant_types(GRANT_DEVICE_CODE)
+            .redirect_uris(format!("http://127.0.0.1{CALLBACK_PATH}"))
+            .issuer_url(self.org.start_url.as_str())
+            .send()
+            .await
+            .map_err(|e| describe_sdk_error(self.name(), "RegisterClient", &e))?;
+        let registration = Registration {
+            client_id: out.client_id().unwrap_or_default().to_owned(),
+            client_secret: out.client_secret().unwrap_or_default().to_owned(),
+            expires_at: out.client_secret_expires_at(),
+        };
+        session.registration = Some(registration.clone());
+        session::save_session(self.store, self.name(), session)?;
+        Ok(registration)
+    }
+
+    async fn browser_flow(
+        &self,
+        registration: &Registration,
+        options: LoginOptions,
+        browser: &dyn Browser,
+        feedback: &dyn Feedback,
+    ) -> Result<Token, AwsError> {
+        let loopback_error = |source| AwsError::Loopback {
+            org: self.name().to_owned(),
+            source,
+        };
+        // Bound before the browser opens, so the redirect cannot arrive to nobody.
+        let loopback = Loopback::bind()
+            .await
+            .map_err(|e| loopback_error(e.into()))?;
+        let state = random_url_safe(32);
+        let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
+        let mut url = Url::parse(&format!("{}/authorize", self.endpoints.oidc)).map_err(|e| {
+            AwsError::Unreachable {
+                org: self.name().to_owned(),
+                operation: "Authorize",
+                message: e.to_string(),
+            }
+        })?;
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &registration.client_id)
+            .append_pair("redirect_uri", loopback.redirect_uri())
+            .append_pair("state", &state)
+            .append_pair("code_challenge", challenge.as_str())
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("scopes", SCOPE);
+        self.show_url(url.as_str(), options, browser, feedback, "sign in");
+        let redirect_uri = loopback.redirect_uri().to_owned();
+        let code = loopback
+            .receive_code(&state, BROWSER_TIMEOUT)
+            .await
+            .map_err(loopback_error)?;
+        let out = self
+            .oidc
+            .create_token()
+            .client_id(&registration.client_id)
+            .client_secret(&registration.client_secret)
+            .grant_type(GRANT_AUTHORIZATION_CODE)
+            .code(code)
+            .redirect_uri(redirect_uri)
+            .code_verifier(verifier.secret())
+            .send()
+            .await
+            .map_err(|e| describe_sdk_error(self.name(), "CreateToken", &e))?;
+        Ok(token_from(out, None))
+    }
+
+    async fn device_flow(
+        &self,
+        registration: &Registration,
+        options: LoginOptions,
+        browser: &dyn Browser,
+        feedback: &dyn Feedback,
+    ) -> Result<Token, AwsError> {
+        let device = self
+            .oidc
+            .start_device_authorization()
+            .client_id(&registration.client_id)
+            .client_secret(&registration.client_secret)
+            .start_url(self.org.start_url.as_str())
+            .send()
+            .await
+            .map_err(|e| describe_sdk_error(self.name(), "StartDeviceAuthorization", &e))?;
+        let user_code = device.user_code().unwrap_or_default();
+        let url = device
+            .verification_uri_complete()
+            .or(device.verification_uri())
+            .unwrap_or_default();
+        feedback.say(&format!(
+            "To sign in to `{}`, confirm the code {user_code} at:",
+            self.name()
+        ));
+        self.show_url(url, options, browser, feedback, "confirm the code");
+        let mut interval = Duration::from_secs(device.interval().max(1) as u64);
+        let deadline =
+            tokio::time::Instant::now() + Duration::from_secs(device.expires_in().max(1) as u64);
+        let device_code = device.device_code().unwrap_or_default();
+        loop {
+            tokio::time::sleep(interval).await;
+            if tokio::time::Instant::now() > deadline {
+                return Err(AwsError::SignInExpired(self.name().to_owned()));
+            }
+            let result = self
+                .oidc
+                .create_token()
+                .client_id(&registration.client_id)
+                .client_secret(&registration.client_secret)
+                .grant_type(GRANT_DEVICE_CODE)
+                .device_code(device_code)
+                .send()
+                .await;
+            match result {
+                Ok(out) => return Ok(token_from(out, None)),
+                Err(e) => match e.as_service_error() {
+                    Some(CreateTokenError::AuthorizationPendingException(_)) => {}
+                    Some(CreateTokenError::SlowDownException(_)) => interval += SLOW_DOWN_STEP,
+                    Some(CreateTokenError::ExpiredTokenException(_)) => {
+                        return Err(AwsError::SignInExpired(self.name().to_owned()));
+                    }
+                    Some(CreateTokenError::AccessDeniedException(_)) => {
+                        return Err(AwsError::SignInDenied(self.name().to_owned()));
+                    }
+                    _ => return Err(describe_sdk_error(self.name(), "CreateToken", &e)),
+                },
+            }
+        }
+    }
+
+    fn show_url(
+        &self,
+        url: &str,
+        options: LoginOptions,
+        browser: &dyn Browser,
+        feedback: &dyn Feedback,
+        what: &str,
+    ) {
+        if options.open_browser {
+            match browser.open(url) {
+                Ok(()) => feedback.say(&format!(
+                    "Opened the browser to {what}. If it did not open, visit:\n  {url}"
+                )),
+                Err(e) => feedback.say(&format!("{e}\nOpen this URL to {what}:\n  {url}")),
+            }
+        } else {
+            feedback.say(&format!("Open this URL to {what}:\n  {url}"));
+        }
+    }
+}
+
+fn token_from(out: CreateTokenOutput, previous_refresh: Option<String>) -> Token {
+    Token {
+        access_token: out.access_token().unwrap_or_default().to_owned(),
+        expires_at: now_secs() + i64::from(out.expires_in()),
+        refresh_token: out.refresh_token().map(str::to_owned).or(previous_refresh),
+    }
+}
+
+fn random_url_safe(bytes: usize) -> String {
+    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ssh_without_browser_means_the_device_flow() {
+        let env = Environment::from_pairs([("SSH_CONNECTION", "1 2 3 4"), ("DISPLAY", ":0")]);
+        assert_eq!(Flow::for_environment(&env), Flow::DeviceCode);
+    }
+
+    #[test]
+    fn a_browser_command_keeps_the_browser_flow_even_headless() {
+        let env = Environment::from_pairs([("BROWSER", "firefox")]);
+        assert_eq!(Flow::for_environment(&env), Flow::Browser);
+    }
+
+    #[test]
+    fn a_desktop_session_uses_the_browser_flow() {
+        let env = Environment::from_pairs([("DISPLAY", ":0")]);
+        assert_eq!(Flow::for_environment(&env), Flow::Browser);
+    }
+}

@@ -1,0 +1,182 @@
+//! Discovered accounts and roles, cached as JSON so `kumo ls` answers at once. Not
+//! secret; rebuilt by a refresh; written atomically.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::environment::Environment;
+use crate::fsutil::write_atomic;
+use crate::paths;
+
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot write the cache {path}: {source}; check that the directory is writable")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the cache {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgCache {
+    pub version: u32,
+    pub org: String,
+    pub start_url: String,
+    /// Epoch seconds.
+    pub refreshed_at: i64,
+    pub accounts: Vec<Account>,
+}
+
+impl OrgCache {
+    pub fn new(org: &str, start_url: &str, refreshed_at: i64, accounts: Vec<Account>) -> Self {
+        Self {
+            version: FORMAT_VERSION,
+            org: org.to_owned(),
+            start_url: start_url.to_owned(),
+            refreshed_at,
+            accounts,
+        }
+    }
+
+    pub fn role_count(&self) -> usize {
+        self.accounts.iter().map(|a| a.roles.len()).sum()
+    }
+
+    /// `account/role` pairs, for comparing two listings.
+    fn pairs(&self) -> std::collections::BTreeSet<(String, String)> {
+        self.accounts
+            .iter()
+            .flat_map(|a| a.roles.iter().map(|r| (a.id.clone(), r.clone())))
+            .collect()
+    }
+}
+
+/// What a refresh changed: `account-id/role` pairs added and removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Diff {
+    pub added: Vec<(String, String)>,
+    pub removed: Vec<(String, String)>,
+}
+
+pub fn diff(old: Option<&OrgCache>, new: &OrgCache) -> Diff {
+    let before = old.map(OrgCache::pairs).unwrap_or_default();
+    let after = new.pairs();
+    Diff {
+        added: after.difference(&before).cloned().collect(),
+        removed: before.difference(&after).cloned().collect(),
+    }
+}
+
+pub fn path(env: &Environment, org: &str) -> PathBuf {
+    paths::cache_dir(env)
+        .join("aws")
+        .join(format!("{org}.json"))
+}
+
+/// The cached listing, or `None` when there is none for this org and start URL (or it
+/// is from an older format or unreadable: a refresh rebuilds it).
+pub fn load(env: &Environment, org: &str, start_url: &str) -> Result<Option<OrgCache>, CacheError> {
+    let path = path(env, org);
+    load_from(&path).map(|c| c.filter(|c| c.version == FORMAT_VERSION && c.start_url == start_url))
+}
+
+fn load_from(path: &Path) -> Result<Option<OrgCache>, CacheError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(CacheError::Read {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+pub fn save(env: &Environment, cache: &OrgCache) -> Result<(), CacheError> {
+    let path = path(env, &cache.org);
+    let bytes = serde_json::to_vec(cache).expect("the cache serializes");
+    write_atomic(&path, &bytes).map_err(|source| CacheError::Write { path, source })
+}
+
+pub fn remove(env: &Environment, org: &str) -> Result<(), CacheError> {
+    let path = path(env, org);
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(CacheError::Write { path, source }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(id: &str, roles: &[&str]) -> Account {
+        Account {
+            id: id.into(),
+            name: format!("n{id}"),
+            email: String::new(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_saved_cache_loads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Environment::from_pairs([("XDG_CACHE_HOME", dir.path().to_str().unwrap())]);
+        let cache = OrgCache::new("acme", "https://a/start", 5, vec![account("1", &["Admin"])]);
+        save(&env, &cache).unwrap();
+        assert_eq!(load(&env, "acme", "https://a/start").unwrap(), Some(cache));
+        assert!(dir.path().join("kumo/aws/acme.json").exists());
+    }
+
+    #[test]
+    fn a_cache_of_another_start_url_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Environment::from_pairs([("XDG_CACHE_HOME", dir.path().to_str().unwrap())]);
+        save(&env, &OrgCache::new("acme", "https://a/start", 5, vec![])).unwrap();
+        assert_eq!(load(&env, "acme", "https://b/start").unwrap(), None);
+    }
+
+    #[test]
+    fn a_garbled_cache_counts_as_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Environment::from_pairs([("XDG_CACHE_HOME", dir.path().to_str().unwrap())]);
+        std::fs::create_dir_all(dir.path().join("kumo/aws")).unwrap();
+        std::fs::write(dir.path().join("kumo/aws/acme.json"), "{garbage").unwrap();
+        assert_eq!(load(&env, "acme", "https://a/start").unwrap(), None);
+    }
+
+    #[test]
+    fn diff_names_added_and_removed_roles() {
+        let old = OrgCache::new("o", "u", 1, vec![account("1", &["A", "B"])]);
+        let new = OrgCache::new(
+            "o",
+            "u",
+            2,
+            vec![account("1", &["B"]), account("2", &["C"])],
+        );
+        assert_eq!(
+            diff(Some(&old), &new),
+            Diff {
+                added: vec![("2".into(), "C".into())],
+                removed: vec![("1".into(), "A".into())],
+            }
+        );
+    }
+}

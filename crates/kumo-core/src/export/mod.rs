@@ -1,0 +1,3 @@
+//! Credentials and profiles in the formats other tools read.
+
+pub mod env;

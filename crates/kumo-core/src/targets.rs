@@ -1,0 +1,133 @@
+//! The list of things a person can open, as `kumo ls` and the app show it, with fuzzy
+//! search. The JSON form is a stable schema (documented in docs/CLI.md).
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
+use serde::Serialize;
+
+use crate::aws::target::target_id;
+use crate::cache::OrgCache;
+
+/// Version of the `kumo ls --json` document.
+pub const LIST_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub id: String,
+    pub cloud: &'static str,
+    pub org: String,
+    pub account_id: String,
+    pub account_name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TargetList<'a> {
+    pub version: u32,
+    pub targets: &'a [Target],
+}
+
+/// Every role of every cached account, in listing order.
+pub fn from_cache(cache: &OrgCache) -> Vec<Target> {
+    cache
+        .accounts
+        .iter()
+        .flat_map(|a| {
+            a.roles.iter().map(move |role| Target {
+                id: target_id(&cache.org, &a.id, role),
+                cloud: "aws",
+                org: cache.org.clone(),
+                account_id: a.id.clone(),
+                account_name: a.name.clone(),
+                role: role.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Targets matching `query` fuzzily (each word must match account name or id, role or
+/// org), best first; all of them, in order, for an empty query.
+pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
+    if query.trim().is_empty() {
+        return targets;
+    }
+    let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize, Target)> = targets
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let haystack = format!("{} {} {} {}", t.account_name, t.account_id, t.role, t.org);
+            let score = pattern.score(Utf32Str::new(&haystack, &mut buf), &mut matcher)?;
+            Some((score, i, t))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, _, t)| t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::Account;
+
+    fn targets() -> Vec<Target> {
+        let account = |id: &str, name: &str, roles: &[&str]| Account {
+            id: id.into(),
+            name: name.into(),
+            email: String::new(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        };
+        from_cache(&OrgCache::new(
+            "acme",
+            "u",
+            0,
+            vec![
+                account(
+                    "111111111111",
+                    "payments-prod",
+                    &["AdministratorAccess", "ReadOnlyAccess"],
+                ),
+                account("222222222222", "search-dev", &["ReadOnlyAccess"]),
+            ],
+        ))
+    }
+
+    #[test]
+    fn every_role_becomes_a_target_with_its_id() {
+        let ids: Vec<String> = targets().into_iter().map(|t| t.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "aws:acme/111111111111/AdministratorAccess",
+                "aws:acme/111111111111/ReadOnlyAccess",
+                "aws:acme/222222222222/ReadOnlyAccess"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fuzzy_query_matches_abbreviations_across_fields() {
+        let found: Vec<String> = search(targets(), "payprod admin")
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(found, ["aws:acme/111111111111/AdministratorAccess"]);
+    }
+
+    #[test]
+    fn a_query_on_the_account_id_finds_its_roles() {
+        assert_eq!(search(targets(), "2222").len(), 1);
+    }
+
+    #[test]
+    fn an_empty_query_keeps_everything_in_order() {
+        assert_eq!(search(targets(), " "), targets());
+    }
+
+    #[test]
+    fn a_query_matching_nothing_finds_nothing() {
+        assert!(search(targets(), "zzzz").is_empty());
+    }
+}
