@@ -179,6 +179,27 @@ impl HasStatus for aws_sdk_sso::config::http::HttpResponse {
     }
 }
 
+/// Runs an SDK call again after throttling, server errors and transport failures (a
+/// few times, with jittered backoff); other outcomes are returned as they are.
+pub(crate) async fn retrying<T, E, R, F, Fut>(mut call: F) -> Result<T, SdkError<E, R>>
+where
+    R: HasStatus,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
+{
+    const ATTEMPTS: u32 = 6;
+    let mut attempt = 0;
+    loop {
+        match call().await {
+            Err(e) if is_retryable(&e) && attempt + 1 < ATTEMPTS => {
+                tokio::time::sleep(crate::throttle::Backoff::DEFAULT.delay(attempt)).await;
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Throttling, server errors and transport failures are worth another try.
 pub(crate) fn is_retryable<E, R: HasStatus>(err: &SdkError<E, R>) -> bool {
     match err {

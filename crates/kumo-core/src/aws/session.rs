@@ -28,13 +28,25 @@ pub struct Registration {
 pub struct Token {
     pub access_token: String,
     /// Epoch seconds.
+    pub issued_at: i64,
+    /// Epoch seconds.
     pub expires_at: i64,
     pub refresh_token: Option<String>,
 }
 
+/// Tokens are refreshed when under 15 minutes remain…
+const REFRESH_MARGIN_SECS: i64 = 15 * 60;
+
 impl Token {
     pub fn seconds_left(&self) -> i64 {
         self.expires_at - now_secs()
+    }
+
+    /// Whether the token is due for renewal: under 15 minutes left, or under half its
+    /// lifetime for tokens issued for less than 30 minutes (else each use would renew it).
+    pub fn needs_refresh(&self) -> bool {
+        let lifetime = self.expires_at - self.issued_at;
+        self.seconds_left() < REFRESH_MARGIN_SECS.min(lifetime / 2)
     }
 }
 
@@ -210,6 +222,7 @@ mod tests {
             }),
             token: Some(Token {
                 access_token: "access-token".into(),
+                issued_at: 0,
                 expires_at: 1,
                 refresh_token: Some("refresh-token".into()),
             }),
@@ -248,6 +261,28 @@ mod tests {
         save_credentials(&store, "acme", "1", "Admin", &creds(now_secs() + 60)).unwrap();
         forget(&store, "acme").unwrap();
         assert!(store.keys().is_empty());
+    }
+
+    fn token(issued_ago: i64, lifetime: i64) -> Token {
+        Token {
+            access_token: String::new(),
+            issued_at: now_secs() - issued_ago,
+            expires_at: now_secs() - issued_ago + lifetime,
+            refresh_token: None,
+        }
+    }
+
+    #[test]
+    fn an_hour_token_is_refreshed_in_its_last_fifteen_minutes() {
+        assert!(!token(44 * 60, 3600).needs_refresh());
+        assert!(token(46 * 60, 3600).needs_refresh());
+    }
+
+    #[test]
+    fn a_short_token_is_refreshed_in_the_second_half_of_its_life() {
+        assert!(!token(0, 600).needs_refresh());
+        assert!(!token(290, 600).needs_refresh());
+        assert!(token(310, 600).needs_refresh());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::aws::org::OrgClient;
 use crate::aws::session::{self, Registration, Session, Token, now_secs};
-use crate::aws::{AwsError, describe_sdk_error};
+use crate::aws::{AwsError, describe_sdk_error, is_retryable, retrying};
 use crate::browser::Browser;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
@@ -19,8 +19,6 @@ pub const SCOPE: &str = "sso:account:access";
 const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";
 const GRANT_REFRESH_TOKEN: &str = "refresh_token";
-/// Tokens with less left than this are refreshed before use.
-pub const REFRESH_MARGIN_SECS: i64 = 15 * 60;
 /// A token with less left than this is not handed out at all.
 const USABLE_MARGIN_SECS: i64 = 60;
 /// Registrations are renewed a day before they lapse, never mid-sign-in.
@@ -100,7 +98,7 @@ impl OrgClient<'_> {
         let mut session = session::load_session(self.store, self.name())?;
         if !options.force {
             if let Some(token) = &session.token
-                && token.seconds_left() > REFRESH_MARGIN_SECS
+                && !token.needs_refresh()
             {
                 return Ok(LoginOutcome::AlreadySignedIn {
                     expires_at: token.expires_at,
@@ -125,7 +123,7 @@ impl OrgClient<'_> {
     pub async fn access_token(&self, interaction: &Interaction<'_>) -> Result<String, AwsError> {
         let session = session::load_session(self.store, self.name())?;
         if let Some(token) = &session.token
-            && token.seconds_left() > REFRESH_MARGIN_SECS
+            && !token.needs_refresh()
         {
             return Ok(token.access_token.clone());
         }
@@ -141,7 +139,7 @@ impl OrgClient<'_> {
     ) -> Result<String, AwsError> {
         let mut session = session::load_session(self.store, self.name())?;
         if let Some(token) = &session.token
-            && token.seconds_left() > REFRESH_MARGIN_SECS
+            && !token.needs_refresh()
         {
             return Ok(token.access_token.clone());
         }
@@ -222,15 +220,16 @@ impl OrgClient<'_> {
         if registration.expires_at <= now_secs() {
             return Ok(None);
         }
-        let result = self
-            .oidc
-            .create_token()
-            .client_id(&registration.client_id)
-            .client_secret(&registration.client_secret)
-            .grant_type(GRANT_REFRESH_TOKEN)
-            .refresh_token(&refresh_token)
-            .send()
-            .await;
+        let result = retrying(|| {
+            self.oidc
+                .create_token()
+                .client_id(&registration.client_id)
+                .client_secret(&registration.client_secret)
+                .grant_type(GRANT_REFRESH_TOKEN)
+                .refresh_token(&refresh_token)
+                .send()
+        })
+        .await;
         match result {
             Ok(out) => {
                 let token = token_from(out, Some(refresh_token));
@@ -288,20 +287,21 @@ impl OrgClient<'_> {
         {
             return Ok(r.clone());
         }
-        let out = self
-            .oidc
-            .register_client()
-            .client_name(format!("kumo-{}", self.name()))
-            .client_type("public")
-            .scopes(SCOPE)
-            .grant_types(GRANT_AUTHORIZATION_CODE)
-            .grant_types(GRANT_REFRESH_TOKEN)
-            .grant_types(GRANT_DEVICE_CODE)
-            .redirect_uris(format!("http://127.0.0.1{CALLBACK_PATH}"))
-            .issuer_url(self.org.start_url.as_str())
-            .send()
-            .await
-            .map_err(|e| describe_sdk_error(self.name(), "RegisterClient", &e))?;
+        let out = retrying(|| {
+            self.oidc
+                .register_client()
+                .client_name(format!("kumo-{}", self.name()))
+                .client_type("public")
+                .scopes(SCOPE)
+                .grant_types(GRANT_AUTHORIZATION_CODE)
+                .grant_types(GRANT_REFRESH_TOKEN)
+                .grant_types(GRANT_DEVICE_CODE)
+                .redirect_uris(format!("http://127.0.0.1{CALLBACK_PATH}"))
+                .issuer_url(self.org.start_url.as_str())
+                .send()
+        })
+        .await
+        .map_err(|e| describe_sdk_error(self.name(), "RegisterClient", &e))?;
         let registration = Registration {
             client_id: out.client_id().unwrap_or_default().to_owned(),
             client_secret: out.client_secret().unwrap_or_default().to_owned(),
@@ -350,18 +350,19 @@ impl OrgClient<'_> {
             .receive_code(&state, BROWSER_TIMEOUT)
             .await
             .map_err(loopback_error)?;
-        let out = self
-            .oidc
-            .create_token()
-            .client_id(&registration.client_id)
-            .client_secret(&registration.client_secret)
-            .grant_type(GRANT_AUTHORIZATION_CODE)
-            .code(code)
-            .redirect_uri(redirect_uri)
-            .code_verifier(verifier.secret())
-            .send()
-            .await
-            .map_err(|e| describe_sdk_error(self.name(), "CreateToken", &e))?;
+        let out = retrying(|| {
+            self.oidc
+                .create_token()
+                .client_id(&registration.client_id)
+                .client_secret(&registration.client_secret)
+                .grant_type(GRANT_AUTHORIZATION_CODE)
+                .code(&code)
+                .redirect_uri(&redirect_uri)
+                .code_verifier(verifier.secret())
+                .send()
+        })
+        .await
+        .map_err(|e| describe_sdk_error(self.name(), "CreateToken", &e))?;
         Ok(token_from(out, None))
     }
 
@@ -372,15 +373,16 @@ impl OrgClient<'_> {
         browser: &dyn Browser,
         feedback: &dyn Feedback,
     ) -> Result<Token, AwsError> {
-        let device = self
-            .oidc
-            .start_device_authorization()
-            .client_id(&registration.client_id)
-            .client_secret(&registration.client_secret)
-            .start_url(self.org.start_url.as_str())
-            .send()
-            .await
-            .map_err(|e| describe_sdk_error(self.name(), "StartDeviceAuthorization", &e))?;
+        let device = retrying(|| {
+            self.oidc
+                .start_device_authorization()
+                .client_id(&registration.client_id)
+                .client_secret(&registration.client_secret)
+                .start_url(self.org.start_url.as_str())
+                .send()
+        })
+        .await
+        .map_err(|e| describe_sdk_error(self.name(), "StartDeviceAuthorization", &e))?;
         let user_code = device.user_code().unwrap_or_default();
         let url = device
             .verification_uri_complete()
@@ -411,6 +413,8 @@ impl OrgClient<'_> {
                 .await;
             match result {
                 Ok(out) => return Ok(token_from(out, None)),
+                // A transient failure costs one poll, not the sign-in.
+                Err(e) if is_retryable(&e) => {}
                 Err(e) => match e.as_service_error() {
                     Some(CreateTokenError::AuthorizationPendingException(_)) => {}
                     Some(CreateTokenError::SlowDownException(_)) => interval += SLOW_DOWN_STEP,
@@ -448,9 +452,11 @@ impl OrgClient<'_> {
 }
 
 fn token_from(out: CreateTokenOutput, previous_refresh: Option<String>) -> Token {
+    let now = now_secs();
     Token {
         access_token: out.access_token().unwrap_or_default().to_owned(),
-        expires_at: now_secs() + i64::from(out.expires_in()),
+        issued_at: now,
+        expires_at: now + i64::from(out.expires_in()),
         refresh_token: out.refresh_token().map(str::to_owned).or(previous_refresh),
     }
 }

@@ -1,0 +1,648 @@
+//! The AWS commands end to end: the `kumo` binary against kumo-fake, with the real
+//! keychain (the test command's gnome-keyring) and a BROWSER program playing the user.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use kumo_fake::{Directory, FakeServer, Fault, Operation, Options};
+
+const BROWSER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/browser.sh");
+
+struct World {
+    fake: FakeServer,
+    home: tempfile::TempDir,
+    service: String,
+}
+
+impl World {
+    async fn new(options: Options) -> Self {
+        Self::with_org_settings(options, "").await
+    }
+
+    async fn with_org_settings(options: Options, extra: &str) -> Self {
+        let fake = FakeServer::start(options).await.unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n{extra}",
+            url = fake.base_url()
+        );
+        std::fs::write(home.path().join("config.toml"), config).unwrap();
+        let service = format!("kumo-e2e-{}-{}", std::process::id(), rand_suffix());
+        Self {
+            fake,
+            home,
+            service,
+        }
+    }
+
+    fn browser_log(&self) -> PathBuf {
+        self.home.path().join("browser.log")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kumo"));
+        let home = self.home.path();
+        cmd.args(args)
+            .env("HOME", home)
+            .env("KUMO_CONFIG", home.join("config.toml"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_RUNTIME_DIR", home.join("run"))
+            .env("KUMO_KEYCHAIN_SERVICE", &self.service)
+            .env("BROWSER", BROWSER)
+            .env("KUMO_TEST_BROWSER_LOG", self.browser_log())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_ENDPOINT_URL_SSO")
+            .env_remove("AWS_ENDPOINT_URL_SSO_OIDC");
+        cmd
+    }
+
+    /// Runs kumo off the async runtime, so the fake keeps answering meanwhile.
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = self.command(args);
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap()
+    }
+
+    async fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args).await;
+        assert!(
+            out.status.success(),
+            "kumo {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a failing command and returns its one-line error.
+    async fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args).await;
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "kumo {args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("kumo: ")).collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        lines[0].to_owned()
+    }
+
+    fn target(&self, account: usize, role: usize) -> String {
+        let a = &self.fake.options().directory.accounts[account];
+        format!("aws:acme/{}/{}", a.id, a.roles[role])
+    }
+
+    fn browser_urls(&self) -> Vec<String> {
+        std::fs::read_to_string(self.browser_log())
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = Command::new("secret-tool")
+            .args(["clear", "service", &self.service])
+            .status();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(Instant::now())
+}
+
+fn accounts(n: usize, roles: usize) -> Options {
+    Options {
+        directory: Directory::generated(n, roles),
+        ..Options::default()
+    }
+}
+
+fn keychain_item(service: &str, key: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", key])
+        .output()
+        .unwrap();
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_login_signs_in_and_a_second_login_does_not_prompt() {
+    let world = World::new(accounts(2, 1)).await;
+    let first = world.ok(&["login"]).await;
+    assert!(
+        first.starts_with("Signed in to `acme`, valid until "),
+        "{first}"
+    );
+    assert_eq!(world.fake.calls(Operation::Authorize), 1);
+    let urls = world.browser_urls();
+    assert_eq!(urls.len(), 1);
+    assert!(urls[0].starts_with(&format!(
+        "{}/authorize?response_type=code&client_id=",
+        world.fake.base_url()
+    )));
+    assert!(urls[0].contains("code_challenge_method=S256"));
+    assert!(keychain_item(&world.service, "aws/acme/session").is_some());
+
+    let second = world.ok(&["login"]).await;
+    assert!(
+        second.starts_with("Already signed in to `acme`"),
+        "{second}"
+    );
+    assert_eq!(world.fake.calls(Operation::Authorize), 1);
+    assert_eq!(world.fake.calls(Operation::RegisterClient), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_force_signs_in_again_with_the_stored_registration() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    let again = world.ok(&["login", "--force"]).await;
+    assert!(again.starts_with("Signed in to `acme`"), "{again}");
+    assert_eq!(world.fake.calls(Operation::Authorize), 2);
+    assert_eq!(world.fake.calls(Operation::RegisterClient), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_code_login_polls_until_approved() {
+    let world = World::new(Options {
+        auto_approve_after_polls: Some(1),
+        ..accounts(1, 1)
+    })
+    .await;
+    let out = world.run(&["login", "--device-code", "--no-browser"]).await;
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("To sign in to `acme`, confirm the code "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{}/device?user_code=", world.fake.base_url())),
+        "{stderr}"
+    );
+    assert_eq!(world.fake.calls(Operation::CreateToken), 2);
+    assert!(world.browser_urls().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_code_login_opens_the_verification_page_for_the_user() {
+    let world = World::new(accounts(1, 1)).await;
+    let out = world.ok(&["login", "--device-code"]).await;
+    assert!(out.starts_with("Signed in to `acme`"), "{out}");
+    assert_eq!(world.fake.calls(Operation::DeviceVerification), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denied_device_code_fails_with_one_line() {
+    let world = World::new(accounts(1, 1)).await;
+    let mut cmd = world.command(&["login", "--device-code"]);
+    cmd.env("KUMO_TEST_BROWSER_DENY", "1");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).ends_with(
+        "kumo: the sign-in for `acme` was denied in the browser: run `kumo login --org acme` to try again\n"
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unapproved_device_code_expires_with_one_line() {
+    let world = World::new(Options {
+        device_code_lifetime: Duration::from_secs(2),
+        ..accounts(1, 1)
+    })
+    .await;
+    let err = world
+        .fails(&["login", "--device-code", "--no-browser"])
+        .await;
+    assert_eq!(
+        err,
+        "kumo: the sign-in code for `acme` expired before it was approved: run `kumo login --org acme` again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_down_adds_five_seconds_to_the_polling_interval() {
+    let world = World::new(Options {
+        auto_approve_after_polls: Some(0),
+        ..accounts(1, 1)
+    })
+    .await;
+    world
+        .fake
+        .script(Operation::CreateToken, Fault::slow_down(), 1);
+    let started = Instant::now();
+    world.ok(&["login", "--device-code", "--no-browser"]).await;
+    // One poll after 1 s (slowed down), the next 1 + 5 s later.
+    assert!(
+        started.elapsed() >= Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(world.fake.calls(Operation::CreateToken), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_close_to_expiry_is_renewed_without_a_prompt() {
+    let world = World::new(Options {
+        access_token_lifetime: Duration::from_secs(4),
+        ..accounts(1, 1)
+    })
+    .await;
+    world.ok(&["login"]).await;
+    // Past half its life, a short-lived token is due for renewal.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let renewed = world.ok(&["login"]).await;
+    assert!(
+        renewed.starts_with("Renewed the session for `acme` without a prompt"),
+        "{renewed}"
+    );
+    assert_eq!(world.fake.calls(Operation::Authorize), 1);
+    assert_eq!(world.fake.calls(Operation::CreateToken), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ls_lists_every_role_across_pages() {
+    let world = World::new(accounts(150, 2)).await;
+    world.ok(&["login"]).await;
+    let out = world.ok(&["ls"]).await;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 300);
+    let expected = world.target(149, 1);
+    assert!(lines[299].starts_with(&expected), "{}", lines[299]);
+    assert_eq!(world.fake.calls(Operation::ListAccounts), 2);
+    assert_eq!(world.fake.calls(Operation::ListAccountRoles), 150);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ls_json_is_the_documented_schema() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    let doc: serde_json::Value = serde_json::from_str(&world.ok(&["ls", "--json"]).await).unwrap();
+    let account = &world.fake.options().directory.accounts[0];
+    assert_eq!(
+        doc,
+        serde_json::json!({
+            "version": 1,
+            "targets": [{
+                "id": format!("aws:acme/{}/{}", account.id, account.roles[0]),
+                "cloud": "aws",
+                "org": "acme",
+                "account_id": account.id,
+                "account_name": account.name,
+                "role": account.roles[0],
+            }]
+        })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_ls_answers_from_the_cache_without_calling_aws() {
+    let world = World::new(accounts(5, 2)).await;
+    world.ok(&["login"]).await;
+    let first = world.ok(&["ls"]).await;
+    let calls = world.fake.calls(Operation::ListAccountRoles);
+    assert_eq!(world.ok(&["ls"]).await, first);
+    assert_eq!(world.fake.calls(Operation::ListAccountRoles), calls);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ls_refresh_reports_what_was_added_and_removed() {
+    let world = World::new(accounts(2, 1)).await;
+    world.ok(&["login"]).await;
+    world.ok(&["ls"]).await;
+    let cache_path = world.home.path().join("cache/kumo/aws/acme.json");
+    let mut cache: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+    cache["accounts"][0]["roles"] = serde_json::json!(["Gone"]);
+    std::fs::write(&cache_path, cache.to_string()).unwrap();
+
+    let out = world.run(&["ls", "--refresh"]).await;
+    assert!(out.status.success());
+    let account = &world.fake.options().directory.accounts[0];
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "acme: 2 roles; 1 added, 1 removed\n+ aws:acme/{id}/{role}\n- aws:acme/{id}/Gone\n",
+            id = account.id,
+            role = account.roles[0]
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ls_filters_fuzzily() {
+    let world = World::new(accounts(24, 2)).await;
+    world.ok(&["login"]).await;
+    let out = world.ok(&["ls", "paystag", "readonly"]).await;
+    let account = world
+        .fake
+        .options()
+        .directory
+        .accounts
+        .iter()
+        .find(|a| a.name == "payments-staging")
+        .unwrap();
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with(&format!("aws:acme/{}/ReadOnlyAccess", account.id)),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn throttling_and_server_errors_still_give_the_exact_complete_listing() {
+    let world = World::new(Options {
+        tps: Some(20.0),
+        server_error_rate: 0.1,
+        ..accounts(60, 3)
+    })
+    .await;
+    world.ok(&["login"]).await;
+    let out = world.run(&["ls", "--json"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<&str> = doc["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = world
+        .fake
+        .options()
+        .directory
+        .accounts
+        .iter()
+        .flat_map(|a| {
+            a.roles
+                .iter()
+                .map(move |r| format!("aws:acme/{}/{r}", a.id))
+        })
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fifty_parallel_credential_processes_make_one_call_and_one_refresh() {
+    let world = World::new(Options {
+        access_token_lifetime: Duration::from_secs(10),
+        ..accounts(2, 1)
+    })
+    .await;
+    world.ok(&["login"]).await;
+    // Every caller now finds the token due for renewal: one of them renews it, and the
+    // renewed token stays fresh for 5 s while the others take their turn.
+    tokio::time::sleep(Duration::from_millis(5100)).await;
+    let token_calls = world.fake.calls(Operation::CreateToken);
+    let target = world.target(1, 0);
+    let args = ["credential-process", target.as_str()];
+    // Started together: spawn_blocking runs each process on its own thread at once.
+    let runs: Vec<_> = (0..50)
+        .map(|_| {
+            let mut cmd = world.command(&args);
+            tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        })
+        .collect();
+    let mut key_ids = Vec::new();
+    for run in runs {
+        let out = run.await.unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["Version"], 1);
+        key_ids.push(doc["AccessKeyId"].as_str().unwrap().to_owned());
+    }
+    key_ids.dedup();
+    assert_eq!(key_ids.len(), 1);
+    assert_eq!(world.fake.calls(Operation::GetRoleCredentials), 1);
+    assert_eq!(world.fake.calls(Operation::CreateToken), token_calls + 1);
+    assert_eq!(world.fake.calls(Operation::Authorize), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credential_process_prints_only_the_json_and_reuses_the_keychain() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    let target = world.target(0, 0);
+    let first = world.ok(&["credential-process", &target]).await;
+    let second = world.ok(&["credential-process", &target]).await;
+    assert_eq!(first, second);
+    let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "AccessKeyId",
+            "Expiration",
+            "SecretAccessKey",
+            "SessionToken",
+            "Version"
+        ]
+    );
+    assert!(doc["Expiration"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(world.fake.calls(Operation::GetRoleCredentials), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creds_by_account_name_prints_shell_exports() {
+    let world = World::new(accounts(3, 1)).await;
+    world.ok(&["login"]).await;
+    world.ok(&["ls"]).await;
+    let account = &world.fake.options().directory.accounts[2];
+    let out = world
+        .ok(&[
+            "creds",
+            &format!("aws:{}/{}", account.name, account.roles[0]),
+        ])
+        .await;
+    let names: Vec<&str> = out.lines().map(|l| l.split('=').next().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "export AWS_ACCESS_KEY_ID",
+            "export AWS_SECRET_ACCESS_KEY",
+            "export AWS_SESSION_TOKEN",
+            "export AWS_CREDENTIAL_EXPIRATION"
+        ]
+    );
+    let fish = world
+        .ok(&["creds", &world.target(2, 0), "--format", "fish"])
+        .await;
+    assert!(fish.starts_with("set -gx AWS_ACCESS_KEY_ID ASIA"), "{fish}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credential_process_without_a_session_fails_fast_without_a_prompt() {
+    let world = World::new(accounts(1, 1)).await;
+    let target = world.target(0, 0);
+    let err = world.fails(&["credential-process", &target]).await;
+    assert_eq!(
+        err,
+        format!(
+            "kumo: no credentials for {target}: not signed in to `acme`: run `kumo login --org acme`"
+        )
+    );
+    assert!(world.browser_urls().is_empty());
+    assert_eq!(world.fake.calls(Operation::RegisterClient), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auto_login_lets_credential_process_sign_in_once() {
+    let world = World::with_org_settings(accounts(1, 1), "auto_login = true\n").await;
+    let out = world.ok(&["credential-process", &world.target(0, 0)]).await;
+    assert!(out.contains("\"AccessKeyId\""));
+    assert_eq!(world.fake.calls(Operation::Authorize), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revoked_session_says_to_log_in_again() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    world.fake.revoke_all_sessions();
+    let err = world.fails(&["ls", "--refresh"]).await;
+    assert_eq!(
+        err,
+        "kumo: the session for `acme` has expired or was revoked: run `kumo login --org acme`"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_garbage_answer_is_a_one_line_error() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    world
+        .fake
+        .script(Operation::ListAccounts, Fault::Garbage, 1);
+    let err = world.fails(&["ls"]).await;
+    assert_eq!(
+        err,
+        "kumo: AWS ListAccounts failed for `acme`: an unexpected answer"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_endpoint_is_a_one_line_error() {
+    let world = World::new(accounts(1, 1)).await;
+    let config = world.home.path().join("config.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace(world.fake.base_url(), "http://127.0.0.1:9");
+    std::fs::write(&config, text).unwrap();
+    let err = world.fails(&["login", "--no-browser"]).await;
+    assert!(
+        err.starts_with("kumo: cannot reach AWS for RegisterClient (`acme`): "),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_one_line_and_exit_1() {
+    let world = World::new(accounts(1, 1)).await;
+    assert_eq!(
+        world.fails(&["login", "--org", "nope"]).await,
+        "kumo: no AWS org is named `nope`; configured: acme"
+    );
+    assert_eq!(
+        world.fails(&["credential-process", "acme/1/Admin"]).await,
+        "kumo: `acme/1/Admin` is not a target: an AWS target starts with `aws:`, like aws:acme/123456789012/ReadOnly"
+    );
+    assert_eq!(
+        world.fails(&["creds", "aws:no-such-account/Admin"]).await,
+        "kumo: no account `no-such-account` in org `acme`: check the name, or run `kumo ls --org acme --refresh`"
+    );
+    std::fs::write(world.home.path().join("config.toml"), "[[aws]]\nname = 3\n").unwrap();
+    let err = world.fails(&["ls"]).await;
+    assert!(
+        err.starts_with(&format!(
+            "kumo: config file {}, line 2, field `name`: ",
+            world.home.path().join("config.toml").display()
+        )),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_ends_the_session_and_empties_the_keychain() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    world.ok(&["credential-process", &world.target(0, 0)]).await;
+    let out = world.ok(&["logout"]).await;
+    assert_eq!(
+        out,
+        "Signed out of `acme`: its tokens and role credentials are gone from the keychain.\n"
+    );
+    assert_eq!(world.fake.calls(Operation::Logout), 1);
+    assert_eq!(keychain_item(&world.service, "aws/acme/session"), None);
+    assert_eq!(keychain_item(&world.service, "aws/acme/credentials"), None);
+}
+
+/// Every file under `dir`, recursively.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_reaches_a_file_after_a_full_run() {
+    let world = World::new(accounts(3, 2)).await;
+    world.ok(&["login"]).await;
+    world.ok(&["ls", "--refresh"]).await;
+    let doc: serde_json::Value =
+        serde_json::from_str(&world.ok(&["credential-process", &world.target(1, 1)]).await)
+            .unwrap();
+    let session_item = keychain_item(&world.service, "aws/acme/session").unwrap();
+    let session: serde_json::Value = serde_json::from_str(&session_item).unwrap();
+    let secrets = [
+        doc["SecretAccessKey"].as_str().unwrap(),
+        doc["SessionToken"].as_str().unwrap(),
+        session["token"]["access_token"].as_str().unwrap(),
+        session["token"]["refresh_token"].as_str().unwrap(),
+        session["registration"]["client_secret"].as_str().unwrap(),
+    ];
+    let mut scanned = files(world.home.path());
+    scanned.extend(
+        files(&std::env::temp_dir())
+            .into_iter()
+            .filter(|p| p.metadata().is_ok_and(|m| m.len() < 10_000_000)),
+    );
+    assert!(scanned.len() >= 2);
+    for path in scanned {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in secrets {
+            assert!(!text.contains(secret), "a secret is in {}", path.display());
+        }
+    }
+}
