@@ -1,5 +1,5 @@
 # The two commands of the README. Both set up whatever is missing first.
-.PHONY: run test
+.PHONY: run test bench
 
 # Set up, build and start the desktop app (or, without a display, `kumo doctor`).
 run:
@@ -8,3 +8,7 @@ run:
 # Set up, then run every check and test: what CI runs (.ci/run).
 test:
 	@scripts/test.sh
+
+# Benchmarks (release build; minutes, not part of `make test`): see docs/BENCHMARKS.md.
+bench:
+	@scripts/bench.sh

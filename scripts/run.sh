@@ -13,6 +13,11 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin/kumo-app"
 fi
 echo "make run: no display here (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app cannot open."
-echo "make run: running \`kumo doctor\` instead:"
-echo
-exec "$bin/kumo" doctor
+config="${KUMO_CONFIG:-${XDG_CONFIG_HOME:-$HOME/.config}/kumo/config.toml}"
+if grep -qs '^[[:space:]]*\[\[aws\]\]' "$config"; then
+  echo "make run: running \`kumo doctor\` instead:"
+  echo
+  exec "$bin/kumo" doctor
+fi
+echo "make run: no AWS org is configured in $config, so here is \`kumo demo\` on the built-in demo cloud:"
+exec "$bin/kumo" demo

@@ -10,6 +10,16 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Setup"
 scripts/setup.sh
 
+step "Python venv with boto3 for the SDK interop test"
+venv="${CARGO_TARGET_DIR:-$PWD/target}/interop-venv"
+if "$venv/bin/python" -c "import boto3" 2>/dev/null; then
+  echo "present"
+else
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check boto3
+fi
+export KUMO_TEST_PYTHON="$venv/bin/python"
+
 step "UI: build, type check, unit tests"
 (cd ui && npm run --silent build && npm run --silent check && npm run --silent test)
 

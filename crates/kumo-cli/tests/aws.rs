@@ -1,141 +1,13 @@
 //! The AWS commands end to end: the `kumo` binary against kumo-fake, with the real
 //! keychain (the test command's gnome-keyring) and a BROWSER program playing the user.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use kumo_fake::{Directory, FakeServer, Fault, Operation, Options};
-
-const BROWSER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/browser.sh");
-
-struct World {
-    fake: FakeServer,
-    home: tempfile::TempDir,
-    service: String,
-}
-
-impl World {
-    async fn new(options: Options) -> Self {
-        Self::with_org_settings(options, "").await
-    }
-
-    async fn with_org_settings(options: Options, extra: &str) -> Self {
-        let fake = FakeServer::start(options).await.unwrap();
-        let home = tempfile::tempdir().unwrap();
-        let config = format!(
-            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n{extra}",
-            url = fake.base_url()
-        );
-        std::fs::write(home.path().join("config.toml"), config).unwrap();
-        let service = format!("kumo-e2e-{}-{}", std::process::id(), rand_suffix());
-        Self {
-            fake,
-            home,
-            service,
-        }
-    }
-
-    fn browser_log(&self) -> PathBuf {
-        self.home.path().join("browser.log")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kumo"));
-        let home = self.home.path();
-        cmd.args(args)
-            .env("HOME", home)
-            .env("KUMO_CONFIG", home.join("config.toml"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_RUNTIME_DIR", home.join("run"))
-            .env("KUMO_KEYCHAIN_SERVICE", &self.service)
-            .env("BROWSER", BROWSER)
-            .env("KUMO_TEST_BROWSER_LOG", self.browser_log())
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("AWS_ENDPOINT_URL_SSO")
-            .env_remove("AWS_ENDPOINT_URL_SSO_OIDC");
-        cmd
-    }
-
-    /// Runs kumo off the async runtime, so the fake keeps answering meanwhile.
-    async fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = self.command(args);
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap()
-    }
-
-    async fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args).await;
-        assert!(
-            out.status.success(),
-            "kumo {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs a failing command and returns its one-line error.
-    async fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args).await;
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "kumo {args:?}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("kumo: ")).collect();
-        assert_eq!(lines.len(), 1, "{stderr}");
-        lines[0].to_owned()
-    }
-
-    fn target(&self, account: usize, role: usize) -> String {
-        let a = &self.fake.options().directory.accounts[account];
-        format!("aws:acme/{}/{}", a.id, a.roles[role])
-    }
-
-    fn browser_urls(&self) -> Vec<String> {
-        std::fs::read_to_string(self.browser_log())
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        let _ = Command::new("secret-tool")
-            .args(["clear", "service", &self.service])
-            .status();
-    }
-}
-
-fn rand_suffix() -> u64 {
-    use std::hash::{BuildHasher, RandomState};
-    RandomState::new().hash_one(Instant::now())
-}
-
-fn accounts(n: usize, roles: usize) -> Options {
-    Options {
-        directory: Directory::generated(n, roles),
-        ..Options::default()
-    }
-}
-
-fn keychain_item(service: &str, key: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", service, "username", key])
-        .output()
-        .unwrap();
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
+use kumo_fake::{Fault, Operation, Options};
+use support::{World, accounts, keychain_item};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn browser_login_signs_in_and_a_second_login_does_not_prompt() {
@@ -404,14 +276,14 @@ async fn throttling_and_server_errors_still_give_the_exact_complete_listing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn fifty_parallel_credential_processes_make_one_call_and_one_refresh() {
     let world = World::new(Options {
-        access_token_lifetime: Duration::from_secs(10),
+        access_token_lifetime: Duration::from_secs(20),
         ..accounts(2, 1)
     })
     .await;
     world.ok(&["login"]).await;
     // Every caller now finds the token due for renewal: one of them renews it, and the
-    // renewed token stays fresh for 5 s while the others take their turn.
-    tokio::time::sleep(Duration::from_millis(5100)).await;
+    // renewed token stays fresh for 10 s while the others take their turn.
+    tokio::time::sleep(Duration::from_millis(10_100)).await;
     let token_calls = world.fake.calls(Operation::CreateToken);
     let target = world.target(1, 0);
     let args = ["credential-process", target.as_str()];

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use aws_sdk_ssooidc::operation::create_token::builders::CreateTokenFluentBuilder;
 use aws_sdk_ssooidc::operation::create_token::{CreateTokenError, CreateTokenOutput};
 use base64::Engine;
 use url::Url;
@@ -221,11 +222,7 @@ impl OrgClient<'_> {
             return Ok(None);
         }
         let result = retrying(|| {
-            self.oidc
-                .create_token()
-                .client_id(&registration.client_id)
-                .client_secret(&registration.client_secret)
-                .grant_type(GRANT_REFRESH_TOKEN)
+            self.token_request(&registration, GRANT_REFRESH_TOKEN)
                 .refresh_token(&refresh_token)
                 .send()
         })
@@ -351,11 +348,7 @@ impl OrgClient<'_> {
             .await
             .map_err(loopback_error)?;
         let out = retrying(|| {
-            self.oidc
-                .create_token()
-                .client_id(&registration.client_id)
-                .client_secret(&registration.client_secret)
-                .grant_type(GRANT_AUTHORIZATION_CODE)
+            self.token_request(registration, GRANT_AUTHORIZATION_CODE)
                 .code(&code)
                 .redirect_uri(&redirect_uri)
                 .code_verifier(verifier.secret())
@@ -403,11 +396,7 @@ impl OrgClient<'_> {
                 return Err(AwsError::SignInExpired(self.name().to_owned()));
             }
             let result = self
-                .oidc
-                .create_token()
-                .client_id(&registration.client_id)
-                .client_secret(&registration.client_secret)
-                .grant_type(GRANT_DEVICE_CODE)
+                .token_request(registration, GRANT_DEVICE_CODE)
                 .device_code(device_code)
                 .send()
                 .await;
@@ -428,6 +417,19 @@ impl OrgClient<'_> {
                 },
             }
         }
+    }
+
+    /// A CreateToken request of this registration's client.
+    fn token_request(
+        &self,
+        registration: &Registration,
+        grant_type: &str,
+    ) -> CreateTokenFluentBuilder {
+        self.oidc
+            .create_token()
+            .client_id(&registration.client_id)
+            .client_secret(&registration.client_secret)
+            .grant_type(grant_type)
     }
 
     fn show_url(

@@ -1,0 +1,145 @@
+//! A world for end-to-end tests: a kumo-fake, a throwaway home with a config pointing at
+//! it, a keychain namespace of its own (removed afterwards), and the `kumo` binary.
+
+#![allow(dead_code)] // each test file uses its own part of it
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use kumo_fake::{Directory, FakeServer, Options};
+
+const BROWSER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/browser.sh");
+
+pub struct World {
+    pub fake: FakeServer,
+    pub home: tempfile::TempDir,
+    pub service: String,
+}
+
+impl World {
+    pub async fn new(options: Options) -> Self {
+        Self::with_org_settings(options, "").await
+    }
+
+    pub async fn with_org_settings(options: Options, extra: &str) -> Self {
+        let fake = FakeServer::start(options).await.unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n{extra}",
+            url = fake.base_url()
+        );
+        std::fs::write(home.path().join("config.toml"), config).unwrap();
+        let service = format!("kumo-e2e-{}-{}", std::process::id(), rand_suffix());
+        Self {
+            fake,
+            home,
+            service,
+        }
+    }
+
+    pub fn browser_log(&self) -> PathBuf {
+        self.home.path().join("browser.log")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kumo"));
+        cmd.args(args);
+        self.environment(&mut cmd);
+        cmd
+    }
+
+    /// The world's environment: its home, config, cache, keychain namespace and browser.
+    pub fn environment(&self, cmd: &mut Command) {
+        let home = self.home.path();
+        cmd.env("HOME", home)
+            .env("KUMO_CONFIG", home.join("config.toml"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_RUNTIME_DIR", home.join("run"))
+            .env("KUMO_KEYCHAIN_SERVICE", &self.service)
+            .env("BROWSER", BROWSER)
+            .env("KUMO_TEST_BROWSER_LOG", self.browser_log())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_ENDPOINT_URL_SSO")
+            .env_remove("AWS_ENDPOINT_URL_SSO_OIDC");
+    }
+
+    /// Runs kumo off the async runtime, so the fake keeps answering meanwhile.
+    pub async fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = self.command(args);
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap()
+    }
+
+    pub async fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args).await;
+        assert!(
+            out.status.success(),
+            "kumo {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a failing command and returns its one-line error.
+    pub async fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args).await;
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "kumo {args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("kumo: ")).collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        lines[0].to_owned()
+    }
+
+    pub fn target(&self, account: usize, role: usize) -> String {
+        let a = &self.fake.options().directory.accounts[account];
+        format!("aws:acme/{}/{}", a.id, a.roles[role])
+    }
+
+    pub fn browser_urls(&self) -> Vec<String> {
+        std::fs::read_to_string(self.browser_log())
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = Command::new("secret-tool")
+            .args(["clear", "service", &self.service])
+            .status();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(Instant::now())
+}
+
+pub fn accounts(n: usize, roles: usize) -> Options {
+    Options {
+        directory: Directory::generated(n, roles),
+        ..Options::default()
+    }
+}
+
+pub fn keychain_item(service: &str, key: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", key])
+        .output()
+        .unwrap();
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
