@@ -416,6 +416,21 @@ async fn a_partial_error_rate_fails_some_requests_and_not_others() {
 }
 
 #[tokio::test]
+async fn a_huge_answer_is_an_sdk_error_not_a_success() {
+    let fake = fake(options(1, 1)).await;
+    let token = sign_in(&fake).await;
+    fake.script(Operation::ListAccounts, Fault::Huge(8 << 20), 1);
+    let err = portal_client(&fake)
+        .list_accounts()
+        .access_token(&token)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.raw_response().unwrap().status().as_u16(), 200);
+    assert_eq!(err.into_service_error().code(), None);
+}
+
+#[tokio::test]
 async fn latency_delays_every_answer() {
     let fake = fake(Options {
         latency: Duration::from_millis(300),

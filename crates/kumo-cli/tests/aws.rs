@@ -415,6 +415,20 @@ async fn a_garbage_answer_is_a_one_line_error() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_huge_answer_is_a_one_line_error() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    world
+        .fake
+        .script(Operation::ListAccounts, Fault::Huge(64 << 20), 1);
+    let err = world.fails(&["ls"]).await;
+    assert_eq!(
+        err,
+        "kumo: AWS ListAccounts failed for `acme`: an unexpected answer"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_endpoint_is_a_one_line_error() {
     let world = World::new(accounts(1, 1)).await;
     let config = world.home.path().join("config.toml");

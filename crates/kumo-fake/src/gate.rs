@@ -30,6 +30,11 @@ pub async fn gate(shared: &Shared, op: Operation, protocol: Protocol) -> Result<
             Fault::Garbage => {
                 return Err((StatusCode::OK, "<html>this is not JSON").into_response());
             }
+            Fault::Huge(bytes) => {
+                let mut body = vec![b' '; bytes];
+                body.extend_from_slice(b"<garbage>");
+                return Err((StatusCode::OK, body).into_response());
+            }
             Fault::Delay(delay) => tokio::time::sleep(delay).await,
         }
     }

@@ -90,6 +90,9 @@ pub enum Fault {
     },
     /// A 200 whose body is not JSON.
     Garbage,
+    /// A 200 whose body is this many bytes of JSON whitespace and then garbage: a huge
+    /// answer that must not be mistaken for a good one.
+    Huge(usize),
     /// Wait this long before answering normally.
     Delay(Duration),
 }
