@@ -389,6 +389,30 @@ async fn auto_login_lets_credential_process_sign_in_once() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn parallel_callers_without_a_session_share_one_browser_prompt() {
+    let world = World::with_org_settings(accounts(1, 1), "auto_login = true\n").await;
+    let target = world.target(0, 0);
+    let args = ["credential-process", target.as_str()];
+    let runs: Vec<_> = (0..20)
+        .map(|_| {
+            let mut cmd = world.command(&args);
+            tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        })
+        .collect();
+    for run in runs {
+        let out = run.await.unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(world.browser_urls().len(), 1);
+    assert_eq!(world.fake.calls(Operation::Authorize), 1);
+    assert_eq!(world.fake.calls(Operation::GetRoleCredentials), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_revoked_session_says_to_log_in_again() {
     let world = World::new(accounts(1, 1)).await;
     world.ok(&["login"]).await;
