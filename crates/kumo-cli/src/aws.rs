@@ -161,44 +161,10 @@ fn interactive<'b>(
 
 pub fn ls(args: LsArgs) -> anyhow::Result<()> {
     let ctx = Context::load()?;
-    let orgs: Vec<&AwsOrg> = match &args.org {
-        Some(name) => vec![select_org(&ctx.config, Some(name), &ctx.config_path)?],
-        None if ctx.config.aws.is_empty() => {
-            return Err(AwsError::NoOrgs(ctx.config_path.display().to_string()).into());
-        }
-        None => ctx.config.aws.iter().collect(),
-    };
-    let browser = browser(&ctx)?;
-    let feedback = Terminal::new();
-    let mut runtime_cell = None;
+    let orgs = orgs(&ctx, args.org.as_deref())?;
     let mut all = Vec::new();
     for org in orgs {
-        let old = cache::load(&ctx.env, org.name.as_str(), org.start_url.as_str())?;
-        let listing = match old {
-            Some(cached) if !args.refresh => cached,
-            old => {
-                let rt = match &mut runtime_cell {
-                    Some(rt) => rt,
-                    None => runtime_cell.insert(runtime()?),
-                };
-                let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
-                let accounts = rt
-                    .block_on(client.discover(&interactive(&ctx, &browser, &feedback), &feedback));
-                feedback.finish();
-                let fresh = OrgCache::new(
-                    org.name.as_str(),
-                    org.start_url.as_str(),
-                    now_secs(),
-                    accounts?,
-                );
-                cache::save(&ctx.env, &fresh)?;
-                if let Some(old) = &old {
-                    report_changes(org.name.as_str(), old, &fresh);
-                }
-                fresh
-            }
-        };
-        all.extend(targets::from_cache(&listing));
+        all.extend(targets::from_cache(&listing(&ctx, org, args.refresh)?));
     }
     let found = targets::search(all, &args.query.join(" "));
     if args.json {
@@ -216,6 +182,45 @@ pub fn ls(args: LsArgs) -> anyhow::Result<()> {
         print!("{out}");
     }
     Ok(())
+}
+
+/// The org's accounts and roles: from the cache, or listed from AWS when there is none
+/// or `refresh` asks (then saved, and what changed reported on stderr).
+pub fn listing(ctx: &Context, org: &AwsOrg, refresh: bool) -> anyhow::Result<OrgCache> {
+    let old = cache::load(&ctx.env, org.name.as_str(), org.start_url.as_str())?;
+    if let Some(cached) = &old
+        && !refresh
+    {
+        return Ok(cached.clone());
+    }
+    let browser = browser(ctx)?;
+    let feedback = Terminal::new();
+    let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
+    let accounts =
+        runtime()?.block_on(client.discover(&interactive(ctx, &browser, &feedback), &feedback));
+    feedback.finish();
+    let fresh = OrgCache::new(
+        org.name.as_str(),
+        org.start_url.as_str(),
+        now_secs(),
+        accounts?,
+    );
+    cache::save(&ctx.env, &fresh)?;
+    if let Some(old) = &old {
+        report_changes(org.name.as_str(), old, &fresh);
+    }
+    Ok(fresh)
+}
+
+/// The orgs a command means: the one named, or every configured one.
+pub fn orgs<'a>(ctx: &'a Context, name: Option<&str>) -> anyhow::Result<Vec<&'a AwsOrg>> {
+    Ok(match name {
+        Some(name) => vec![select_org(&ctx.config, Some(name), &ctx.config_path)?],
+        None if ctx.config.aws.is_empty() => {
+            return Err(AwsError::NoOrgs(ctx.config_path.display().to_string()).into());
+        }
+        None => ctx.config.aws.iter().collect(),
+    })
 }
 
 fn report_changes(org: &str, old: &OrgCache, new: &OrgCache) {

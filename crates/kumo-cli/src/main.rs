@@ -3,6 +3,7 @@
 mod aws;
 mod context;
 mod demo;
+mod export;
 mod feedback;
 
 use std::process::ExitCode;
@@ -33,6 +34,9 @@ enum Command {
     Creds(aws::CredsArgs),
     /// Print TARGET's credentials as `credential_process` expects, and nothing else.
     CredentialProcess(aws::TargetArg),
+    /// Write profiles for other tools: `kumo export aws` edits ~/.aws/config.
+    #[command(subcommand)]
+    Export(export::Export),
     /// Walk through sign-in, discovery and credentials on a built-in demo cloud.
     Demo,
     /// Check the config file, keychain, browser and endpoint overrides, and say what to fix.
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Ls(args) => aws::ls(args),
         Command::Creds(args) => aws::creds(args),
         Command::CredentialProcess(args) => aws::credential_process(args),
+        Command::Export(export::Export::Aws(args)) => export::aws(args),
         Command::Demo => demo::run(),
         Command::Doctor { json } => return run_doctor(json),
     };

@@ -35,6 +35,9 @@ pub struct AwsOrg {
     /// no session, instead of failing with "run `kumo login`".
     #[serde(default)]
     pub auto_login: bool,
+    /// The template of exported profile names: `{account_name}`, `{account_id}`,
+    /// `{role}` and `{org}` are replaced.
+    pub profile_name: Option<String>,
 }
 
 fn default_rate_limit() -> RateLimit {
@@ -428,7 +431,7 @@ region = "eu-west-1"
         let text = ACME.replace("region", "regoin");
         assert_eq!(
             parse(&text).unwrap_err(),
-            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`"
+            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`, `profile_name`"
         );
     }
 

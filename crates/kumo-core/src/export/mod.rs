@@ -1,3 +1,4 @@
 //! Credentials and profiles in the formats other tools read.
 
+pub mod aws_config;
 pub mod env;

@@ -1,0 +1,551 @@
+//! Kumo's profiles in `~/.aws/config` (or `$AWS_CONFIG_FILE`): written only inside a
+//! block marked `# BEGIN KUMO <org>` … `# END KUMO <org>`, every byte outside it kept as
+//! it was (comments, spacing, CRLF, a missing final newline), atomically.
+//!
+//! The block is the text from the start of its BEGIN line to the end of its END line.
+//! Its line terminator is the file's own (CRLF if the file uses CRLF). Removing a block
+//! takes the line break that follows it, or, at the very end of a file that has no final
+//! newline, the one before it, which is the one exporting added.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::cache::OrgCache;
+use crate::config::AwsOrg;
+use crate::environment::Environment;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `credential_process = <kumo> credential-process <target>`: Kumo's keychain and
+    /// single-flight refresh serve every SDK.
+    CredentialProcess,
+    /// `[sso-session]` + `sso_account_id`/`sso_role_name`: the SDKs refresh natively.
+    SsoSession,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "{path} has `{begin}` without a matching `{end}` line: fix or remove the block by hand, then export again"
+    )]
+    Unclosed {
+        path: PathBuf,
+        begin: String,
+        end: String,
+    },
+    #[error("{path} has two `{begin}` blocks: remove one by hand, then export again")]
+    Duplicate { path: PathBuf, begin: String },
+    #[error("{path} is not UTF-8 text: Kumo edits only text config files")]
+    NotText { path: PathBuf },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}; the file is unchanged")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The AWS config file: `$AWS_CONFIG_FILE`, else `~/.aws/config`.
+pub fn config_path(env: &Environment) -> PathBuf {
+    match env.get("AWS_CONFIG_FILE") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(
+            env.get("HOME")
+                .or_else(|| env.get("USERPROFILE"))
+                .unwrap_or("."),
+        )
+        .join(".aws")
+        .join("config"),
+    }
+}
+
+pub fn begin_marker(org: &str) -> String {
+    format!("# BEGIN KUMO {org}")
+}
+
+pub fn end_marker(org: &str) -> String {
+    format!("# END KUMO {org}")
+}
+
+/// Byte range of the block's text (BEGIN line start .. END line end, terminator excluded).
+fn find_block(text: &str, org: &str, path: &Path) -> Result<Option<(usize, usize)>, ExportError> {
+    let (begin, end) = (begin_marker(org), end_marker(org));
+    let mut found = None;
+    let mut open: Option<usize> = None;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if line.trim_end() == begin {
+            if open.is_some() || found.is_some() {
+                return Err(ExportError::Duplicate {
+                    path: path.to_owned(),
+                    begin,
+                });
+            }
+            open = Some(offset);
+        } else if line.trim_end() == end
+            && let Some(start) = open.take()
+        {
+            found = Some((start, offset + line.len()));
+        }
+        offset += raw.len();
+    }
+    if open.is_some() {
+        return Err(ExportError::Unclosed {
+            path: path.to_owned(),
+            begin,
+            end,
+        });
+    }
+    Ok(found)
+}
+
+fn line_ending(text: &str) -> &'static str {
+    if text.contains("\r\n") { "\r\n" } else { "\n" }
+}
+
+/// `text` with the org's block set to `lines` (joined with the file's line ending).
+pub fn with_block(
+    text: &str,
+    org: &str,
+    lines: &[String],
+    path: &Path,
+) -> Result<String, ExportError> {
+    let eol = line_ending(text);
+    let block = lines.join(eol);
+    Ok(match find_block(text, org, path)? {
+        Some((start, end)) => format!("{}{block}{}", &text[..start], &text[end..]),
+        None if text.is_empty() => format!("{block}{eol}"),
+        None if text.ends_with('\n') => format!("{text}{block}{eol}"),
+        None => format!("{text}{eol}{block}"),
+    })
+}
+
+/// `text` without the org's block (unchanged when it has none).
+pub fn without_block(text: &str, org: &str, path: &Path) -> Result<String, ExportError> {
+    let Some((start, end)) = find_block(text, org, path)? else {
+        return Ok(text.to_owned());
+    };
+    let rest = &text[end..];
+    let after = if rest.starts_with("\r\n") {
+        2
+    } else if rest.starts_with('\n') {
+        1
+    } else {
+        0
+    };
+    if after > 0 || start == 0 {
+        return Ok(format!("{}{}", &text[..start], &rest[after..]));
+    }
+    // The block ends the file without a newline: take the line break exporting added.
+    let before = &text[..start];
+    let cut = if before.ends_with("\r\n") {
+        2
+    } else if before.ends_with('\n') {
+        1
+    } else {
+        0
+    };
+    Ok(before[..before.len() - cut].to_owned())
+}
+
+/// Profile names the user has outside Kumo's block for this org (`[profile x]`,
+/// `[default]`) and sso-session names, which Kumo must never take over.
+fn names_outside(
+    text: &str,
+    org: &str,
+    path: &Path,
+) -> Result<(BTreeSet<String>, BTreeSet<String>), ExportError> {
+    let outside = without_block(text, org, path)?;
+    let mut profiles = BTreeSet::new();
+    let mut sessions = BTreeSet::new();
+    for line in outside.lines() {
+        let line = line.trim();
+        let Some(inner) = line.strip_prefix('[').and_then(|l| l.split(']').next()) else {
+            continue;
+        };
+        let inner = inner.trim();
+        if inner == "default" {
+            profiles.insert("default".to_owned());
+        } else if let Some(name) = inner.strip_prefix("profile ") {
+            profiles.insert(name.trim().to_owned());
+        } else if let Some(name) = inner.strip_prefix("sso-session ") {
+            sessions.insert(name.trim().to_owned());
+        }
+    }
+    Ok((profiles, sessions))
+}
+
+/// A profile name from the template: `{account_name}`, `{account_id}`, `{role}` and
+/// `{org}` are replaced; anything but letters, digits, `.`, `_` and `-` becomes `-`.
+pub fn profile_name(
+    template: &str,
+    org: &str,
+    account_id: &str,
+    account_name: &str,
+    role: &str,
+) -> String {
+    let raw = template
+        .replace("{account_name}", account_name)
+        .replace("{account_id}", account_id)
+        .replace("{role}", role)
+        .replace("{org}", org);
+    raw.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+pub const DEFAULT_TEMPLATE: &str = "{account_name}.{role}";
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The block's lines, markers included.
+    pub lines: Vec<String>,
+    pub profiles: usize,
+    /// Profile names left out because the user has a profile of that name.
+    pub collisions: Vec<String>,
+}
+
+pub struct Request<'a> {
+    pub org: &'a AwsOrg,
+    pub listing: &'a OrgCache,
+    pub mode: Mode,
+    pub template: &'a str,
+    pub prefix: &'a str,
+    /// The absolute path of the kumo executable, for `credential_process`.
+    pub kumo: &'a Path,
+}
+
+/// The block for `request`, given the config text it goes into.
+pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, ExportError> {
+    let org = request.org.name.as_str();
+    let (user_profiles, user_sessions) = names_outside(text, org, path)?;
+    let mut lines = vec![
+        begin_marker(org),
+        format!(
+            "# Written by `kumo export aws`; edits inside this block are replaced by the next export."
+        ),
+    ];
+    let mut collisions = Vec::new();
+    if request.mode == Mode::SsoSession {
+        if user_sessions.contains(org) {
+            collisions.push(format!("sso-session {org}"));
+        }
+        lines.extend([
+            String::new(),
+            format!("[sso-session {org}]"),
+            format!("sso_start_url = {}", request.org.start_url.as_str()),
+            format!("sso_region = {}", request.org.region),
+            "sso_registration_scopes = sso:account:access".to_owned(),
+        ]);
+    }
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut profiles = 0;
+    for account in &request.listing.accounts {
+        for role in &account.roles {
+            let base = format!(
+                "{}{}",
+                request.prefix,
+                profile_name(request.template, org, &account.id, &account.name, role)
+            );
+            // Stable disambiguation: the same listing always gives the same names.
+            let mut name = base.clone();
+            if taken.contains(&name) {
+                name = format!("{base}-{}", account.id);
+            }
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{base}-{}-{n}", account.id);
+                n += 1;
+            }
+            taken.insert(name.clone());
+            if user_profiles.contains(&name) {
+                collisions.push(name);
+                continue;
+            }
+            lines.push(String::new());
+            lines.push(format!("[profile {name}]"));
+            match request.mode {
+                Mode::CredentialProcess => lines.push(format!(
+                    "credential_process = {} credential-process aws:{org}/{}/{role}",
+                    quote_path(request.kumo),
+                    account.id
+                )),
+                Mode::SsoSession => lines.extend([
+                    format!("sso_session = {org}"),
+                    format!("sso_account_id = {}", account.id),
+                    format!("sso_role_name = {role}"),
+                ]),
+            }
+            lines.push(format!("region = {}", request.org.region));
+            profiles += 1;
+        }
+    }
+    lines.push(end_marker(org));
+    Ok(Plan {
+        lines,
+        profiles,
+        collisions,
+    })
+}
+
+/// The SDKs split `credential_process` like a shell: quote a path with spaces.
+fn quote_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text.contains(char::is_whitespace) {
+        format!("\"{text}\"")
+    } else {
+        text
+    }
+}
+
+/// A unified diff from `old` to `new`, for `--dry-run`.
+pub fn unified_diff(old: &str, new: &str, path: &Path) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&path.display().to_string(), &path.display().to_string())
+        .to_string()
+}
+
+/// Reads the config file; a missing one is empty.
+pub fn read(path: &Path) -> Result<String, ExportError> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ExportError::NotText {
+            path: path.to_owned(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(source) => Err(ExportError::Read {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Replaces the file's content atomically: through a symlink to its target, in a temp
+/// file beside it with the file's mode (0600 for a new file), fsynced, then renamed.
+pub fn write(path: &Path, content: &str) -> Result<(), ExportError> {
+    let err = |source| ExportError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let target = resolve_symlinks(path).map_err(err)?;
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".kumo-")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o600);
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))
+            .map_err(err)?;
+    }
+    std::io::Write::write_all(&mut temp, content.as_bytes()).map_err(err)?;
+    temp.as_file().sync_all().map_err(err)?;
+    temp.persist(&target).map_err(|e| err(e.error))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The file a path finally names, following symlinks even when the last one dangles.
+fn resolve_symlinks(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(target) => {
+                current = match current.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Err(e)
+                if e.kind() == std::io::ErrorKind::InvalidInput
+                    || e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                return Ok(current);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const P: &str = "/home/u/.aws/config";
+
+    fn block(lines: &[&str]) -> Vec<String> {
+        let mut v = vec![begin_marker("acme")];
+        v.extend(lines.iter().map(|l| l.to_string()));
+        v.push(end_marker("acme"));
+        v
+    }
+
+    fn set(text: &str, lines: &[&str]) -> String {
+        with_block(text, "acme", &block(lines), Path::new(P)).unwrap()
+    }
+
+    fn unset(text: &str) -> String {
+        without_block(text, "acme", Path::new(P)).unwrap()
+    }
+
+    #[test]
+    fn a_block_is_appended_after_a_final_newline() {
+        assert_eq!(
+            set("[default]\nregion = x\n", &["a"]),
+            "[default]\nregion = x\n# BEGIN KUMO acme\na\n# END KUMO acme\n"
+        );
+    }
+
+    #[test]
+    fn without_a_final_newline_the_block_brings_its_own_line_break() {
+        let text = "[default]\nregion = x";
+        let exported = set(text, &["a"]);
+        assert_eq!(
+            exported,
+            "[default]\nregion = x\n# BEGIN KUMO acme\na\n# END KUMO acme"
+        );
+        assert_eq!(unset(&exported), text);
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_blocks() {
+        let exported = set("[default]\r\nregion = x\r\n", &["a"]);
+        assert_eq!(
+            exported,
+            "[default]\r\nregion = x\r\n# BEGIN KUMO acme\r\na\r\n# END KUMO acme\r\n"
+        );
+    }
+
+    #[test]
+    fn a_second_export_replaces_only_the_block() {
+        let text = "# mine\n# BEGIN KUMO acme\nold\n# END KUMO acme\n[profile mine]\n";
+        assert_eq!(
+            set(text, &["new"]),
+            "# mine\n# BEGIN KUMO acme\nnew\n# END KUMO acme\n[profile mine]\n"
+        );
+    }
+
+    #[test]
+    fn removal_takes_the_block_and_nothing_else() {
+        let text = "# mine\n# BEGIN KUMO acme\nold\n# END KUMO acme\n[profile mine]\n";
+        assert_eq!(unset(text), "# mine\n[profile mine]\n");
+        assert_eq!(unset("[x]\n"), "[x]\n");
+    }
+
+    #[test]
+    fn other_orgs_blocks_are_left_alone() {
+        let text = "# BEGIN KUMO beta\nb\n# END KUMO beta\n";
+        let exported = set(text, &["a"]);
+        assert!(exported.starts_with(text));
+        assert_eq!(unset(&exported), text);
+    }
+
+    #[test]
+    fn an_unclosed_block_is_an_error_not_a_guess() {
+        let err =
+            with_block("# BEGIN KUMO acme\nx\n", "acme", &block(&[]), Path::new(P)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/home/u/.aws/config has `# BEGIN KUMO acme` without a matching `# END KUMO acme` line: fix or remove the block by hand, then export again"
+        );
+    }
+
+    #[test]
+    fn two_blocks_of_one_org_are_an_error() {
+        let text = "# BEGIN KUMO acme\n# END KUMO acme\n# BEGIN KUMO acme\n# END KUMO acme\n";
+        assert!(matches!(
+            without_block(text, "acme", Path::new(P)),
+            Err(ExportError::Duplicate { .. })
+        ));
+    }
+
+    #[test]
+    fn profile_names_are_sanitised() {
+        assert_eq!(
+            profile_name(DEFAULT_TEMPLATE, "acme", "1", "Payments (Prod)", "Admin"),
+            "Payments--Prod-.Admin"
+        );
+        assert_eq!(
+            profile_name("{org}-{account_id}-{role}", "acme", "123", "x", "R"),
+            "acme-123-R"
+        );
+    }
+
+    /// Lines a person might have in an AWS config, markers of other orgs included.
+    fn user_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("[default]".to_owned()),
+            Just("[profile payments-prod.AdministratorAccess]".to_owned()),
+            Just("[profile  spaced ]".to_owned()),
+            Just("[sso-session acme]".to_owned()),
+            Just("# BEGIN KUMO beta".to_owned()),
+            Just("# END KUMO beta".to_owned()),
+            "[a-z_]{1,12} *= *[ -~]{0,30}",
+            "[#;] ?[ -~ÄöüÉ雲☁]{0,40}",
+            "\\PC{0,30}",
+            "[ \t]{1,4}[a-z]{1,8} = [a-z0-9]{0,8}",
+        ]
+        .prop_filter("not a marker of this org", |l| !l.contains("KUMO acme"))
+    }
+
+    fn user_file() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec((user_line(), prop::bool::ANY), 0..40),
+            prop::bool::ANY,
+        )
+            .prop_map(|(lines, crlf_last)| {
+                let mut text = String::new();
+                for (line, crlf) in &lines {
+                    text.push_str(line);
+                    text.push_str(if *crlf { "\r\n" } else { "\n" });
+                }
+                if crlf_last && text.ends_with('\n') {
+                    text.pop();
+                    if text.ends_with('\r') {
+                        text.pop();
+                    }
+                }
+                text
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn outside_the_block_every_byte_is_kept(text in user_file(), a in "[a-z]{0,8}", b in "[a-z]{0,8}") {
+            let once = set(&text, &[&a]);
+            prop_assert_eq!(unset(&once), text.clone());
+            let twice = set(&once, &[&b]);
+            prop_assert_eq!(unset(&twice), text.clone());
+            prop_assert_eq!(set(&twice, &[&a]), once.clone());
+            prop_assert!(once.starts_with(text.trim_end_matches(['\r', '\n'])));
+        }
+    }
+}
