@@ -241,7 +241,7 @@ fn report_changes(org: &str, old: &OrgCache, new: &OrgCache) {
 
 /// Resolves TARGET and returns its credentials: from the keychain without starting a
 /// runtime when they are fresh, else through the org (single-flight).
-fn credentials_for(
+pub fn credentials_for(
     ctx: &Context,
     target: &str,
     interaction: impl FnOnce(&AwsOrg) -> bool,

@@ -1,6 +1,7 @@
 //! `kumo`: the command line over kumo-core. Parse, call core, render; nothing more.
 
 mod aws;
+mod console;
 mod context;
 mod demo;
 mod export;
@@ -34,6 +35,8 @@ enum Command {
     Creds(aws::CredsArgs),
     /// Print TARGET's credentials as `credential_process` expects, and nothing else.
     CredentialProcess(aws::TargetArg),
+    /// Open the AWS console of TARGET, signed in, in its own browser profile/container.
+    Console(console::ConsoleArgs),
     /// Write profiles for other tools: `kumo export aws` edits ~/.aws/config.
     #[command(subcommand)]
     Export(export::Export),
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Creds(args) => aws::creds(args),
         Command::CredentialProcess(args) => aws::credential_process(args),
         Command::Export(export::Export::Aws(args)) => export::aws(args),
+        Command::Console(args) => console::run(args),
         Command::Demo => demo::run(),
         Command::Doctor { json } => return run_doctor(json),
     };

@@ -38,6 +38,90 @@ pub struct AwsOrg {
     /// The template of exported profile names: `{account_name}`, `{account_id}`,
     /// `{role}` and `{org}` are replaced.
     pub profile_name: Option<String>,
+    /// The console federation endpoint (else `KUMO_FEDERATION_URL`, else the partition's).
+    pub federation_endpoint: Option<EndpointUrl>,
+    /// Console sign-in session length in seconds, 900..=43200.
+    #[serde(default = "default_session_duration")]
+    pub session_duration: SessionDuration,
+    /// Open consoles through the access portal's shortcut URL (no local credentials)
+    /// instead of the federation endpoint.
+    #[serde(default)]
+    pub portal_shortcut: bool,
+    /// The browser consoles open in: `chrome`, `chromium`, `brave`, `edge`, `vivaldi`,
+    /// `firefox`, or `default` (`BROWSER`, else the OS default).
+    pub browser: Option<BrowserName>,
+    /// One browser profile/container per `target` (default) or per `org`.
+    #[serde(default)]
+    pub isolation: Isolation,
+}
+
+fn default_session_duration() -> SessionDuration {
+    SessionDuration(43200)
+}
+
+/// Seconds a console sign-in lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct SessionDuration(u32);
+
+impl SessionDuration {
+    pub fn seconds(self) -> u32 {
+        self.0
+    }
+}
+
+impl TryFrom<u32> for SessionDuration {
+    type Error = String;
+    fn try_from(value: u32) -> Result<Self, String> {
+        if (900..=43200).contains(&value) {
+            Ok(Self(value))
+        } else {
+            Err(format!(
+                "`{value}` is not a console session length: give seconds from 900 to 43200"
+            ))
+        }
+    }
+}
+
+impl From<SessionDuration> for u32 {
+    fn from(value: SessionDuration) -> Self {
+        value.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrowserName {
+    Default,
+    Chrome,
+    Chromium,
+    Brave,
+    Edge,
+    Vivaldi,
+    Firefox,
+}
+
+impl BrowserName {
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "default" => Self::Default,
+            "chrome" => Self::Chrome,
+            "chromium" => Self::Chromium,
+            "brave" => Self::Brave,
+            "edge" => Self::Edge,
+            "vivaldi" => Self::Vivaldi,
+            "firefox" => Self::Firefox,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Isolation {
+    #[default]
+    Target,
+    Org,
 }
 
 fn default_rate_limit() -> RateLimit {
@@ -431,7 +515,7 @@ region = "eu-west-1"
         let text = ACME.replace("region", "regoin");
         assert_eq!(
             parse(&text).unwrap_err(),
-            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`, `profile_name`"
+            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`"
         );
     }
 

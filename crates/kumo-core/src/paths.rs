@@ -21,6 +21,14 @@ pub fn cache_dir(env: &Environment) -> PathBuf {
     }
 }
 
+/// Kumo's own data (browser profiles): `$XDG_DATA_HOME/kumo`, else `~/.local/share/kumo`.
+pub fn data_dir(env: &Environment) -> PathBuf {
+    match env.get("XDG_DATA_HOME") {
+        Some(dir) => PathBuf::from(dir).join("kumo"),
+        None => home(env).join(".local").join("share").join("kumo"),
+    }
+}
+
 /// Lock files: `$XDG_RUNTIME_DIR/kumo` (per-user, on tmpfs), else the cache dir.
 pub fn lock_dir(env: &Environment) -> PathBuf {
     match env.get("XDG_RUNTIME_DIR") {

@@ -1,5 +1,6 @@
 //! AWS IAM Identity Center: sign-in, discovery of accounts and roles, role credentials.
 
+pub mod console;
 pub mod credentials;
 pub mod discovery;
 pub mod endpoints;

@@ -2,6 +2,9 @@
 //!
 //! `BROWSER`, when set, names the command (as xdg-open honours it): the URL replaces a
 //! `%s` in it, or is appended as the last argument. Otherwise the OS default browser.
+//! [`isolation`] launches a browser family with one context per target.
+
+pub mod isolation;
 
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
