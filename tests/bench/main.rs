@@ -194,12 +194,45 @@ async fn run(b: &Bench) -> anyhow::Result<()> {
         ms(times[0])
     );
 
+    export(b, roles).await?;
     if let Some(python) = &a.python {
         boto3(b, python, &target).await?;
     }
     if let Some(tool) = &a.aws_sso_util {
         aws_sso_util(b, tool).await?;
     }
+    Ok(())
+}
+
+/// `kumo export aws` of every discovered role into a 10,000-line config of the user's.
+async fn export(b: &Bench, roles: usize) -> anyhow::Result<()> {
+    let path = b.home.path().join("aws-config");
+    let user: String = (0..2500)
+        .map(|i| format!("[profile user-{i}]\nregion = us-east-1\n# note {i}\n\n"))
+        .collect();
+    let runs = b.args.runs.min(21);
+    let times = timings(runs, || {
+        std::fs::write(&path, &user).expect("the bench writes its config");
+        b.kumo(&["export", "aws"])
+    })
+    .await?;
+    let written = std::fs::read_to_string(&path)?;
+    ensure!(
+        written.starts_with(&user),
+        "export changed the user's lines"
+    );
+    ensure!(
+        written.matches("[profile ").count() == 2500 + roles,
+        "export wrote the wrong number of profiles"
+    );
+    println!("\n## kumo export aws: {roles} profiles into a 10,000-line config ({runs} runs)");
+    println!("median: {}; p90: {}", ms(median(&times)), ms(p90(&times)));
+    let times = timings(runs, || b.kumo(&["export", "aws"])).await?;
+    println!(
+        "again, nothing to change: median {}; p90: {}",
+        ms(median(&times)),
+        ms(p90(&times))
+    );
     Ok(())
 }
 

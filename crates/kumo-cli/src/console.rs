@@ -49,10 +49,6 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     let id = target_id(name, &account_id, &spec.role);
     let region = args.region.as_deref().unwrap_or(org.region.as_str());
     let landing = destination(region, args.service.as_deref(), args.destination.as_deref())?;
-    let browser_name = match &args.browser {
-        Some(b) => BrowserName::parse(b).with_context(|| format!("unknown browser `{b}`: use chrome, chromium, brave, edge, vivaldi, firefox or default"))?,
-        None => org.browser.unwrap_or(BrowserName::Default),
-    };
 
     let url = if org.portal_shortcut {
         portal_shortcut(org.start_url.as_str(), &account_id, &spec.role, &landing)
@@ -76,6 +72,12 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         .as_ref()
         .and_then(|l| l.accounts.iter().find(|a| a.id == account_id))
         .map_or(account_id.as_str(), |a| a.name.as_str());
+    let browser_name = match &args.browser {
+        Some(b) => BrowserName::parse(b).with_context(|| {
+            format!("unknown browser `{b}`: use chrome, chromium, brave, edge, vivaldi, firefox or default")
+        })?,
+        None => org.browser_for(&account_id, account_name, &spec.role),
+    };
     let context = (!args.no_isolation).then(|| match org.isolation {
         Isolation::Target => BrowserContext {
             key: id.clone(),

@@ -286,17 +286,11 @@ async fn fifty_parallel_credential_processes_make_one_call_and_one_refresh() {
     tokio::time::sleep(Duration::from_millis(10_100)).await;
     let token_calls = world.fake.calls(Operation::CreateToken);
     let target = world.target(1, 0);
-    let args = ["credential-process", target.as_str()];
-    // Started together: spawn_blocking runs each process on its own thread at once.
-    let runs: Vec<_> = (0..50)
-        .map(|_| {
-            let mut cmd = world.command(&args);
-            tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        })
-        .collect();
     let mut key_ids = Vec::new();
-    for run in runs {
-        let out = run.await.unwrap();
+    for out in world
+        .run_parallel(&["credential-process", &target], 50)
+        .await
+    {
         assert!(
             out.status.success(),
             "{}",
@@ -392,15 +386,10 @@ async fn auto_login_lets_credential_process_sign_in_once() {
 async fn parallel_callers_without_a_session_share_one_browser_prompt() {
     let world = World::with_org_settings(accounts(1, 1), "auto_login = true\n").await;
     let target = world.target(0, 0);
-    let args = ["credential-process", target.as_str()];
-    let runs: Vec<_> = (0..20)
-        .map(|_| {
-            let mut cmd = world.command(&args);
-            tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        })
-        .collect();
-    for run in runs {
-        let out = run.await.unwrap();
+    for out in world
+        .run_parallel(&["credential-process", &target], 20)
+        .await
+    {
         assert!(
             out.status.success(),
             "{}",

@@ -53,6 +53,21 @@ pub struct AwsOrg {
     /// One browser profile/container per `target` (default) or per `org`.
     #[serde(default)]
     pub isolation: Isolation,
+    /// A browser per target, overriding `browser`: keys are `<account id or name>/<role>`.
+    #[serde(default)]
+    pub target_browsers: std::collections::BTreeMap<String, BrowserName>,
+}
+
+impl AwsOrg {
+    /// The browser a target's console opens in: its own entry, else the org's choice.
+    pub fn browser_for(&self, account_id: &str, account_name: &str, role: &str) -> BrowserName {
+        self.target_browsers
+            .get(&format!("{account_id}/{role}"))
+            .or_else(|| self.target_browsers.get(&format!("{account_name}/{role}")))
+            .or(self.browser.as_ref())
+            .copied()
+            .unwrap_or(BrowserName::Default)
+    }
 }
 
 fn default_session_duration() -> SessionDuration {
@@ -249,7 +264,15 @@ impl Config {
         };
         let file: ConfigFile = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            invalid(offset, e.message().trim_end().to_owned())
+            // Kumo's errors are one line; TOML's messages may run over several.
+            let message = e
+                .message()
+                .trim_end()
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("; ");
+            invalid(offset, message)
         })?;
 
         let mut seen: Vec<&str> = Vec::new();
@@ -515,7 +538,7 @@ region = "eu-west-1"
         let text = ACME.replace("region", "regoin");
         assert_eq!(
             parse(&text).unwrap_err(),
-            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`"
+            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`, `target_browsers`"
         );
     }
 
@@ -587,6 +610,38 @@ region = "eu-west-1"
         let org = &parse(&text).unwrap().aws[0];
         assert_eq!(org.rate_limit.per_second(), 5.0);
         assert!(org.auto_login);
+    }
+
+    #[test]
+    fn a_target_browser_overrides_the_orgs() {
+        let text = format!(
+            "{ACME}browser = \"chrome\"\n[aws.target_browsers]\n\"payments/Admin\" = \"firefox\"\n\"111111111111/Read\" = \"brave\"\n"
+        );
+        let org = &parse(&text).unwrap().aws[0];
+        assert_eq!(
+            org.browser_for("999999999999", "payments", "Admin"),
+            BrowserName::Firefox
+        );
+        assert_eq!(
+            org.browser_for("111111111111", "x", "Read"),
+            BrowserName::Brave
+        );
+        assert_eq!(
+            org.browser_for("111111111111", "x", "Admin"),
+            BrowserName::Chrome
+        );
+    }
+
+    #[test]
+    fn an_unknown_browser_name_is_refused() {
+        let text = format!("{ACME}browser = \"netscape\"\n");
+        let err = parse(&text).unwrap_err();
+        assert!(
+            err.starts_with(
+                "config file /c/config.toml, line 6, field `browser`: unknown variant `netscape`"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

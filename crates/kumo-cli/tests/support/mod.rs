@@ -75,6 +75,22 @@ impl World {
             .unwrap()
     }
 
+    /// Starts `n` kumo processes with `args` at once (each on its own blocking thread)
+    /// and returns their outputs.
+    pub async fn run_parallel(&self, args: &[&str], n: usize) -> Vec<Output> {
+        let runs: Vec<_> = (0..n)
+            .map(|_| {
+                let mut cmd = self.command(args);
+                tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            })
+            .collect();
+        let mut outputs = Vec::with_capacity(n);
+        for run in runs {
+            outputs.push(run.await.unwrap());
+        }
+        outputs
+    }
+
     pub async fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args).await;
         assert!(

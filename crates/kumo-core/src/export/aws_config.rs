@@ -115,7 +115,9 @@ pub fn with_block(
     lines: &[String],
     path: &Path,
 ) -> Result<String, ExportError> {
-    let eol = line_ending(text);
+    // The user's convention, read outside the block: the junction of a user's bare `\r`
+    // and the block's `\n` must not turn an LF file into a CRLF one.
+    let eol = line_ending(&without_block(text, org, path)?);
     let block = lines.join(eol);
     Ok(match find_block(text, org, path)? {
         Some((start, end)) => format!("{}{block}{}", &text[..start], &text[end..]),
@@ -141,16 +143,14 @@ pub fn without_block(text: &str, org: &str, path: &Path) -> Result<String, Expor
     if after > 0 || start == 0 {
         return Ok(format!("{}{}", &text[..start], &rest[after..]));
     }
-    // The block ends the file without a newline: take the line break exporting added.
-    let before = &text[..start];
-    let cut = if before.ends_with("\r\n") {
-        2
-    } else if before.ends_with('\n') {
-        1
-    } else {
-        0
+    // The block ends the file without a newline: take the line break exporting added,
+    // which is the block's own (a user's last line may end in a bare `\r`).
+    let block_eol = match text[start..].find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[start + i - 1] == b'\r' => "\r\n",
+        _ => "\n",
     };
-    Ok(before[..before.len() - cut].to_owned())
+    let before = &text[..start];
+    Ok(before.strip_suffix(block_eol).unwrap_or(before).to_owned())
 }
 
 /// Profile names the user has outside Kumo's block for this org (`[profile x]`,
@@ -430,6 +430,15 @@ mod tests {
             "[default]\nregion = x\n# BEGIN KUMO acme\na\n# END KUMO acme"
         );
         assert_eq!(unset(&exported), text);
+    }
+
+    #[test]
+    fn a_last_line_ending_in_a_bare_cr_is_kept() {
+        // Found by the fuzz target: the block's "\n" after the user's "\r" is not a CRLF.
+        let text = "\n\r";
+        let once = set(text, &["a"]);
+        assert_eq!(unset(&once), text);
+        assert_eq!(set(&once, &["a"]), once);
     }
 
     #[test]
