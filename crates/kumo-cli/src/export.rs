@@ -42,6 +42,7 @@ pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
     let ctx = Context::load()?;
     let path = aws_config::config_path(&ctx.env);
     let kumo = std::env::current_exe()?;
+    let _lock = aws_config::lock(&ctx.env)?;
     let original = aws_config::read(&path)?;
     let mut text = original.clone();
     for org in orgs(&ctx, args.org.as_deref())? {
