@@ -645,6 +645,24 @@ region = "eu-west-1"
     }
 
     #[test]
+    fn console_sessions_last_twelve_hours_unless_set_within_aws_limits() {
+        assert_eq!(
+            parse(ACME).unwrap().aws[0].session_duration.seconds(),
+            43200
+        );
+        let text = format!("{ACME}session_duration = 3600\n");
+        assert_eq!(
+            parse(&text).unwrap().aws[0].session_duration.seconds(),
+            3600
+        );
+        let text = format!("{ACME}session_duration = 899\n");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 6, field `session_duration`: `899` is not a console session length: give seconds from 900 to 43200"
+        );
+    }
+
+    #[test]
     fn a_zero_rate_limit_is_refused() {
         let text = format!("{ACME}rate_limit = 0\n");
         assert_eq!(
