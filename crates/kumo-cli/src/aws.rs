@@ -138,24 +138,29 @@ pub fn logout(args: OrgArg) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Lets a person at a terminal sign in when a command needs a session.
-fn interactive<'b>(
+/// Whether a person is at the terminal to answer a sign-in.
+pub fn is_person() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// A sign-in, in the flow this environment supports, when `allowed`; else none.
+fn sign_in_if<'b>(
+    allowed: bool,
     ctx: &Context,
     browser: &'b SystemBrowser,
     feedback: &'b Terminal,
 ) -> Interaction<'b> {
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        Interaction::Login {
-            options: LoginOptions {
-                flow: Flow::for_environment(&ctx.env),
-                open_browser: true,
-                force: false,
-            },
-            browser,
-            feedback,
-        }
-    } else {
-        Interaction::None
+    if !allowed {
+        return Interaction::None;
+    }
+    Interaction::Login {
+        options: LoginOptions {
+            flow: Flow::for_environment(&ctx.env),
+            open_browser: true,
+            force: false,
+        },
+        browser,
+        feedback,
     }
 }
 
@@ -196,8 +201,10 @@ pub fn listing(ctx: &Context, org: &AwsOrg, refresh: bool) -> anyhow::Result<Org
     let browser = browser(ctx)?;
     let feedback = Terminal::new();
     let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
-    let accounts =
-        runtime()?.block_on(client.discover(&interactive(ctx, &browser, &feedback), &feedback));
+    let accounts = runtime()?.block_on(client.discover(
+        &sign_in_if(is_person(), ctx, &browser, &feedback),
+        &feedback,
+    ));
     feedback.finish();
     let fresh = OrgCache::new(
         org.name.as_str(),
@@ -260,19 +267,7 @@ pub fn credentials_for(
     }
     let browser = browser(ctx)?;
     let feedback = Terminal::new();
-    let interaction = if interaction(org) {
-        Interaction::Login {
-            options: LoginOptions {
-                flow: Flow::for_environment(&ctx.env),
-                open_browser: true,
-                force: false,
-            },
-            browser: &browser,
-            feedback: &feedback,
-        }
-    } else {
-        Interaction::None
-    };
+    let interaction = sign_in_if(interaction(org), ctx, &browser, &feedback);
     let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
     runtime()?
         .block_on(client.role_credentials(&account_id, &spec.role, &interaction))
@@ -287,9 +282,8 @@ pub fn credentials_for(
 pub fn creds(args: CredsArgs) -> anyhow::Result<()> {
     let ctx = Context::load()?;
     let format = Format::parse(&args.format).expect("clap checked the format");
-    let is_person = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let credentials =
-        credentials_for(&ctx, &args.target.target, |org| is_person || org.auto_login)?;
+    let person = is_person();
+    let credentials = credentials_for(&ctx, &args.target.target, |org| person || org.auto_login)?;
     print!("{}", render(&credentials, format));
     Ok(())
 }

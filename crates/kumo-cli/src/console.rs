@@ -1,7 +1,5 @@
 //! `kumo console`: the AWS console of a target, signed in, in the chosen browser.
 
-use std::io::IsTerminal;
-
 use anyhow::Context as _;
 use clap::Args;
 use kumo_core::aws::console::{destination, federation_endpoint, portal_shortcut, signin_url};
@@ -12,7 +10,7 @@ use kumo_core::cache;
 use kumo_core::config::{BrowserName, Isolation};
 use kumo_core::paths;
 
-use crate::aws::credentials_for;
+use crate::aws::{credentials_for, is_person};
 use crate::context::{Context, runtime};
 
 #[derive(Args)]
@@ -53,8 +51,8 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     let url = if org.portal_shortcut {
         portal_shortcut(org.start_url.as_str(), &account_id, &spec.role, &landing)
     } else {
-        let is_person = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-        let credentials = credentials_for(&ctx, &args.target, |org| is_person || org.auto_login)?;
+        let person = is_person();
+        let credentials = credentials_for(&ctx, &args.target, |org| person || org.auto_login)?;
         let endpoint = federation_endpoint(org, region, &ctx.env);
         runtime()?.block_on(signin_url(
             &endpoint,
