@@ -6,11 +6,13 @@
 //! IAM Identity Center OIDC (`/client/register`, `/device_authorization`, `/token`, and
 //! the browser pages `/authorize` and `/device`), the access portal (`/assignment/*`,
 //! `/federation/credentials`, `/logout`), the console federation endpoint
-//! (`/federation`) and STS (`POST /`).
+//! (`/federation`), STS (`POST /`), and an OpenID Connect provider standing in for
+//! Google (`/.well-known/openid-configuration`, `/oauth2/*`), whose issuer is the base URL.
 
 mod directory;
 mod federation;
 mod gate;
+mod issuer;
 mod oidc;
 mod portal;
 mod state;
@@ -30,6 +32,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 pub use directory::{Account, Directory};
+pub use issuer::{IdTokenFault, IdentityOptions};
 pub use oidc::{
     GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE, GRANT_REFRESH_TOKEN, SCOPE_ACCOUNT_ACCESS,
     pkce_s256,
@@ -136,6 +139,19 @@ impl FakeServer {
         self.shared.advance(by);
     }
 
+    /// Signs ID tokens with a new key from now on; the JWKS lists old and new keys.
+    pub fn rotate_identity_key(&self) -> String {
+        let mut identity = self.shared.identity();
+        let kid = format!("kumo-fake-{}", identity.keys.len() + 1);
+        identity.keys.push(issuer::SigningKey::generate(&kid));
+        kid
+    }
+
+    /// The next ID token issued misbehaves as `fault` says.
+    pub fn script_id_token(&self, fault: IdTokenFault) {
+        self.shared.identity().faults.push(fault);
+    }
+
     /// The console sign-ins completed through the federation endpoint, oldest first.
     pub fn console_logins(&self) -> Vec<ConsoleLogin> {
         self.shared.issued().console_logins.clone()
@@ -169,6 +185,11 @@ fn router(shared: Arc<Shared>) -> Router {
             get(federation::federation).post(federation::federation),
         )
         .route("/", post(sts::sts))
+        .route("/.well-known/openid-configuration", get(issuer::discovery))
+        .route("/oauth2/jwks", get(issuer::jwks))
+        .route("/oauth2/authorize", get(issuer::authorize))
+        .route("/oauth2/token", post(issuer::token))
+        .route("/oauth2/revoke", post(issuer::revoke))
         .route("/_fake/calls", get(calls))
         .with_state(shared)
 }

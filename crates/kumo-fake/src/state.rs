@@ -10,6 +10,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::directory::Directory;
+use crate::issuer::{IdentityOptions, IdentityState, SigningKey};
 
 /// Every operation the fake answers, for counters and scripted faults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,10 +27,15 @@ pub enum Operation {
     GetSigninToken,
     ConsoleLogin,
     GetCallerIdentity,
+    OidcDiscovery,
+    Jwks,
+    IdentityAuthorize,
+    IdentityToken,
+    IdentityRevoke,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 12] = [
+    pub const ALL: [Operation; 17] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -42,6 +48,11 @@ impl Operation {
         Operation::GetSigninToken,
         Operation::ConsoleLogin,
         Operation::GetCallerIdentity,
+        Operation::OidcDiscovery,
+        Operation::Jwks,
+        Operation::IdentityAuthorize,
+        Operation::IdentityToken,
+        Operation::IdentityRevoke,
     ];
 
     pub fn name(self) -> &'static str {
@@ -58,6 +69,11 @@ impl Operation {
             Operation::GetSigninToken => "GetSigninToken",
             Operation::ConsoleLogin => "ConsoleLogin",
             Operation::GetCallerIdentity => "GetCallerIdentity",
+            Operation::OidcDiscovery => "OidcDiscovery",
+            Operation::Jwks => "Jwks",
+            Operation::IdentityAuthorize => "IdentityAuthorize",
+            Operation::IdentityToken => "IdentityToken",
+            Operation::IdentityRevoke => "IdentityRevoke",
         }
     }
 
@@ -133,6 +149,8 @@ pub struct Options {
     /// Approve device authorizations by themselves after this many pending polls, for
     /// tests with nobody to visit the verification page.
     pub auto_approve_after_polls: Option<u32>,
+    /// The OpenID Connect provider's client and user.
+    pub identity: IdentityOptions,
 }
 
 impl Default for Options {
@@ -151,6 +169,7 @@ impl Default for Options {
             device_poll_interval: 1,
             enforce_poll_interval: true,
             auto_approve_after_polls: None,
+            identity: IdentityOptions::default(),
         }
     }
 }
@@ -245,6 +264,7 @@ pub struct Shared {
     pub base_url: String,
     clock_offset: Mutex<Duration>,
     issued: Mutex<Issued>,
+    identity: Mutex<IdentityState>,
     rng: Mutex<StdRng>,
     bucket: Mutex<Bucket>,
     calls: [AtomicU64; Operation::ALL.len()],
@@ -265,6 +285,10 @@ impl Shared {
             base_url,
             clock_offset: Mutex::new(Duration::ZERO),
             issued: Mutex::new(Issued::default()),
+            identity: Mutex::new(IdentityState {
+                keys: vec![SigningKey::generate("kumo-fake-1")],
+                ..IdentityState::default()
+            }),
             bucket: Mutex::new(Bucket {
                 tokens: burst,
                 last: Instant::now(),
@@ -285,6 +309,10 @@ impl Shared {
 
     pub fn issued(&self) -> MutexGuard<'_, Issued> {
         lock(&self.issued)
+    }
+
+    pub fn identity(&self) -> MutexGuard<'_, IdentityState> {
+        lock(&self.identity)
     }
 
     pub fn count(&self, op: Operation) {
