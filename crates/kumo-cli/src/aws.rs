@@ -14,6 +14,7 @@ use kumo_core::browser::SystemBrowser;
 use kumo_core::cache::{self, OrgCache};
 use kumo_core::config::AwsOrg;
 use kumo_core::export::env::{Format, render, rfc3339};
+use kumo_core::identity::oidc;
 use kumo_core::targets::{self, LIST_FORMAT_VERSION, TargetList};
 
 use crate::context::{Context, runtime};
@@ -30,6 +31,9 @@ pub struct OrgArg {
 pub struct LoginArgs {
     #[command(flatten)]
     org: OrgArg,
+    /// Sign in only the company identity ([identity] in the config).
+    #[arg(long, conflicts_with = "org")]
+    identity: bool,
     /// Use the device flow: a code to confirm in any browser, on any device.
     #[arg(long)]
     device_code: bool,
@@ -87,9 +91,32 @@ fn until(expires_at: i64) -> String {
 
 pub fn login(args: LoginArgs) -> anyhow::Result<()> {
     let ctx = Context::load()?;
-    let org = select_org(&ctx.config, args.org.org.as_deref(), &ctx.config_path)?;
     let browser = browser(&ctx)?;
     let feedback = Terminal::new();
+    let rt = runtime()?;
+    // Without --org, the identity comes first (when configured), then every org.
+    let orgs: Vec<&AwsOrg> = if args.identity {
+        Vec::new()
+    } else if args.org.org.is_some() || ctx.config.identity.is_none() {
+        vec![select_org(
+            &ctx.config,
+            args.org.org.as_deref(),
+            &ctx.config_path,
+        )?]
+    } else {
+        ctx.config.aws.iter().collect()
+    };
+    if args.identity || (args.org.org.is_none() && ctx.config.identity.is_some()) {
+        let config = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
+        let who = rt.block_on(oidc::sign_in(
+            config,
+            &ctx.env,
+            ctx.store.as_ref(),
+            &browser,
+            &feedback,
+        ))?;
+        println!("Signed in as {} ({}).", who.email, who.issuer);
+    }
     let options = LoginOptions {
         flow: if args.device_code {
             Flow::DeviceCode
@@ -99,25 +126,33 @@ pub fn login(args: LoginArgs) -> anyhow::Result<()> {
         open_browser: !args.no_browser,
         force: args.force,
     };
-    let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
-    let outcome = runtime()?.block_on(client.login(options, &browser, &feedback))?;
-    let name = org.name.as_str();
-    match outcome {
-        LoginOutcome::AlreadySignedIn { expires_at } => {
-            println!(
+    for org in orgs {
+        let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
+        let outcome = rt.block_on(client.login(options, &browser, &feedback))?;
+        let name = org.name.as_str();
+        match outcome {
+            LoginOutcome::AlreadySignedIn { expires_at } => println!(
                 "Already signed in to `{name}`, {}. Use --force to sign in again.",
                 until(expires_at)
-            )
-        }
-        LoginOutcome::Refreshed { expires_at } => {
-            println!(
+            ),
+            LoginOutcome::Refreshed { expires_at } => println!(
                 "Renewed the session for `{name}` without a prompt, {}.",
                 until(expires_at)
-            )
+            ),
+            LoginOutcome::SignedIn { expires_at } => {
+                println!("Signed in to `{name}`, {}.", until(expires_at))
+            }
         }
-        LoginOutcome::SignedIn { expires_at } => {
-            println!("Signed in to `{name}`, {}.", until(expires_at))
-        }
+    }
+    Ok(())
+}
+
+/// `kumo whoami`: who is signed in, with which issuer, until when.
+pub fn whoami() -> anyhow::Result<()> {
+    let ctx = Context::load()?;
+    match oidc::whoami(ctx.store.as_ref())? {
+        Some(who) => println!("{} ({}), {}.", who.email, who.issuer, until(who.expires_at)),
+        None => return Err(oidc::IdentityError::NotSignedIn.into()),
     }
     Ok(())
 }

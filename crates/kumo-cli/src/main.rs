@@ -24,9 +24,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Sign in to an AWS org (IAM Identity Center). Prompts only when no session can be
-    /// renewed silently.
+    /// Sign in: the company identity (when configured) and then every AWS org, or only
+    /// the one named. Prompts only when no session can be renewed silently.
     Login(aws::LoginArgs),
+    /// Show who is signed in to the company identity, with which issuer, until when.
+    Whoami,
     /// Sign out of an AWS org and remove its tokens and credentials from the keychain.
     Logout(aws::OrgArg),
     /// List the accounts and roles you can open (from the cache; --refresh re-lists).
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Login(args) => aws::login(args),
         Command::Logout(args) => aws::logout(args),
+        Command::Whoami => aws::whoami(),
         Command::Ls(args) => aws::ls(args),
         Command::Creds(args) => aws::creds(args),
         Command::CredentialProcess(args) => aws::credential_process(args),

@@ -13,7 +13,26 @@ use crate::paths;
 /// Kumo's settings. Secrets never live here; they live in the OS keychain.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Config {
+    pub identity: Option<IdentityConfig>,
     pub aws: Vec<AwsOrg>,
+}
+
+/// The company identity: Google by default, or any OpenID Connect issuer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// Discovery is `<issuer>/.well-known/openid-configuration`.
+    #[serde(default = "default_issuer")]
+    pub issuer: EndpointUrl,
+    pub client_id: String,
+    /// Desktop clients are public, but Google still asks for the secret it issued.
+    pub client_secret: Option<String>,
+    /// When set, the ID token's `hd` claim must equal it.
+    pub hosted_domain: Option<String>,
+}
+
+fn default_issuer() -> EndpointUrl {
+    EndpointUrl::try_from("https://accounts.google.com").expect("the default issuer is a URL")
 }
 
 /// One AWS IAM Identity Center instance (an "org").
@@ -178,6 +197,7 @@ impl From<RateLimit> for f64 {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
+    identity: Option<IdentityConfig>,
     #[serde(default)]
     aws: Vec<Spanned<AwsOrg>>,
 }
@@ -293,6 +313,7 @@ impl Config {
             seen.push(name);
         }
         Ok(Config {
+            identity: file.identity,
             aws: file.aws.into_iter().map(Spanned::into_inner).collect(),
         })
     }
@@ -660,6 +681,14 @@ region = "eu-west-1"
             parse(&text).unwrap_err(),
             "config file /c/config.toml, line 6, field `session_duration`: `899` is not a console session length: give seconds from 900 to 43200"
         );
+    }
+
+    #[test]
+    fn the_identity_issuer_defaults_to_google() {
+        let config = parse("[identity]\nclient_id = \"c.apps.googleusercontent.com\"\nhosted_domain = \"acme.com\"\n").unwrap();
+        let identity = config.identity.unwrap();
+        assert_eq!(identity.issuer.as_str(), "https://accounts.google.com/");
+        assert_eq!(identity.hosted_domain.as_deref(), Some("acme.com"));
     }
 
     #[test]

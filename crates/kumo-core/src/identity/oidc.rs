@@ -1,0 +1,407 @@
+//! OpenID Connect sign-in: discovery, authorization code + PKCE S256 through the system
+//! browser and a loopback redirect, `nonce`, and verification of the ID token (signature
+//! by the issuer's JWKS, cached and refetched on an unknown `kid`; `iss`, `aud`,
+//! `exp`/`iat` with leeway, `nonce`, `email_verified`, `hd`). Nothing here is Google-
+//! specific beyond the default issuer and the parameters that ask Google for a refresh
+//! token.
+
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::aws::session::now_secs;
+use crate::browser::Browser;
+use crate::config::IdentityConfig;
+use crate::environment::Environment;
+use crate::feedback::Feedback;
+use crate::fsutil::write_atomic;
+use crate::loopback::{Loopback, LoopbackError};
+use crate::paths;
+use crate::vault::{SecretStore, VaultError};
+
+const SESSION_KEY: &str = "identity/session";
+const SCOPES: &str = "openid email profile";
+const LEEWAY_SECS: u64 = 60;
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error(
+        "no [identity] is configured: add one with client_id (and issuer, client_secret, hosted_domain) to {0}"
+    )]
+    NotConfigured(String),
+    #[error("not signed in to the identity provider: run `kumo login --identity`")]
+    NotSignedIn,
+    #[error("cannot read the OpenID configuration of {issuer}: {reason}")]
+    Discovery { issuer: String, reason: String },
+    #[error("the identity provider refused the sign-in ({0}); run `kumo login --identity` again")]
+    Refused(String),
+    #[error("browser sign-in failed: {0}")]
+    Loopback(#[from] LoopbackError),
+    #[error("the ID token is not trustworthy: {0}; nothing was stored")]
+    Untrusted(Untrusted),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+/// Why an ID token was refused: each check failing has its own reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Untrusted {
+    Signature,
+    UnknownKey(String),
+    Audience,
+    Issuer,
+    Expired,
+    IssuedInTheFuture,
+    Nonce,
+    EmailNotVerified,
+    Domain {
+        expected: String,
+        found: Option<String>,
+    },
+    Malformed(String),
+}
+
+impl fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Signature => f.write_str("its signature does not match the issuer's key"),
+            Self::UnknownKey(kid) => write!(
+                f,
+                "it is signed with a key (`{kid}`) the issuer does not publish"
+            ),
+            Self::Audience => f.write_str("it was issued to another client (aud)"),
+            Self::Issuer => f.write_str("it comes from another issuer (iss)"),
+            Self::Expired => f.write_str("it has expired (exp); check the computer's clock"),
+            Self::IssuedInTheFuture => {
+                f.write_str("it was issued in the future (iat); check the computer's clock")
+            }
+            Self::Nonce => f.write_str("it answers another sign-in (nonce)"),
+            Self::EmailNotVerified => {
+                f.write_str("the provider has not verified the email address")
+            }
+            Self::Domain { expected, found } => match found {
+                Some(found) => write!(f, "the account belongs to `{found}`, not `{expected}` (hd)"),
+                None => write!(f, "the account is not in the `{expected}` domain (no hd)"),
+            },
+            Self::Malformed(reason) => write!(f, "it is malformed ({reason})"),
+        }
+    }
+}
+
+/// Who is signed in; the part of the session that is not secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Whoami {
+    pub email: String,
+    pub subject: String,
+    pub issuer: String,
+    /// Epoch seconds: when the access token lapses (the refresh token renews it).
+    pub expires_at: i64,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct StoredSession {
+    who: Whoami,
+    access_token: String,
+    refresh_token: Option<String>,
+}
+
+impl fmt::Debug for StoredSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredSession")
+            .field("who", &self.who)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct Discovery {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    jwks_uri: String,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    expires_in: Option<i64>,
+    id_token: Option<String>,
+    refresh_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    sub: String,
+    email: Option<String>,
+    email_verified: Option<serde_json::Value>,
+    hd: Option<String>,
+    nonce: Option<String>,
+    iat: Option<i64>,
+}
+
+/// The signed-in identity, from the keychain.
+pub fn whoami(store: &dyn SecretStore) -> Result<Option<Whoami>, IdentityError> {
+    Ok(load(store)?.map(|s| s.who))
+}
+
+fn load(store: &dyn SecretStore) -> Result<Option<StoredSession>, VaultError> {
+    Ok(store
+        .get(SESSION_KEY)?
+        .and_then(|s| serde_json::from_slice(s.expose()).ok()))
+}
+
+pub fn sign_out(store: &dyn SecretStore) -> Result<(), VaultError> {
+    store.delete(SESSION_KEY)
+}
+
+fn issuer_of(config: &IdentityConfig) -> String {
+    config.issuer.as_str().trim_end_matches('/').to_owned()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client with a timeout builds")
+}
+
+async fn discover(config: &IdentityConfig) -> Result<Discovery, IdentityError> {
+    let issuer = issuer_of(config);
+    let failed = |reason: String| IdentityError::Discovery {
+        issuer: issuer.clone(),
+        reason,
+    };
+    let response = client()
+        .get(format!("{issuer}/.well-known/openid-configuration"))
+        .send()
+        .await
+        .map_err(|_| failed("the issuer cannot be reached".into()))?;
+    if !response.status().is_success() {
+        return Err(failed(format!("HTTP {}", response.status().as_u16())));
+    }
+    let doc: Discovery = response
+        .json()
+        .await
+        .map_err(|_| failed("the document is not valid".into()))?;
+    if doc.issuer.trim_end_matches('/') != issuer {
+        return Err(failed(format!("it names another issuer, `{}`", doc.issuer)));
+    }
+    Ok(doc)
+}
+
+fn random_url_safe() -> String {
+    let raw: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+/// `kumo login --identity`: signs in through the browser and stores the session.
+pub async fn sign_in(
+    config: &IdentityConfig,
+    env: &Environment,
+    store: &dyn SecretStore,
+    browser: &dyn Browser,
+    feedback: &dyn Feedback,
+) -> Result<Whoami, IdentityError> {
+    let doc = discover(config).await?;
+    let loopback = Loopback::bind().await.map_err(LoopbackError::from)?;
+    let (state, nonce) = (random_url_safe(), random_url_safe());
+    let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
+    let mut url =
+        Url::parse(&doc.authorization_endpoint).map_err(|e| IdentityError::Discovery {
+            issuer: issuer_of(config),
+            reason: format!("its authorization endpoint is not a URL ({e})"),
+        })?;
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("response_type", "code")
+            .append_pair("client_id", &config.client_id)
+            .append_pair("redirect_uri", loopback.redirect_uri())
+            .append_pair("scope", SCOPES)
+            .append_pair("state", &state)
+            .append_pair("nonce", &nonce)
+            .append_pair("code_challenge", challenge.as_str())
+            .append_pair("code_challenge_method", "S256")
+            // Google issues a refresh token only for offline access with consent.
+            .append_pair("access_type", "offline")
+            .append_pair("prompt", "consent");
+        if let Some(hd) = &config.hosted_domain {
+            q.append_pair("hd", hd);
+        }
+    }
+    match browser.open(url.as_str()) {
+        Ok(()) => feedback.say(&format!(
+            "Opened the browser to sign in. If it did not open, visit:\n  {url}"
+        )),
+        Err(e) => feedback.say(&format!("{e}\nOpen this URL to sign in:\n  {url}")),
+    }
+    let redirect_uri = loopback.redirect_uri().to_owned();
+    let code = loopback.receive_code(&state, BROWSER_TIMEOUT).await?;
+
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", redirect_uri.as_str()),
+        ("code_verifier", verifier.secret().as_str()),
+        ("client_id", config.client_id.as_str()),
+    ];
+    if let Some(secret) = &config.client_secret {
+        form.push(("client_secret", secret));
+    }
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let response = client()
+        .post(&doc.token_endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .map_err(|_| IdentityError::Refused("the token endpoint cannot be reached".into()))?;
+    if !response.status().is_success() {
+        let answer: serde_json::Value = response.json().await.unwrap_or_default();
+        return Err(IdentityError::Refused(
+            answer["error"].as_str().unwrap_or("an error").to_owned(),
+        ));
+    }
+    let answer: TokenAnswer = response
+        .json()
+        .await
+        .map_err(|_| IdentityError::Refused("an answer that is not a token".into()))?;
+    let id_token = answer
+        .id_token
+        .as_deref()
+        .ok_or_else(|| IdentityError::Untrusted(Untrusted::Malformed("no ID token".into())))?;
+    let claims = verify(config, env, &doc, id_token, &nonce).await?;
+    let who = Whoami {
+        email: claims.email.unwrap_or_default(),
+        subject: claims.sub,
+        issuer: issuer_of(config),
+        expires_at: now_secs() + answer.expires_in.unwrap_or(3600),
+    };
+    let session = StoredSession {
+        who: who.clone(),
+        access_token: answer.access_token,
+        refresh_token: answer.refresh_token,
+    };
+    let bytes =
+        zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
+    store.put(SESSION_KEY, &bytes)?;
+    Ok(who)
+}
+
+/// The issuer's keys: from the cache, or fetched (again) when the cache lacks `kid`.
+async fn key_for(
+    env: &Environment,
+    doc: &Discovery,
+    kid: &str,
+) -> Result<jsonwebtoken::jwk::Jwk, IdentityError> {
+    let cache_path = paths::cache_dir(env).join("identity-jwks.json");
+    let cached: Option<JwkSet> = std::fs::read(&cache_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    if let Some(jwk) = cached.as_ref().and_then(|set| set.find(kid)) {
+        return Ok(jwk.clone());
+    }
+    let fetched: JwkSet = client()
+        .get(&doc.jwks_uri)
+        .send()
+        .await
+        .map_err(|_| IdentityError::Discovery {
+            issuer: doc.issuer.clone(),
+            reason: "its JWKS cannot be reached".into(),
+        })?
+        .json()
+        .await
+        .map_err(|_| IdentityError::Discovery {
+            issuer: doc.issuer.clone(),
+            reason: "its JWKS is not valid".into(),
+        })?;
+    // The cache is a convenience: failing to write it costs only a fetch next time.
+    let _ = write_atomic(
+        &cache_path,
+        &serde_json::to_vec(&fetched).unwrap_or_default(),
+    );
+    fetched
+        .find(kid)
+        .cloned()
+        .ok_or_else(|| IdentityError::Untrusted(Untrusted::UnknownKey(kid.to_owned())))
+}
+
+async fn verify(
+    config: &IdentityConfig,
+    env: &Environment,
+    doc: &Discovery,
+    id_token: &str,
+    nonce: &str,
+) -> Result<Claims, IdentityError> {
+    let untrusted = IdentityError::Untrusted;
+    let header = jsonwebtoken::decode_header(id_token)
+        .map_err(|e| untrusted(Untrusted::Malformed(e.to_string())))?;
+    if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
+        return Err(untrusted(Untrusted::Malformed(format!(
+            "unsupported algorithm {:?}",
+            header.alg
+        ))));
+    }
+    let kid = header
+        .kid
+        .ok_or_else(|| untrusted(Untrusted::Malformed("no kid".into())))?;
+    let jwk = key_for(env, doc, &kid).await?;
+    let key =
+        DecodingKey::from_jwk(&jwk).map_err(|e| untrusted(Untrusted::Malformed(e.to_string())))?;
+    let mut validation = Validation::new(header.alg);
+    validation.leeway = LEEWAY_SECS;
+    validation.set_audience(&[&config.client_id]);
+    validation.set_issuer(&[issuer_of(config), format!("{}/", issuer_of(config))]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    let claims = jsonwebtoken::decode::<Claims>(id_token, &key, &validation)
+        .map_err(|e| {
+            untrusted(match e.kind() {
+                ErrorKind::InvalidSignature => Untrusted::Signature,
+                ErrorKind::InvalidAudience => Untrusted::Audience,
+                ErrorKind::InvalidIssuer => Untrusted::Issuer,
+                ErrorKind::ExpiredSignature => Untrusted::Expired,
+                other => Untrusted::Malformed(format!("{other:?}")),
+            })
+        })?
+        .claims;
+    if claims
+        .iat
+        .is_some_and(|iat| iat > now_secs() + LEEWAY_SECS as i64)
+    {
+        return Err(untrusted(Untrusted::IssuedInTheFuture));
+    }
+    if claims.nonce.as_deref() != Some(nonce) {
+        return Err(untrusted(Untrusted::Nonce));
+    }
+    // Google sends a boolean; some issuers send "true".
+    let verified = matches!(&claims.email_verified, Some(serde_json::Value::Bool(true)))
+        || matches!(&claims.email_verified, Some(serde_json::Value::String(s)) if s == "true");
+    if !verified {
+        return Err(untrusted(Untrusted::EmailNotVerified));
+    }
+    if let Some(expected) = &config.hosted_domain
+        && claims.hd.as_deref() != Some(expected.as_str())
+    {
+        return Err(untrusted(Untrusted::Domain {
+            expected: expected.clone(),
+            found: claims.hd.clone(),
+        }));
+    }
+    Ok(claims)
+}
+
+/// Ensures the configured identity is there, for callers that need it.
+pub fn configured<'a>(
+    config: Option<&'a IdentityConfig>,
+    config_path: &std::path::Path,
+) -> Result<&'a IdentityConfig, IdentityError> {
+    config.ok_or_else(|| IdentityError::NotConfigured(config_path.display().to_string()))
+}
