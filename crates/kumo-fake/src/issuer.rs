@@ -11,7 +11,7 @@ use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde::Deserialize;
@@ -181,7 +181,7 @@ pub async fn authorize(State(shared): S, Query(q): Query<AuthorizeQuery>) -> Res
     if q.client_id.as_deref() != Some(options.client_id.as_str()) {
         return bad("Unknown client_id");
     }
-    let Some(Ok(mut target)) = q.redirect_uri.as_deref().map(Url::parse) else {
+    let Some(Ok(target)) = q.redirect_uri.as_deref().map(Url::parse) else {
         return bad("redirect_uri is required");
     };
     if target.scheme() != "http"
@@ -209,17 +209,11 @@ pub async fn authorize(State(shared): S, Query(q): Query<AuthorizeQuery>) -> Res
         );
         Ok(code)
     };
-    {
-        let mut pairs = target.query_pairs_mut();
-        match &outcome {
-            Ok(code) => pairs.append_pair("code", code),
-            Err(e) => pairs.append_pair("error", e),
-        };
-        if let Some(state) = &q.state {
-            pairs.append_pair("state", state);
-        }
-    }
-    (StatusCode::FOUND, [(header::LOCATION, target.to_string())]).into_response()
+    wire::authorization_redirect(
+        target,
+        outcome.as_deref().map_err(|e| *e),
+        q.state.as_deref(),
+    )
 }
 
 pub async fn token(State(shared): S, body: Bytes) -> Response {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde::Deserialize;
@@ -484,7 +484,7 @@ pub async fn authorize(State(shared): S, Query(q): Query<AuthorizeQuery>) -> Res
     if !registered {
         return bad("redirect_uri is not registered for this client");
     }
-    let Ok(mut target) = Url::parse(redirect_uri) else {
+    let Ok(target) = Url::parse(redirect_uri) else {
         return bad("redirect_uri is not a URL");
     };
     let outcome: Result<String, &str> = if q.response_type.as_deref() != Some("code") {
@@ -506,17 +506,11 @@ pub async fn authorize(State(shared): S, Query(q): Query<AuthorizeQuery>) -> Res
         );
         Ok(code)
     };
-    {
-        let mut pairs = target.query_pairs_mut();
-        match &outcome {
-            Ok(code) => pairs.append_pair("code", code),
-            Err(err) => pairs.append_pair("error", err),
-        };
-        if let Some(state) = &q.state {
-            pairs.append_pair("state", state);
-        }
-    }
-    (StatusCode::FOUND, [(header::LOCATION, target.to_string())]).into_response()
+    wire::authorization_redirect(
+        target,
+        outcome.as_deref().map_err(|e| *e),
+        q.state.as_deref(),
+    )
 }
 
 #[derive(Deserialize)]

@@ -190,6 +190,26 @@ pub fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
+/// The authorize endpoint's answer (RFC 6749 §4.1.2): back to the client's redirect URI
+/// with the code, or the error, and the client's `state`.
+pub fn authorization_redirect(
+    mut target: url::Url,
+    outcome: Result<&str, &str>,
+    state: Option<&str>,
+) -> Response {
+    {
+        let mut pairs = target.query_pairs_mut();
+        match outcome {
+            Ok(code) => pairs.append_pair("code", code),
+            Err(error) => pairs.append_pair("error", error),
+        };
+        if let Some(state) = state {
+            pairs.append_pair("state", state);
+        }
+    }
+    (StatusCode::FOUND, [(header::LOCATION, target.to_string())]).into_response()
+}
+
 pub fn html_page(status: StatusCode, title: &str, message: &str) -> Response {
     let body = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{t}</title></head><body><h1>{t}</h1><p>{m}</p></body></html>",
