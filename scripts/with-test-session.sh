@@ -30,13 +30,29 @@ keyring_pid=$(pgrep -n -f "gnome-keyring-daemon --unlock" || true)
 
 # Wait for the Secret Service name: a keyring call before it would let D-Bus activate
 # a second, locked daemon.
-for _ in $(seq 100); do
+owned=""
+for _ in $(seq 300); do
   if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
       org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"; then
+    owned=1
     break
   fi
   sleep 0.1
 done
+[ -n "$owned" ] || { echo "with-test-session: gnome-keyring never took the Secret Service name" >&2; exit 1; }
+
+# Prove the default collection is unlocked and writable before any test relies on it.
+probe_ok=""
+for _ in $(seq 50); do
+  if printf 'probe' | secret-tool store --label=kumo-session-probe service kumo-session-probe username probe 2>/dev/null \
+      && [ "$(secret-tool lookup service kumo-session-probe username probe 2>/dev/null)" = probe ]; then
+    secret-tool clear service kumo-session-probe username probe 2>/dev/null || true
+    probe_ok=1
+    break
+  fi
+  sleep 0.2
+done
+[ -n "$probe_ok" ] || { echo "with-test-session: the keyring's default collection is not usable" >&2; exit 1; }
 
 # Xvfb picks a free display number itself and writes it to fd 3.
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$scratch/display" 2>"$scratch/xvfb.log" &

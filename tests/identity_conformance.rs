@@ -289,3 +289,49 @@ async fn authorize_refuses_a_redirect_that_is_not_loopback() {
     assert_eq!(response.status(), 400);
     assert!(response.headers().get("location").is_none());
 }
+
+#[tokio::test]
+async fn projects_search_wants_a_live_identity_access_token() {
+    let fake = fake(Options::default()).await;
+    let client = Client::new(&fake);
+    let url = format!("{}/v3/projects:search", fake.base_url());
+    let refused = browser()
+        .get(&url)
+        .bearer_auth("ya29.made-up")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["status"], "UNAUTHENTICATED");
+
+    let token = client.sign_in("n").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page: Value = browser()
+        .get(&url)
+        .bearer_auth(&token)
+        .query(&[("pageSize", "2")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["projects"].as_array().unwrap().len(), 2);
+    assert_eq!(page["projects"][0]["projectId"], "acme-project-000");
+    let next = page["nextPageToken"].as_str().unwrap();
+    let last: Value = browser()
+        .get(&url)
+        .bearer_auth(&token)
+        .query(&[("pageToken", next)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(last["projects"].as_array().unwrap().len(), 1);
+    assert!(last.get("nextPageToken").is_none());
+}

@@ -50,6 +50,9 @@ pub struct LsArgs {
     /// Only this org (default: every configured org).
     #[arg(long)]
     org: Option<String>,
+    /// Only this cloud.
+    #[arg(long, value_parser = ["aws", "gcp"])]
+    cloud: Option<String>,
     /// List again from AWS and report what was added and removed.
     #[arg(long)]
     refresh: bool,
@@ -108,8 +111,15 @@ pub fn login(args: LoginArgs) -> anyhow::Result<()> {
     };
     if args.identity || (args.org.org.is_none() && ctx.config.identity.is_some()) {
         let config = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
+        // The identity's access token also lists Google Cloud projects when [gcp] is set.
+        let scopes: &[&str] = if ctx.config.gcp.is_some() {
+            &[oidc::GCP_SCOPE]
+        } else {
+            &[]
+        };
         let who = rt.block_on(oidc::sign_in(
             config,
+            scopes,
             &ctx.env,
             ctx.store.as_ref(),
             &browser,
@@ -201,10 +211,38 @@ fn sign_in_if<'b>(
 
 pub fn ls(args: LsArgs) -> anyhow::Result<()> {
     let ctx = Context::load()?;
-    let orgs = orgs(&ctx, args.org.as_deref())?;
+    let wants = |cloud: &str| args.cloud.as_deref().is_none_or(|c| c == cloud);
+    let gcp = ctx
+        .config
+        .gcp
+        .as_ref()
+        .filter(|_| wants("gcp") && args.org.is_none());
     let mut all = Vec::new();
-    for org in orgs {
-        all.extend(targets::from_cache(&listing(&ctx, org, args.refresh)?));
+    // One cloud failing does not hide the others: its error is shown, the rest listed.
+    let mut failures = 0;
+    if wants("aws") && (args.org.is_some() || !ctx.config.aws.is_empty() || gcp.is_none()) {
+        let listed = orgs(&ctx, args.org.as_deref()).and_then(|orgs| {
+            orgs.into_iter()
+                .map(|org| listing(&ctx, org, args.refresh).map(|l| targets::from_cache(&l)))
+                .collect::<anyhow::Result<Vec<_>>>()
+        });
+        match listed {
+            Ok(lists) => all.extend(lists.into_iter().flatten()),
+            Err(e) if gcp.is_some() => {
+                eprintln!("kumo: {e:#}");
+                failures += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(gcp) = gcp {
+        match gcp_projects(&ctx, gcp, args.refresh) {
+            Ok(projects) => all.extend(targets::from_projects(&projects)),
+            Err(e) => {
+                eprintln!("kumo: {e:#}");
+                failures += 1;
+            }
+        }
     }
     let found = targets::search(all, &args.query.join(" "));
     if args.json {
@@ -217,11 +255,34 @@ pub fn ls(args: LsArgs) -> anyhow::Result<()> {
         let width = found.iter().map(|t| t.id.len()).max().unwrap_or(0);
         let mut out = String::with_capacity(found.len() * 80);
         for t in &found {
-            out.push_str(&format!("{:width$}  {}\n", t.id, t.account_name));
+            out.push_str(&format!("{:width$}  {}\n", t.id, t.display_name()));
         }
         print!("{out}");
     }
+    if failures > 0 {
+        // Each failure is already shown; what could be listed is printed above.
+        std::io::Write::flush(&mut std::io::stdout())?;
+        std::process::exit(1);
+    }
     Ok(())
+}
+
+/// The Google Cloud projects: from the cache, or listed with the identity's token.
+fn gcp_projects(
+    ctx: &Context,
+    gcp: &kumo_core::config::GcpConfig,
+    refresh: bool,
+) -> anyhow::Result<Vec<kumo_core::gcp::Project>> {
+    if !refresh && let Some(cached) = kumo_core::gcp::load_cache(&ctx.env) {
+        return Ok(cached);
+    }
+    let identity = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
+    let projects = runtime()?.block_on(async {
+        let (token, _) = oidc::access_token(identity, ctx.store.as_ref()).await?;
+        anyhow::Ok(kumo_core::gcp::list_projects(gcp, &token).await?)
+    })?;
+    kumo_core::gcp::save_cache(&ctx.env, &projects)?;
+    Ok(projects)
 }
 
 /// The org's accounts and roles: from the cache, or listed from AWS when there is none

@@ -39,6 +39,9 @@ pub struct ConsoleArgs {
 
 pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     let ctx = Context::load()?;
+    if let Some(project) = args.target.strip_prefix("gcp:") {
+        return gcp(&ctx, &args, project);
+    }
     let spec = TargetSpec::parse(&args.target)?;
     let org = spec.org(&ctx.config, &ctx.config_path)?;
     let name = org.name.as_str();
@@ -96,5 +99,35 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         None => SystemBrowser::from_env(&ctx.env)?.open(&url)?,
     }
     eprintln!("Opened the console of {id}.");
+    Ok(())
+}
+
+/// A Google Cloud project's console, as the signed-in identity (`authuser`).
+fn gcp(ctx: &Context, args: &ConsoleArgs, project: &str) -> anyhow::Result<()> {
+    let who = kumo_core::identity::oidc::whoami(ctx.store.as_ref())?
+        .ok_or(kumo_core::identity::oidc::IdentityError::NotSignedIn)?;
+    let url = kumo_core::gcp::console_url(project, &who.email);
+    if args.print {
+        println!("{url}");
+        return Ok(());
+    }
+    let browser_name = match &args.browser {
+        Some(b) => BrowserName::parse(b).with_context(|| format!("unknown browser `{b}`"))?,
+        None => BrowserName::Default,
+    };
+    let context = (!args.no_isolation).then(|| BrowserContext {
+        key: format!("gcp:{project}"),
+        label: format!("GCP {project}"),
+    });
+    match isolation::command_line(
+        browser_name,
+        &url,
+        context.as_ref(),
+        &paths::data_dir(&ctx.env),
+    ) {
+        Some(argv) => isolation::launch(&argv)?,
+        None => SystemBrowser::from_env(&ctx.env)?.open(&url)?,
+    }
+    eprintln!("Opened the console of gcp:{project}.");
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use kumo_core::config::{Config, Loaded};
+use kumo_core::config::Config;
 use kumo_core::environment::Environment;
 use kumo_core::vault::{self, SecretStore};
 
@@ -17,10 +17,7 @@ impl Context {
     pub fn load() -> anyhow::Result<Self> {
         let env = Environment::from_process();
         let (config_path, loaded) = Config::load(&env)?;
-        let config = match loaded {
-            Loaded::Found(config) => config,
-            Loaded::Missing => Config::default(),
-        };
+        let config = loaded.unwrap_or_default();
         let store = store(&env);
         Ok(Self {
             env,

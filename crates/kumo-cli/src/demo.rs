@@ -7,7 +7,7 @@ use kumo_core::aws::org::OrgClient;
 use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions};
 use kumo_core::browser::RecordingBrowser;
 use kumo_core::cache::{self, OrgCache};
-use kumo_core::config::{Config, Loaded};
+use kumo_core::config::Config;
 use kumo_core::environment::Environment;
 use kumo_core::export::env::rfc3339;
 use kumo_core::targets;
@@ -57,7 +57,7 @@ async fn walk_through() -> anyhow::Result<()> {
             home.path().join("run").display().to_string(),
         ),
     ]);
-    let Loaded::Found(config) = Config::load_from(&config_path)? else {
+    let Some(config) = Config::load_from(&config_path)? else {
         anyhow::bail!("the demo config vanished");
     };
     let org = &config.aws[0];

@@ -14,7 +14,16 @@ use crate::paths;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Config {
     pub identity: Option<IdentityConfig>,
+    pub gcp: Option<GcpConfig>,
     pub aws: Vec<AwsOrg>,
+}
+
+/// Google Cloud projects, listed with the identity's access token.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GcpConfig {
+    /// Cloud Resource Manager's base URL (default `https://cloudresourcemanager.googleapis.com`).
+    pub endpoint: Option<EndpointUrl>,
 }
 
 /// The company identity: Google by default, or any OpenID Connect issuer.
@@ -198,15 +207,9 @@ impl From<RateLimit> for f64 {
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     identity: Option<IdentityConfig>,
+    gcp: Option<GcpConfig>,
     #[serde(default)]
     aws: Vec<Spanned<AwsOrg>>,
-}
-
-/// The outcome of looking for the config file: absent is not an error.
-#[derive(Debug)]
-pub enum Loaded {
-    Found(Config),
-    Missing,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -242,13 +245,14 @@ impl fmt::Display for Location {
 
 impl Config {
     /// Loads the config file named by the environment (see [`paths::config_file`]).
-    pub fn load(env: &Environment) -> Result<(PathBuf, Loaded), ConfigError> {
+    /// `None` when there is no config file: that is not an error.
+    pub fn load(env: &Environment) -> Result<(PathBuf, Option<Config>), ConfigError> {
         let path = paths::config_file(env);
         let loaded = Self::load_from(&path)?;
         Ok((path, loaded))
     }
 
-    pub fn load_from(path: &Path) -> Result<Loaded, ConfigError> {
+    pub fn load_from(path: &Path) -> Result<Option<Config>, ConfigError> {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|e| {
@@ -262,9 +266,9 @@ impl Config {
                         message: "the file is not valid UTF-8".into(),
                     }
                 })?;
-                Self::parse(&text, path).map(Loaded::Found)
+                Self::parse(&text, path).map(Some)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Loaded::Missing),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(ConfigError::Read {
                 path: path.to_owned(),
                 source,
@@ -314,6 +318,7 @@ impl Config {
         }
         Ok(Config {
             identity: file.identity,
+            gcp: file.gcp,
             aws: file.aws.into_iter().map(Spanned::into_inner).collect(),
         })
     }
@@ -713,7 +718,7 @@ region = "eu-west-1"
     fn a_missing_file_is_not_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let loaded = Config::load_from(&dir.path().join("none.toml")).unwrap();
-        assert!(matches!(loaded, Loaded::Missing));
+        assert_eq!(loaded, None);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::browser::{Browser, SystemBrowser};
-use crate::config::{Config, EndpointUrl, Loaded};
+use crate::config::{Config, EndpointUrl};
 use crate::environment::Environment;
 use crate::vault::SecretStore;
 
@@ -85,7 +85,7 @@ fn failed(mut check: Check, fix: String) -> Check {
 fn check_config(env: &Environment) -> (Check, Option<Config>) {
     const TITLE: &str = "Config file";
     match Config::load(env) {
-        Ok((path, Loaded::Missing)) => (
+        Ok((path, None)) => (
             check(
                 "config",
                 TITLE,
@@ -93,7 +93,7 @@ fn check_config(env: &Environment) -> (Check, Option<Config>) {
             ),
             None,
         ),
-        Ok((path, Loaded::Found(config))) => {
+        Ok((path, Some(config))) => {
             let mut c = check("config", TITLE, format!("{} parses", path.display()));
             c.details = if config.aws.is_empty() {
                 vec!["no AWS orgs configured".into()]

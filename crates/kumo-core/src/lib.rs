@@ -10,6 +10,7 @@ pub mod environment;
 pub mod export;
 pub mod feedback;
 mod fsutil;
+pub mod gcp;
 pub mod identity;
 pub mod lock;
 pub mod loopback;

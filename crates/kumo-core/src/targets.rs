@@ -11,14 +11,50 @@ use crate::cache::OrgCache;
 /// Version of the `kumo ls --json` document.
 pub const LIST_FORMAT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One thing a person can open. AWS roles fill `org`, `account_id`, `account_name` and
+/// `role`; GCP projects fill `project_id` and `project_name`. Empty fields are left out
+/// of the JSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Target {
     pub id: String,
     pub cloud: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub org: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub account_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub account_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub role: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub project_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub project_name: String,
+}
+
+impl Target {
+    /// What a person calls it: the account or project name.
+    pub fn display_name(&self) -> &str {
+        if self.cloud == "gcp" {
+            &self.project_name
+        } else {
+            &self.account_name
+        }
+    }
+}
+
+/// Every Google Cloud project as a target.
+pub fn from_projects(projects: &[crate::gcp::Project]) -> Vec<Target> {
+    projects
+        .iter()
+        .map(|p| Target {
+            id: format!("gcp:{}", p.id),
+            cloud: "gcp",
+            project_id: p.id.clone(),
+            project_name: p.name.clone(),
+            ..Target::default()
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -40,13 +76,14 @@ pub fn from_cache(cache: &OrgCache) -> Vec<Target> {
                 account_id: a.id.clone(),
                 account_name: a.name.clone(),
                 role: role.clone(),
+                ..Target::default()
             })
         })
         .collect()
 }
 
-/// Targets matching `query` fuzzily (each word must match account name or id, role or
-/// org), best first; all of them, in order, for an empty query.
+/// Targets matching `query` fuzzily (each word must match account name or id, role,
+/// org, or project name or id), best first; all of them, in order, for an empty query.
 pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
     if query.trim().is_empty() {
         return targets;
@@ -58,7 +95,10 @@ pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
         .into_iter()
         .enumerate()
         .filter_map(|(i, t)| {
-            let haystack = format!("{} {} {} {}", t.account_name, t.account_id, t.role, t.org);
+            let haystack = format!(
+                "{} {} {} {} {} {}",
+                t.account_name, t.account_id, t.role, t.org, t.project_name, t.project_id
+            );
             let score = pattern.score(Utf32Str::new(&haystack, &mut buf), &mut matcher)?;
             Some((score, i, t))
         })

@@ -114,6 +114,8 @@ pub struct IdCode {
 #[derive(Default)]
 pub struct IdentityState {
     pub keys: Vec<SigningKey>,
+    /// Access token → expiry (epoch seconds), for the Google APIs the fake serves.
+    pub access_tokens: HashMap<String, i64>,
     pub codes: HashMap<String, IdCode>,
     /// Refresh token → revoked.
     pub refresh_tokens: HashMap<String, bool>,
@@ -276,8 +278,18 @@ pub async fn token(State(shared): S, body: Bytes) -> Response {
         }
     };
     let id_token = shared.id_token(nonce.as_deref());
+    let access_token = shared.token("ya29.", 120, ALNUM);
+    let expires_at = shared
+        .now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+        + options.token_lifetime.as_secs() as i64;
+    shared
+        .identity()
+        .access_tokens
+        .insert(access_token.clone(), expires_at);
     let mut answer = json!({
-        "access_token": shared.token("ya29.", 120, ALNUM),
+        "access_token": access_token,
         "expires_in": options.token_lifetime.as_secs(),
         "id_token": id_token,
         "scope": "openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile",
@@ -312,6 +324,18 @@ pub async fn revoke(State(shared): S, body: Bytes) -> Response {
 }
 
 impl Shared {
+    /// Whether `Authorization: Bearer <token>` carries a live identity access token.
+    pub fn google_token_is_valid(&self, authorization: Option<&str>) -> bool {
+        let now = self
+            .now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        authorization
+            .and_then(|a| a.strip_prefix("Bearer "))
+            .and_then(|t| self.identity().access_tokens.get(t).copied())
+            .is_some_and(|expires_at| expires_at > now)
+    }
+
     /// An ID token for the configured user, honouring the next scripted fault.
     fn id_token(&self, nonce: Option<&str>) -> String {
         let options = &self.options.identity;

@@ -7,11 +7,13 @@
 //! the browser pages `/authorize` and `/device`), the access portal (`/assignment/*`,
 //! `/federation/credentials`, `/logout`), the console federation endpoint
 //! (`/federation`), STS (`POST /`), and an OpenID Connect provider standing in for
-//! Google (`/.well-known/openid-configuration`, `/oauth2/*`), whose issuer is the base URL.
+//! Google (`/.well-known/openid-configuration`, `/oauth2/*`), whose issuer is the base URL,
+//! and Cloud Resource Manager's `projects:search` (`/v3/projects:search`).
 
 mod directory;
 mod federation;
 mod gate;
+mod gcp;
 mod issuer;
 mod oidc;
 mod portal;
@@ -32,6 +34,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 pub use directory::{Account, Directory};
+pub use gcp::{GcpProject, generated_projects};
 pub use issuer::{IdTokenFault, IdentityOptions};
 pub use oidc::{
     GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE, GRANT_REFRESH_TOKEN, SCOPE_ACCOUNT_ACCESS,
@@ -190,6 +193,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/oauth2/authorize", get(issuer::authorize))
         .route("/oauth2/token", post(issuer::token))
         .route("/oauth2/revoke", post(issuer::revoke))
+        .route("/v3/projects:search", get(gcp::search_projects))
         .route("/_fake/calls", get(calls))
         .with_state(shared)
 }

@@ -10,6 +10,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::directory::Directory;
+use crate::gcp::{GcpProject, generated_projects};
 use crate::issuer::{IdentityOptions, IdentityState, SigningKey};
 
 /// Every operation the fake answers, for counters and scripted faults.
@@ -32,10 +33,11 @@ pub enum Operation {
     IdentityAuthorize,
     IdentityToken,
     IdentityRevoke,
+    SearchProjects,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 17] = [
+    pub const ALL: [Operation; 18] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -53,6 +55,7 @@ impl Operation {
         Operation::IdentityAuthorize,
         Operation::IdentityToken,
         Operation::IdentityRevoke,
+        Operation::SearchProjects,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +77,7 @@ impl Operation {
             Operation::IdentityAuthorize => "IdentityAuthorize",
             Operation::IdentityToken => "IdentityToken",
             Operation::IdentityRevoke => "IdentityRevoke",
+            Operation::SearchProjects => "SearchProjects",
         }
     }
 
@@ -151,6 +155,8 @@ pub struct Options {
     pub auto_approve_after_polls: Option<u32>,
     /// The OpenID Connect provider's client and user.
     pub identity: IdentityOptions,
+    /// The Google Cloud projects the identity can see.
+    pub gcp_projects: Vec<GcpProject>,
 }
 
 impl Default for Options {
@@ -170,6 +176,7 @@ impl Default for Options {
             enforce_poll_interval: true,
             auto_approve_after_polls: None,
             identity: IdentityOptions::default(),
+            gcp_projects: generated_projects(3),
         }
     }
 }

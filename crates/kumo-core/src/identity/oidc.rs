@@ -27,6 +27,10 @@ use crate::vault::{SecretStore, VaultError};
 
 const SESSION_KEY: &str = "identity/session";
 const SCOPES: &str = "openid email profile";
+/// Listing Google Cloud projects needs this scope on the identity's access token.
+pub const GCP_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform.read-only";
+/// Access tokens with less left than this are renewed before use.
+const RENEW_MARGIN_SECS: i64 = 5 * 60;
 const LEEWAY_SECS: u64 = 60;
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
@@ -42,6 +46,8 @@ pub enum IdentityError {
     Discovery { issuer: String, reason: String },
     #[error("the identity provider refused the sign-in ({0}); run `kumo login --identity` again")]
     Refused(String),
+    #[error("the identity session has expired or was revoked: run `kumo login --identity`")]
+    Expired,
     #[error("browser sign-in failed: {0}")]
     Loopback(#[from] LoopbackError),
     #[error("the ID token is not trustworthy: {0}; nothing was stored")]
@@ -204,6 +210,7 @@ fn random_url_safe() -> String {
 /// `kumo login --identity`: signs in through the browser and stores the session.
 pub async fn sign_in(
     config: &IdentityConfig,
+    extra_scopes: &[&str],
     env: &Environment,
     store: &dyn SecretStore,
     browser: &dyn Browser,
@@ -223,7 +230,13 @@ pub async fn sign_in(
         q.append_pair("response_type", "code")
             .append_pair("client_id", &config.client_id)
             .append_pair("redirect_uri", loopback.redirect_uri())
-            .append_pair("scope", SCOPES)
+            .append_pair(
+                "scope",
+                &std::iter::once(SCOPES)
+                    .chain(extra_scopes.iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
             .append_pair("state", &state)
             .append_pair("nonce", &nonce)
             .append_pair("code_challenge", challenge.as_str())
@@ -294,6 +307,57 @@ pub async fn sign_in(
         zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
     store.put(SESSION_KEY, &bytes)?;
     Ok(who)
+}
+
+/// A live access token of the identity: the stored one, or one renewed with the
+/// refresh token when under five minutes remain.
+pub async fn access_token(
+    config: &IdentityConfig,
+    store: &dyn SecretStore,
+) -> Result<(String, Whoami), IdentityError> {
+    let mut session = load(store)?.ok_or(IdentityError::NotSignedIn)?;
+    if session.who.expires_at - now_secs() > RENEW_MARGIN_SECS {
+        return Ok((session.access_token, session.who));
+    }
+    let refresh_token = session
+        .refresh_token
+        .clone()
+        .ok_or(IdentityError::Expired)?;
+    let doc = discover(config).await?;
+    let mut form = vec![
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token.as_str()),
+        ("client_id", config.client_id.as_str()),
+    ];
+    if let Some(secret) = &config.client_secret {
+        form.push(("client_secret", secret));
+    }
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let response = client()
+        .post(&doc.token_endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .map_err(|_| IdentityError::Refused("the token endpoint cannot be reached".into()))?;
+    if !response.status().is_success() {
+        return Err(IdentityError::Expired);
+    }
+    let answer: TokenAnswer = response
+        .json()
+        .await
+        .map_err(|_| IdentityError::Refused("an answer that is not a token".into()))?;
+    session.access_token = answer.access_token;
+    session.who.expires_at = now_secs() + answer.expires_in.unwrap_or(3600);
+    if let Some(rotated) = answer.refresh_token {
+        session.refresh_token = Some(rotated);
+    }
+    let bytes =
+        zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
+    store.put(SESSION_KEY, &bytes)?;
+    Ok((session.access_token, session.who))
 }
 
 /// The issuer's keys: from the cache, or fetched (again) when the cache lacks `kid`.

@@ -1,0 +1,118 @@
+//! Google Cloud beside AWS: projects listed with the identity's access token from
+//! kumo-fake's Cloud Resource Manager, in the same `kumo ls`, and their consoles.
+
+mod support;
+
+use std::time::Duration;
+
+use kumo_fake::{Fault, IdentityOptions, Operation, Options, generated_projects};
+use support::{World, accounts};
+
+async fn world_with(options: Options) -> World {
+    let world = World::new(options).await;
+    let config = world.home.path().join("config.toml");
+    let identity = &world.fake.options().identity;
+    let text = format!(
+        "{}\n[identity]\nissuer = \"{url}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n\n[gcp]\nendpoint = \"{url}\"\n",
+        std::fs::read_to_string(&config).unwrap(),
+        identity.client_id,
+        identity.client_secret,
+        url = world.fake.base_url(),
+    );
+    std::fs::write(&config, text).unwrap();
+    world.ok(&["login"]).await;
+    world
+}
+
+fn options(projects: usize) -> Options {
+    Options {
+        gcp_projects: generated_projects(projects),
+        ..accounts(1, 1)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ls_lists_gcp_projects_beside_aws_roles() {
+    let world = world_with(options(3)).await;
+    let out = world.ok(&["ls", "--json"]).await;
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<&str> = doc["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids[1..],
+        [
+            "gcp:acme-project-000",
+            "gcp:acme-project-001",
+            "gcp:acme-project-002"
+        ]
+    );
+    assert!(ids[0].starts_with("aws:acme/"));
+    assert_eq!(
+        doc["targets"][1],
+        serde_json::json!({"id": "gcp:acme-project-000", "cloud": "gcp", "project_id": "acme-project-000", "project_name": "Acme Project 0"})
+    );
+    let authorize = &world.browser_urls()[0];
+    assert!(
+        authorize.contains("cloud-platform.read-only"),
+        "{authorize}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_of_projects_is_listed_and_cached() {
+    let world = world_with(options(1200)).await;
+    let out = world.ok(&["ls", "--cloud", "gcp"]).await;
+    assert_eq!(out.lines().count(), 1200);
+    assert_eq!(world.fake.calls(Operation::SearchProjects), 3);
+    world.ok(&["ls", "--cloud", "gcp"]).await;
+    assert_eq!(world.fake.calls(Operation::SearchProjects), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_cloud_does_not_hide_the_other() {
+    let world = world_with(options(2)).await;
+    world
+        .fake
+        .script(Operation::SearchProjects, Fault::ServerError(500), 1);
+    let out = world.run(&["ls", "--refresh"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1);
+    assert!(stdout.starts_with("aws:acme/"), "{stdout}");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "kumo: listing Google Cloud projects failed: HTTP 500\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_access_token_close_to_expiry_is_renewed_with_the_refresh_token() {
+    let world = world_with(Options {
+        identity: IdentityOptions {
+            token_lifetime: Duration::from_secs(120),
+            ..IdentityOptions::default()
+        },
+        ..options(1)
+    })
+    .await;
+    let before = world.fake.calls(Operation::IdentityToken);
+    world.ok(&["ls", "--cloud", "gcp", "--refresh"]).await;
+    assert_eq!(world.fake.calls(Operation::IdentityToken), before + 1);
+    assert_eq!(world.fake.calls(Operation::IdentityAuthorize), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_gcp_console_opens_the_project_as_the_signed_in_account() {
+    let world = world_with(options(2)).await;
+    let url = world
+        .ok(&["console", "gcp:acme-project-001", "--print"])
+        .await;
+    assert_eq!(
+        url,
+        "https://console.cloud.google.com/home/dashboard?project=acme-project-001&authuser=developer%40example.com\n"
+    );
+}

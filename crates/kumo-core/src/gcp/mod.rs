@@ -1,0 +1,139 @@
+//! Google Cloud: the projects the signed-in identity can see, from Cloud Resource
+//! Manager v3 `projects:search`, cached like the AWS listing.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::GcpConfig;
+use crate::environment::Environment;
+use crate::fsutil::write_atomic;
+use crate::paths;
+
+const DEFAULT_ENDPOINT: &str = "https://cloudresourcemanager.googleapis.com";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GcpError {
+    #[error("Google Cloud refused the project listing ({0}): run `kumo login --identity`")]
+    Unauthorized(u16),
+    #[error("listing Google Cloud projects failed: {0}")]
+    Failed(String),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchPage {
+    #[serde(default)]
+    projects: Vec<SearchProject>,
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchProject {
+    project_id: String,
+    display_name: Option<String>,
+    state: Option<String>,
+}
+
+/// Every active project, following `nextPageToken`.
+pub async fn list_projects(
+    config: &GcpConfig,
+    access_token: &str,
+) -> Result<Vec<Project>, GcpError> {
+    let endpoint = config
+        .endpoint
+        .as_ref()
+        .map_or(DEFAULT_ENDPOINT, |e| e.as_str())
+        .trim_end_matches('/')
+        .to_owned();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| GcpError::Failed(e.to_string()))?;
+    let mut projects = Vec::new();
+    let mut page_token: Option<String> = None;
+    loop {
+        let mut request = client
+            .get(format!("{endpoint}/v3/projects:search"))
+            .bearer_auth(access_token)
+            .query(&[("pageSize", "500")]);
+        if let Some(token) = &page_token {
+            request = request.query(&[("pageToken", token)]);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|_| GcpError::Failed("Cloud Resource Manager cannot be reached".into()))?;
+        let status = response.status().as_u16();
+        if status == 401 || status == 403 {
+            return Err(GcpError::Unauthorized(status));
+        }
+        if !response.status().is_success() {
+            return Err(GcpError::Failed(format!("HTTP {status}")));
+        }
+        let page: SearchPage = response
+            .json()
+            .await
+            .map_err(|_| GcpError::Failed("an answer that is not a project list".into()))?;
+        projects.extend(
+            page.projects
+                .into_iter()
+                .filter(|p| p.state.as_deref().is_none_or(|s| s == "ACTIVE"))
+                .map(|p| Project {
+                    name: p.display_name.unwrap_or_else(|| p.project_id.clone()),
+                    id: p.project_id,
+                }),
+        );
+        match page.next_page_token.filter(|t| !t.is_empty()) {
+            Some(token) => page_token = Some(token),
+            None => return Ok(projects),
+        }
+    }
+}
+
+fn cache_path(env: &Environment) -> PathBuf {
+    paths::cache_dir(env).join("gcp.json")
+}
+
+pub fn load_cache(env: &Environment) -> Option<Vec<Project>> {
+    std::fs::read(cache_path(env))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+}
+
+pub fn save_cache(env: &Environment, projects: &[Project]) -> std::io::Result<()> {
+    write_atomic(
+        &cache_path(env),
+        &serde_json::to_vec(projects).expect("projects serialize"),
+    )
+}
+
+/// The console of a project, signed in as `email` (Google picks the account by it).
+pub fn console_url(project_id: &str, email: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("project", project_id)
+        .append_pair("authuser", email)
+        .finish();
+    format!("https://console.cloud.google.com/home/dashboard?{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_console_url_names_project_and_account() {
+        assert_eq!(
+            console_url("acme-prod", "dev@acme.com"),
+            "https://console.cloud.google.com/home/dashboard?project=acme-prod&authuser=dev%40acme.com"
+        );
+    }
+}
