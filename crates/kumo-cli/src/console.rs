@@ -73,12 +73,10 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         .as_ref()
         .and_then(|l| l.accounts.iter().find(|a| a.id == account_id))
         .map_or(account_id.as_str(), |a| a.name.as_str());
-    let browser_name = match &args.browser {
-        Some(b) => BrowserName::parse(b).with_context(|| {
-            format!("unknown browser `{b}`: use chrome, chromium, brave, edge, vivaldi, firefox or default")
-        })?,
-        None => org.browser_for(&account_id, account_name, &spec.role),
-    };
+    let browser_name = chosen_browser(
+        &args,
+        org.browser_for(&account_id, account_name, &spec.role),
+    )?;
     let context = (!args.no_isolation).then(|| match org.isolation {
         Isolation::Target => BrowserContext {
             key: id.clone(),
@@ -89,17 +87,33 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
             label: format!("{name} (AWS)"),
         },
     });
-    match isolation::command_line(
-        browser_name,
-        &url,
-        context.as_ref(),
-        &paths::data_dir(&ctx.env),
-    ) {
+    open(&ctx, browser_name, &url, context.as_ref(), &id)
+}
+
+/// Opens `url` in the browser, isolated in `context` where the browser supports it.
+fn open(
+    ctx: &Context,
+    browser: BrowserName,
+    url: &str,
+    context: Option<&BrowserContext>,
+    id: &str,
+) -> anyhow::Result<()> {
+    match isolation::command_line(browser, url, context, &paths::data_dir(&ctx.env)) {
         Some(argv) => isolation::launch(&argv)?,
-        None => SystemBrowser::from_env(&ctx.env)?.open(&url)?,
+        None => SystemBrowser::from_env(&ctx.env)?.open(url)?,
     }
     eprintln!("Opened the console of {id}.");
     Ok(())
+}
+
+/// `--browser`, else `configured`.
+fn chosen_browser(args: &ConsoleArgs, configured: BrowserName) -> anyhow::Result<BrowserName> {
+    match &args.browser {
+        Some(b) => BrowserName::parse(b).with_context(|| {
+            format!("unknown browser `{b}`: use chrome, chromium, brave, edge, vivaldi, firefox or default")
+        }),
+        None => Ok(configured),
+    }
 }
 
 /// A Google Cloud project's console, as the signed-in identity (`authuser`).
@@ -111,23 +125,15 @@ fn gcp(ctx: &Context, args: &ConsoleArgs, project: &str) -> anyhow::Result<()> {
         println!("{url}");
         return Ok(());
     }
-    let browser_name = match &args.browser {
-        Some(b) => BrowserName::parse(b).with_context(|| format!("unknown browser `{b}`"))?,
-        None => BrowserName::Default,
-    };
     let context = (!args.no_isolation).then(|| BrowserContext {
         key: format!("gcp:{project}"),
         label: format!("GCP {project}"),
     });
-    match isolation::command_line(
-        browser_name,
+    open(
+        ctx,
+        chosen_browser(args, BrowserName::Default)?,
         &url,
         context.as_ref(),
-        &paths::data_dir(&ctx.env),
-    ) {
-        Some(argv) => isolation::launch(&argv)?,
-        None => SystemBrowser::from_env(&ctx.env)?.open(&url)?,
-    }
-    eprintln!("Opened the console of gcp:{project}.");
-    Ok(())
+        &format!("gcp:{project}"),
+    )
 }

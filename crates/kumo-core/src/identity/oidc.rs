@@ -257,36 +257,15 @@ pub async fn sign_in(
     let redirect_uri = loopback.redirect_uri().to_owned();
     let code = loopback.receive_code(&state, BROWSER_TIMEOUT).await?;
 
-    let mut form = vec![
+    let grant = [
         ("grant_type", "authorization_code"),
         ("code", code.as_str()),
         ("redirect_uri", redirect_uri.as_str()),
         ("code_verifier", verifier.secret().as_str()),
-        ("client_id", config.client_id.as_str()),
     ];
-    if let Some(secret) = &config.client_secret {
-        form.push(("client_secret", secret));
-    }
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let response = client()
-        .post(&doc.token_endpoint)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .map_err(|_| IdentityError::Refused("the token endpoint cannot be reached".into()))?;
-    if !response.status().is_success() {
-        let answer: serde_json::Value = response.json().await.unwrap_or_default();
-        return Err(IdentityError::Refused(
-            answer["error"].as_str().unwrap_or("an error").to_owned(),
-        ));
-    }
-    let answer: TokenAnswer = response
-        .json()
-        .await
-        .map_err(|_| IdentityError::Refused("an answer that is not a token".into()))?;
+    let answer = token_request(&doc, config, &grant)
+        .await?
+        .map_err(IdentityError::Refused)?;
     let id_token = answer
         .id_token
         .as_deref()
@@ -324,11 +303,33 @@ pub async fn access_token(
         .clone()
         .ok_or(IdentityError::Expired)?;
     let doc = discover(config).await?;
-    let mut form = vec![
+    let grant = [
         ("grant_type", "refresh_token"),
         ("refresh_token", refresh_token.as_str()),
-        ("client_id", config.client_id.as_str()),
     ];
+    let answer = token_request(&doc, config, &grant)
+        .await?
+        .map_err(|_| IdentityError::Expired)?;
+    session.access_token = answer.access_token;
+    session.who.expires_at = now_secs() + answer.expires_in.unwrap_or(3600);
+    if let Some(rotated) = answer.refresh_token {
+        session.refresh_token = Some(rotated);
+    }
+    let bytes =
+        zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
+    store.put(SESSION_KEY, &bytes)?;
+    Ok((session.access_token, session.who))
+}
+
+/// POSTs a grant, with the client's credentials, to the token endpoint. The inner
+/// `Err` is the OAuth `error` code of a refusal.
+async fn token_request(
+    doc: &Discovery,
+    config: &IdentityConfig,
+    grant: &[(&str, &str)],
+) -> Result<Result<TokenAnswer, String>, IdentityError> {
+    let mut form = grant.to_vec();
+    form.push(("client_id", config.client_id.as_str()));
     if let Some(secret) = &config.client_secret {
         form.push(("client_secret", secret));
     }
@@ -343,21 +344,17 @@ pub async fn access_token(
         .await
         .map_err(|_| IdentityError::Refused("the token endpoint cannot be reached".into()))?;
     if !response.status().is_success() {
-        return Err(IdentityError::Expired);
+        let answer: serde_json::Value = response.json().await.unwrap_or_default();
+        return Ok(Err(answer["error"]
+            .as_str()
+            .unwrap_or("an error")
+            .to_owned()));
     }
-    let answer: TokenAnswer = response
+    response
         .json()
         .await
-        .map_err(|_| IdentityError::Refused("an answer that is not a token".into()))?;
-    session.access_token = answer.access_token;
-    session.who.expires_at = now_secs() + answer.expires_in.unwrap_or(3600);
-    if let Some(rotated) = answer.refresh_token {
-        session.refresh_token = Some(rotated);
-    }
-    let bytes =
-        zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
-    store.put(SESSION_KEY, &bytes)?;
-    Ok((session.access_token, session.who))
+        .map(Ok)
+        .map_err(|_| IdentityError::Refused("an answer that is not a token".into()))
 }
 
 /// The issuer's keys: from the cache, or fetched (again) when the cache lacks `kid`.
