@@ -55,4 +55,8 @@ for target in kumo_config aws_config_block; do
 done
 
 step "Rust: tests (real keychain, app window under Xvfb)"
-scripts/with-test-session.sh cargo test --workspace --locked --no-fail-fast
+log="${CARGO_TARGET_DIR:-$PWD/target}/test-output.log"
+mkdir -p "$(dirname "$log")"
+scripts/with-test-session.sh cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
+# One closing line for the whole suite (the last runner's own line is its doc-tests').
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
