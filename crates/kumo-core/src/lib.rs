@@ -11,6 +11,7 @@ pub mod export;
 pub mod feedback;
 mod fsutil;
 pub mod gcp;
+pub mod http;
 pub mod identity;
 pub mod lock;
 pub mod loopback;

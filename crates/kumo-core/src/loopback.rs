@@ -27,6 +27,12 @@ pub enum LoopbackError {
     Io(#[from] std::io::Error),
 }
 
+/// An unguessable value for a sign-in's `state` or `nonce`: 32 random bytes, base64url.
+pub fn random_token() -> String {
+    let raw: [u8; 32] = rand::random();
+    base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, raw)
+}
+
 pub struct Loopback {
     listener: TcpListener,
     redirect_uri: String,

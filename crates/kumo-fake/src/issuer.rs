@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
@@ -20,7 +20,7 @@ use url::Url;
 
 use crate::gate::gate;
 use crate::oidc::pkce_s256;
-use crate::state::{ALNUM, Operation, Shared};
+use crate::state::{ALNUM, Operation, Shared, epoch_secs};
 use crate::wire::{self, Protocol};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -279,11 +279,7 @@ pub async fn token(State(shared): S, body: Bytes) -> Response {
     };
     let id_token = shared.id_token(nonce.as_deref());
     let access_token = shared.token("ya29.", 120, ALNUM);
-    let expires_at = shared
-        .now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-        + options.token_lifetime.as_secs() as i64;
+    let expires_at = epoch_secs(shared.now()) + options.token_lifetime.as_secs() as i64;
     shared
         .identity()
         .access_tokens
@@ -326,10 +322,7 @@ pub async fn revoke(State(shared): S, body: Bytes) -> Response {
 impl Shared {
     /// Whether `Authorization: Bearer <token>` carries a live identity access token.
     pub fn google_token_is_valid(&self, authorization: Option<&str>) -> bool {
-        let now = self
-            .now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let now = epoch_secs(self.now());
         authorization
             .and_then(|a| a.strip_prefix("Bearer "))
             .and_then(|t| self.identity().access_tokens.get(t).copied())
@@ -339,10 +332,7 @@ impl Shared {
     /// An ID token for the configured user, honouring the next scripted fault.
     fn id_token(&self, nonce: Option<&str>) -> String {
         let options = &self.options.identity;
-        let now = self
-            .now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let now = epoch_secs(self.now());
         let mut identity = self.identity();
         let fault = (!identity.faults.is_empty()).then(|| identity.faults.remove(0));
         let mut claims = json!({

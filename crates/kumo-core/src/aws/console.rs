@@ -153,10 +153,7 @@ pub async fn signin_url(
         endpoint: endpoint.to_owned(),
         message,
     };
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .map_err(|e| unreachable(e.to_string()))?;
+    let client = crate::http::client();
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("Action", "getSigninToken")
         .append_pair("SessionDuration", &session_seconds.to_string())

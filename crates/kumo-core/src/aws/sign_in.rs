@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use aws_sdk_ssooidc::operation::create_token::builders::CreateTokenFluentBuilder;
 use aws_sdk_ssooidc::operation::create_token::{CreateTokenError, CreateTokenOutput};
-use base64::Engine;
 use url::Url;
 
 use crate::aws::org::OrgClient;
@@ -14,7 +13,7 @@ use crate::aws::{AwsError, describe_sdk_error, is_retryable, retrying};
 use crate::browser::Browser;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
-use crate::loopback::{CALLBACK_PATH, Loopback};
+use crate::loopback::{CALLBACK_PATH, Loopback, random_token};
 
 pub const SCOPE: &str = "sso:account:access";
 const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -324,7 +323,7 @@ impl OrgClient<'_> {
         let loopback = Loopback::bind()
             .await
             .map_err(|e| loopback_error(e.into()))?;
-        let state = random_url_safe(32);
+        let state = random_token();
         let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
         let mut url = Url::parse(&format!("{}/authorize", self.endpoints.oidc)).map_err(|e| {
             AwsError::Unreachable {
@@ -461,11 +460,6 @@ fn token_from(out: CreateTokenOutput, previous_refresh: Option<String>) -> Token
         expires_at: now + i64::from(out.expires_in()),
         refresh_token: out.refresh_token().map(str::to_owned).or(previous_refresh),
     }
-}
-
-fn random_url_safe(bytes: usize) -> String {
-    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }
 
 #[cfg(test)]

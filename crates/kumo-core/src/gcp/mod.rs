@@ -2,7 +2,6 @@
 //! Manager v3 `projects:search`, cached like the AWS listing.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -54,10 +53,7 @@ pub async fn list_projects(
         .map_or(DEFAULT_ENDPOINT, |e| e.as_str())
         .trim_end_matches('/')
         .to_owned();
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| GcpError::Failed(e.to_string()))?;
+    let client = crate::http::client();
     let mut projects = Vec::new();
     let mut page_token: Option<String> = None;
     loop {

@@ -8,7 +8,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use base64::Engine;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -21,7 +20,7 @@ use crate::config::IdentityConfig;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::fsutil::write_atomic;
-use crate::loopback::{Loopback, LoopbackError};
+use crate::loopback::{Loopback, LoopbackError, random_token};
 use crate::paths;
 use crate::vault::{SecretStore, VaultError};
 
@@ -171,20 +170,13 @@ fn issuer_of(config: &IdentityConfig) -> String {
     config.issuer.as_str().trim_end_matches('/').to_owned()
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("an HTTP client with a timeout builds")
-}
-
 async fn discover(config: &IdentityConfig) -> Result<Discovery, IdentityError> {
     let issuer = issuer_of(config);
     let failed = |reason: String| IdentityError::Discovery {
         issuer: issuer.clone(),
         reason,
     };
-    let response = client()
+    let response = crate::http::client()
         .get(format!("{issuer}/.well-known/openid-configuration"))
         .send()
         .await
@@ -202,11 +194,6 @@ async fn discover(config: &IdentityConfig) -> Result<Discovery, IdentityError> {
     Ok(doc)
 }
 
-fn random_url_safe() -> String {
-    let raw: [u8; 32] = rand::random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
-}
-
 /// `kumo login --identity`: signs in through the browser and stores the session.
 pub async fn sign_in(
     config: &IdentityConfig,
@@ -218,7 +205,7 @@ pub async fn sign_in(
 ) -> Result<Whoami, IdentityError> {
     let doc = discover(config).await?;
     let loopback = Loopback::bind().await.map_err(LoopbackError::from)?;
-    let (state, nonce) = (random_url_safe(), random_url_safe());
+    let (state, nonce) = (random_token(), random_token());
     let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
     let mut url =
         Url::parse(&doc.authorization_endpoint).map_err(|e| IdentityError::Discovery {
@@ -336,7 +323,7 @@ async fn token_request(
     let body = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(form)
         .finish();
-    let response = client()
+    let response = crate::http::client()
         .post(&doc.token_endpoint)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body)
@@ -370,7 +357,7 @@ async fn key_for(
     if let Some(jwk) = cached.as_ref().and_then(|set| set.find(kid)) {
         return Ok(jwk.clone());
     }
-    let fetched: JwkSet = client()
+    let fetched: JwkSet = crate::http::client()
         .get(&doc.jwks_uri)
         .send()
         .await
