@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs a command the way Kumo's tests need the desktop: inside a private D-Bus session
-# holding an unlocked gnome-keyring (the real Secret Service), with an Xvfb display.
-# Everything it starts is stopped when the command ends.
+# holding an unlocked gnome-keyring (the real Secret Service), a kernel session keyring
+# of its own, and an Xvfb display. Everything it starts is stopped when the command ends.
 set -euo pipefail
 
 if [ -z "${KUMO_TEST_SESSION:-}" ]; then
   export KUMO_TEST_SESSION=1
+  # A fresh anonymous session keyring, so kernel-cached secrets never outlive the run.
+  # Where keyctl is refused (a seccomp filter), Kumo runs without that cache.
+  keyctl new_session >/dev/null 2>&1 || echo "with-test-session: no kernel session keyring; the kernel cache goes untested" >&2
   exec dbus-run-session -- "$0" "$@"
 fi
 

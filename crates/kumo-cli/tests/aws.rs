@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use kumo_fake::{Fault, Operation, Options};
-use support::{World, accounts, keychain_item};
+use support::{World, accounts, clear_keychain_item, keychain_item};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn browser_login_signs_in_and_a_second_login_does_not_prompt() {
@@ -329,6 +329,35 @@ async fn credential_process_prints_only_the_json_and_reuses_the_keychain() {
     );
     assert!(doc["Expiration"].as_str().unwrap().ends_with('Z'));
     assert_eq!(world.fake.calls(Operation::GetRoleCredentials), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credential_process_answers_from_the_kernel_keyring_before_the_secret_service() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    let target = world.target(0, 0);
+    let first = world.ok(&["credential-process", &target]).await;
+    // With the keychain's copy gone, only the kernel keyring can answer without AWS.
+    clear_keychain_item(&world.service, "aws/acme/credentials");
+    let second = world.ok(&["credential-process", &target]).await;
+    assert_eq!(first, second);
+    assert_eq!(world.fake.calls(Operation::GetRoleCredentials), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_also_drops_the_kernel_keyring_copies() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    let target = world.target(0, 0);
+    world.ok(&["credential-process", &target]).await;
+    world.ok(&["logout"]).await;
+    let err = world.fails(&["credential-process", &target]).await;
+    assert_eq!(
+        err,
+        format!(
+            "kumo: no credentials for {target}: not signed in to `acme`: run `kumo login --org acme`"
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -9,6 +9,9 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
+mod kernel_keyring;
+pub use kernel_keyring::KernelKeyring;
+
 /// The keychain service name Kumo's items live under.
 pub const SERVICE: &str = "kumo";
 
@@ -55,6 +58,10 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, key: &str) -> Result<(), VaultError>;
     /// What the store is, for people: "Secret Service", "macOS Keychain", …
     fn describe(&self) -> String;
+    /// The in-memory cache in front of this store for short-lived secrets, if it has one.
+    fn kernel_keyring(&self) -> Option<&KernelKeyring> {
+        None
+    }
 }
 
 /// The OS keychain for this platform, as Kumo uses it.
@@ -72,12 +79,14 @@ pub fn os_store(service: &str) -> Box<dyn SecretStore> {
 #[derive(Debug, Clone)]
 pub struct KeyringStore {
     service: String,
+    kernel: KernelKeyring,
 }
 
 impl KeyringStore {
     pub fn new(service: &str) -> Self {
         Self {
             service: service.to_owned(),
+            kernel: KernelKeyring::new(service),
         }
     }
 
@@ -117,6 +126,10 @@ impl SecretStore for KeyringStore {
             "Secret Service"
         };
         format!("{backend} (service `{}`)", self.service)
+    }
+
+    fn kernel_keyring(&self) -> Option<&KernelKeyring> {
+        Some(&self.kernel)
     }
 }
 
@@ -256,6 +269,10 @@ impl<S: SecretStore> SecretStore for Chunked<S> {
             self.inner.describe(),
             self.limit
         )
+    }
+
+    fn kernel_keyring(&self) -> Option<&KernelKeyring> {
+        self.inner.kernel_keyring()
     }
 }
 

@@ -62,6 +62,7 @@ impl World {
             .env("KUMO_TEST_BROWSER_LOG", self.browser_log())
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
+            .env_remove("CLOUDSDK_CONFIG")
             .env_remove("AWS_ENDPOINT_URL")
             .env_remove("AWS_ENDPOINT_URL_SSO")
             .env_remove("AWS_ENDPOINT_URL_SSO_OIDC");
@@ -158,4 +159,12 @@ pub fn keychain_item(service: &str, key: &str) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+pub fn clear_keychain_item(service: &str, key: &str) {
+    let status = Command::new("secret-tool")
+        .args(["clear", "service", service, "username", key])
+        .status()
+        .unwrap();
+    assert!(status.success());
 }

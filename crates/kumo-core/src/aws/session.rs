@@ -4,11 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::vault::{SecretStore, VaultError};
+use crate::aws::credentials::RENEW_MARGIN_SECS;
+use crate::vault::{KernelKeyring, SecretStore, VaultError};
 
 pub fn now_secs() -> i64 {
     SystemTime::now()
@@ -167,14 +168,28 @@ pub fn save_session(
 
 type CredentialMap = BTreeMap<String, RoleCredentials>;
 
+/// The role's stored credentials: from the kernel keyring when it holds them, else from
+/// the keychain (and then remembered in the kernel keyring for the next caller).
 pub fn load_credentials(
     store: &dyn SecretStore,
     org: &str,
     account_id: &str,
     role: &str,
 ) -> Result<Option<RoleCredentials>, VaultError> {
+    let kernel = store.kernel_keyring();
+    let role_key = role_key(account_id, role);
+    let kernel_name = kernel_name(org, &role_key);
+    if let Some(cached) = kernel.and_then(|k| k.get(&kernel_name))
+        && let Ok(credentials) = serde_json::from_slice::<RoleCredentials>(cached.expose())
+    {
+        return Ok(Some(credentials));
+    }
     let mut all: CredentialMap = read_json(store, &credentials_key(org))?;
-    Ok(all.remove(&role_key(account_id, role)))
+    let found = all.remove(&role_key);
+    if let (Some(kernel), Some(credentials)) = (kernel, &found) {
+        remember(kernel, &kernel_name, credentials);
+    }
+    Ok(found)
 }
 
 /// Adds credentials for one role, dropping any that have expired. Call with the org lock.
@@ -188,12 +203,46 @@ pub fn save_credentials(
     let key = credentials_key(org);
     let mut all: CredentialMap = read_json(store, &key)?;
     all.retain(|_, c| c.seconds_left() > 0);
-    all.insert(role_key(account_id, role), credentials.clone());
-    write_json(store, &key, &all)
+    let role_key = role_key(account_id, role);
+    all.insert(role_key.clone(), credentials.clone());
+    write_json(store, &key, &all)?;
+    if let Some(kernel) = store.kernel_keyring() {
+        remember(kernel, &kernel_name(org, &role_key), credentials);
+    }
+    Ok(())
+}
+
+/// The longest a kernel-cached copy lives: it bounds how long a `kumo logout` run in
+/// another login session leaves this session's copies usable.
+const KERNEL_TTL_SECS: i64 = 10 * 60;
+
+/// Caches credentials in the kernel keyring until they are due for renewal, or for
+/// `KERNEL_TTL_SECS` if that is sooner: a cached copy is never one Kumo would not use.
+fn remember(kernel: &KernelKeyring, name: &str, credentials: &RoleCredentials) {
+    let ttl = (credentials.seconds_left() - RENEW_MARGIN_SECS).min(KERNEL_TTL_SECS);
+    if ttl <= 0 {
+        return;
+    }
+    if let Ok(bytes) = serde_json::to_vec(credentials) {
+        let bytes = zeroize::Zeroizing::new(bytes);
+        kernel.put(name, &bytes, Duration::from_secs(ttl as u64));
+    }
+}
+
+fn kernel_name(org: &str, role_key: &str) -> String {
+    format!("aws/{org}/credentials/{role_key}")
 }
 
 /// Removes everything Kumo keeps for the org.
 pub fn forget(store: &dyn SecretStore, org: &str) -> Result<(), VaultError> {
+    if let Some(kernel) = store.kernel_keyring() {
+        // Every role with a kernel copy is in the keychain's map: copies are made from it
+        // or with it, and expire before their entry is pruned.
+        let all: CredentialMap = read_json(store, &credentials_key(org))?;
+        for role in all.keys() {
+            kernel.remove(&kernel_name(org, role));
+        }
+    }
     store.delete(&session_key(org))?;
     store.delete(&credentials_key(org))
 }
