@@ -268,7 +268,7 @@ pub fn ls(args: LsArgs) -> anyhow::Result<()> {
 }
 
 /// The Google Cloud projects: from the cache, or listed with the identity's token.
-fn gcp_projects(
+pub fn gcp_projects(
     ctx: &Context,
     gcp: &kumo_core::config::GcpConfig,
     refresh: bool,

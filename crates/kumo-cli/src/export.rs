@@ -1,15 +1,35 @@
 //! `kumo export aws`: Kumo's profiles in ~/.aws/config, inside a marked block per org.
+//! `kumo export gcloud`: a gcloud configuration per Google Cloud project.
 
+use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use kumo_core::export::aws_config::{self, DEFAULT_TEMPLATE, Mode, Request};
+use kumo_core::export::gcloud;
+use kumo_core::identity::oidc;
 
-use crate::aws::{listing, orgs};
+use crate::aws::{gcp_projects, listing, orgs};
 use crate::context::Context;
 
 #[derive(Subcommand)]
 pub enum Export {
     /// Write (or with --remove, take out) profiles in ~/.aws/config ($AWS_CONFIG_FILE).
     Aws(AwsArgs),
+    /// Write gcloud configurations `kumo-<project>` (under $CLOUDSDK_CONFIG, else
+    /// ~/.config/gcloud) with the signed-in identity's account.
+    Gcloud(GcloudArgs),
+}
+
+#[derive(Args)]
+pub struct GcloudArgs {
+    /// The projects (`<id>` or `gcp:<id>`). Without any: every listed project, and Kumo's
+    /// configurations of projects no longer listed are removed.
+    projects: Vec<String>,
+    /// Print a unified diff of the change and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Make the project's configuration gcloud's active one (needs exactly one project).
+    #[arg(long)]
+    activate: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -79,6 +99,78 @@ pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
     } else {
         aws_config::write(&path, &text)?;
         println!("Updated {}.", path.display());
+    }
+    Ok(())
+}
+
+pub fn gcloud(args: GcloudArgs) -> anyhow::Result<()> {
+    let ctx = Context::load()?;
+    let gcp = ctx.config.gcp.as_ref().with_context(|| {
+        format!(
+            "no Google Cloud in {}: add a `[gcp]` table and an `[identity]`",
+            ctx.config_path.display()
+        )
+    })?;
+    let who = oidc::whoami(ctx.store.as_ref())?.ok_or(oidc::IdentityError::NotSignedIn)?;
+    let listed: Vec<String> = gcp_projects(&ctx, gcp, false)?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let chosen: Vec<String> = if args.projects.is_empty() {
+        listed.clone()
+    } else {
+        let chosen: Vec<String> = args
+            .projects
+            .iter()
+            .map(|p| p.strip_prefix("gcp:").unwrap_or(p).to_owned())
+            .collect();
+        if let Some(unknown) = chosen.iter().find(|p| !listed.contains(p)) {
+            anyhow::bail!(
+                "no Google Cloud project `{unknown}` is listed for {}: check `kumo ls --cloud gcp --refresh`",
+                who.email
+            );
+        }
+        chosen
+    };
+    let dir = gcloud::config_dir(&ctx.env);
+    let _lock = kumo_core::lock::FileLock::acquire(
+        &kumo_core::paths::lock_dir(&ctx.env).join("gcloud.lock"),
+    )?;
+    let plan = gcloud::plan(
+        &dir,
+        &gcloud::Request {
+            account: &who.email,
+            projects: &chosen,
+            prune: args.projects.is_empty(),
+            activate: args.activate,
+        },
+    )?;
+    for name in &plan.foreign {
+        eprintln!(
+            "kumo: left out `{name}`: a configuration of that name exists that Kumo did not write"
+        );
+    }
+    for name in &plan.kept_active {
+        eprintln!(
+            "kumo: kept `{name}`: its project is no longer listed, but it is gcloud's active configuration"
+        );
+    }
+    if args.dry_run {
+        print!("{}", gcloud::unified_diff(&plan));
+    } else if plan.changes.is_empty() {
+        println!(
+            "{} gcloud configurations in {} are already up to date.",
+            plan.configurations,
+            dir.display()
+        );
+    } else {
+        gcloud::apply(&plan)?;
+        println!(
+            "Wrote {} gcloud configurations in {} ({} files changed).",
+            plan.configurations,
+            dir.display(),
+            plan.changes.len()
+        );
     }
     Ok(())
 }

@@ -68,6 +68,7 @@ fn main() -> ExitCode {
         Command::Creds(args) => aws::creds(args),
         Command::CredentialProcess(args) => aws::credential_process(args),
         Command::Export(export::Export::Aws(args)) => export::aws(args),
+        Command::Export(export::Export::Gcloud(args)) => export::gcloud(args),
         Command::Console(args) => console::run(args),
         Command::Demo => demo::run(),
         Command::Doctor { json } => return run_doctor(json),

@@ -116,3 +116,68 @@ async fn the_gcp_console_opens_the_project_as_the_signed_in_account() {
         "https://console.cloud.google.com/home/dashboard?project=acme-project-001&authuser=developer%40example.com\n"
     );
 }
+
+fn gcloud_dir(world: &World) -> std::path::PathBuf {
+    world.home.path().join(".config/gcloud")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_gcloud_writes_a_configuration_per_project_as_the_identity() {
+    let world = world_with(options(2)).await;
+    let out = world.ok(&["export", "gcloud"]).await;
+    let dir = gcloud_dir(&world);
+    assert_eq!(
+        out,
+        format!(
+            "Wrote 2 gcloud configurations in {} (2 files changed).\n",
+            dir.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("configurations/config_kumo-acme-project-001")).unwrap(),
+        format!(
+            "{}\n[core]\naccount = developer@example.com\nproject = acme-project-001\n",
+            kumo_core::export::gcloud::MARKER
+        )
+    );
+    assert!(!dir.join("active_config").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_gcloud_keeps_the_users_configurations_byte_for_byte() {
+    let world = world_with(options(1)).await;
+    let dir = gcloud_dir(&world);
+    std::fs::create_dir_all(dir.join("configurations")).unwrap();
+    let mine = b"[core]\r\naccount = me@gmail.com\r\nproject = hobby";
+    std::fs::write(dir.join("configurations/config_default"), mine).unwrap();
+    std::fs::write(dir.join("active_config"), "default").unwrap();
+    world
+        .ok(&["export", "gcloud", "--activate", "gcp:acme-project-000"])
+        .await;
+    assert_eq!(
+        std::fs::read(dir.join("configurations/config_default")).unwrap(),
+        mine
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("active_config")).unwrap(),
+        "kumo-acme-project-000"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_gcloud_dry_run_prints_the_diff_and_writes_nothing() {
+    let world = world_with(options(1)).await;
+    let out = world.ok(&["export", "gcloud", "--dry-run"]).await;
+    assert!(out.contains("+project = acme-project-000\n"), "{out}");
+    assert!(!gcloud_dir(&world).exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_gcloud_of_an_unlisted_project_is_a_one_line_error() {
+    let world = world_with(options(1)).await;
+    let err = world.fails(&["export", "gcloud", "nope-123"]).await;
+    assert_eq!(
+        err,
+        "kumo: no Google Cloud project `nope-123` is listed for developer@example.com: check `kumo ls --cloud gcp --refresh`"
+    );
+}

@@ -2,3 +2,4 @@
 
 pub mod aws_config;
 pub mod env;
+pub mod gcloud;
