@@ -77,7 +77,7 @@ async fn a_failing_cloud_does_not_hide_the_other() {
     let world = world_with(options(2)).await;
     world
         .fake
-        .script(Operation::SearchProjects, Fault::ServerError(500), 1);
+        .script(Operation::SearchProjects, Fault::ServerError(500), 6);
     let out = world.run(&["ls", "--refresh"]).await;
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -87,6 +87,20 @@ async fn a_failing_cloud_does_not_hide_the_other() {
         String::from_utf8(out.stderr).unwrap(),
         "kumo: listing Google Cloud projects failed: HTTP 500\n"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_errors_and_throttling_are_retried_to_a_complete_list() {
+    let world = world_with(options(600)).await;
+    world
+        .fake
+        .script(Operation::SearchProjects, Fault::ServerError(503), 1);
+    world
+        .fake
+        .script(Operation::SearchProjects, Fault::Throttle, 1);
+    let out = world.ok(&["ls", "--cloud", "gcp", "--refresh"]).await;
+    assert_eq!(out.lines().count(), 600);
+    assert_eq!(world.fake.calls(Operation::SearchProjects), 4);
 }
 
 #[tokio::test(flavor = "multi_thread")]

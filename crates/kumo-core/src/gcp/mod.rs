@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::GcpConfig;
 use crate::environment::Environment;
 use crate::fsutil::write_atomic;
+use crate::http::{GetError, get_json};
 use crate::paths;
 
 const DEFAULT_ENDPOINT: &str = "https://cloudresourcemanager.googleapis.com";
@@ -57,28 +58,29 @@ pub async fn list_projects(
     let mut projects = Vec::new();
     let mut page_token: Option<String> = None;
     loop {
-        let mut request = client
-            .get(format!("{endpoint}/v3/projects:search"))
-            .bearer_auth(access_token)
-            .query(&[("pageSize", "500")]);
+        let mut url = url::Url::parse(&format!("{endpoint}/v3/projects:search"))
+            .map_err(|e| GcpError::Failed(format!("the endpoint is not a URL ({e})")))?;
+        url.query_pairs_mut().append_pair("pageSize", "500");
         if let Some(token) = &page_token {
-            request = request.query(&[("pageToken", token)]);
+            url.query_pairs_mut().append_pair("pageToken", token);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|_| GcpError::Failed("Cloud Resource Manager cannot be reached".into()))?;
-        let status = response.status().as_u16();
-        if status == 401 || status == 403 {
-            return Err(GcpError::Unauthorized(status));
-        }
-        if !response.status().is_success() {
-            return Err(GcpError::Failed(format!("HTTP {status}")));
-        }
-        let page: SearchPage = response
-            .json()
-            .await
-            .map_err(|_| GcpError::Failed("an answer that is not a project list".into()))?;
+        let page: SearchPage = match get_json(&client, url.as_str(), access_token).await {
+            Ok(page) => page,
+            Err(GetError::Status(status @ (401 | 403))) => {
+                return Err(GcpError::Unauthorized(status));
+            }
+            Err(GetError::Unreachable) => {
+                return Err(GcpError::Failed(
+                    "Cloud Resource Manager cannot be reached".into(),
+                ));
+            }
+            Err(GetError::NotJson) => {
+                return Err(GcpError::Failed(
+                    "an answer that is not a project list".into(),
+                ));
+            }
+            Err(e) => return Err(GcpError::Failed(e.to_string())),
+        };
         projects.extend(
             page.projects
                 .into_iter()
