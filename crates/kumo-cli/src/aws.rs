@@ -10,12 +10,12 @@ use kumo_core::aws::session::{RoleCredentials, now_secs};
 use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions, LoginOutcome};
 use kumo_core::aws::target::{TargetSpec, target_id};
 use kumo_core::aws::{AwsError, select_org};
+use kumo_core::azure;
 use kumo_core::browser::SystemBrowser;
 use kumo_core::cache::{self, OrgCache};
 use kumo_core::config::AwsOrg;
 use kumo_core::export::env::{Format, render, rfc3339};
 use kumo_core::identity::oidc;
-use kumo_core::targets::{self, LIST_FORMAT_VERSION, TargetList};
 
 use crate::context::{Context, runtime};
 use crate::feedback::Terminal;
@@ -32,8 +32,11 @@ pub struct LoginArgs {
     #[command(flatten)]
     org: OrgArg,
     /// Sign in only the company identity ([identity] in the config).
-    #[arg(long, conflicts_with = "org")]
+    #[arg(long, conflicts_with_all = ["org", "tenant"])]
     identity: bool,
+    /// Sign in only this Azure tenant (the `tenant` of an [[azure]] table).
+    #[arg(long, conflicts_with = "org")]
+    tenant: Option<String>,
     /// Use the device flow: a code to confirm in any browser, on any device.
     #[arg(long)]
     device_code: bool,
@@ -43,24 +46,6 @@ pub struct LoginArgs {
     /// Sign in again even with a valid session.
     #[arg(long)]
     force: bool,
-}
-
-#[derive(Args)]
-pub struct LsArgs {
-    /// Only this org (default: every configured org).
-    #[arg(long)]
-    org: Option<String>,
-    /// Only this cloud.
-    #[arg(long, value_parser = ["aws", "gcp"])]
-    cloud: Option<String>,
-    /// List again from AWS and report what was added and removed.
-    #[arg(long)]
-    refresh: bool,
-    /// Print the stable JSON document (docs/CLI.md) instead of a table.
-    #[arg(long)]
-    json: bool,
-    /// Keep the targets matching this fuzzily (account name or id, role, org).
-    query: Vec<String>,
 }
 
 #[derive(Args)]
@@ -97,19 +82,24 @@ pub fn login(args: LoginArgs) -> anyhow::Result<()> {
     let browser = browser(&ctx)?;
     let feedback = Terminal::new();
     let rt = runtime()?;
-    // Without --org, the identity comes first (when configured), then every org.
-    let orgs: Vec<&AwsOrg> = if args.identity {
+    let everything = args.org.org.is_none() && args.tenant.is_none() && !args.identity;
+    // Without --org or --tenant: the identity first (when configured), then every org and
+    // tenant. With only AWS configured, an org must be named when there are several.
+    let orgs: Vec<&AwsOrg> = if let Some(name) = &args.org.org {
+        vec![select_org(&ctx.config, Some(name), &ctx.config_path)?]
+    } else if !everything {
         Vec::new()
-    } else if args.org.org.is_some() || ctx.config.identity.is_none() {
-        vec![select_org(
-            &ctx.config,
-            args.org.org.as_deref(),
-            &ctx.config_path,
-        )?]
-    } else {
+    } else if ctx.config.identity.is_some() || !ctx.config.azure.is_empty() {
         ctx.config.aws.iter().collect()
+    } else {
+        vec![select_org(&ctx.config, None, &ctx.config_path)?]
     };
-    if args.identity || (args.org.org.is_none() && ctx.config.identity.is_some()) {
+    let tenants = match (&args.tenant, everything) {
+        (Some(name), _) => vec![crate::azure::tenant(&ctx, name)?],
+        (None, true) => crate::azure::tenants(&ctx, None)?,
+        (None, false) => Vec::new(),
+    };
+    if args.identity || (everything && ctx.config.identity.is_some()) {
         let config = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
         // The identity's access token also lists Google Cloud projects when [gcp] is set.
         let scopes: &[&str] = if ctx.config.gcp.is_some() {
@@ -154,6 +144,40 @@ pub fn login(args: LoginArgs) -> anyhow::Result<()> {
             }
         }
     }
+    // Entra is asked for the identity's account, so the federated session carries through.
+    let email = oidc::whoami(ctx.store.as_ref())?.map(|who| who.email);
+    for tenant in tenants {
+        let name = tenant.tenant.as_str();
+        let store = ctx.store.as_ref();
+        let expiry = azure::session_expiry(tenant, store)?;
+        if !args.force && expiry.is_some_and(|at| at - now_secs() > azure::RENEW_MARGIN_SECS) {
+            println!(
+                "Already signed in to Azure tenant `{name}`, {}. Use --force to sign in again.",
+                until(expiry.unwrap_or_default())
+            );
+            continue;
+        }
+        if !args.force
+            && expiry.is_some()
+            && rt.block_on(azure::access_token(tenant, store)).is_ok()
+        {
+            let renewed = azure::session_expiry(tenant, store)?.unwrap_or_default();
+            println!(
+                "Renewed the Azure session for `{name}` without a prompt, {}.",
+                until(renewed)
+            );
+            continue;
+        }
+        rt.block_on(azure::sign_in(
+            tenant,
+            email.as_deref(),
+            store,
+            &browser,
+            &feedback,
+        ))?;
+        let signed_in = azure::session_expiry(tenant, store)?.unwrap_or_default();
+        println!("Signed in to Azure tenant `{name}`, {}.", until(signed_in));
+    }
     Ok(())
 }
 
@@ -167,8 +191,35 @@ pub fn whoami() -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn logout(args: OrgArg) -> anyhow::Result<()> {
+#[derive(Args)]
+pub struct LogoutArgs {
+    #[command(flatten)]
+    org: OrgArg,
+    /// Sign out of this Azure tenant instead.
+    #[arg(long, conflicts_with = "org")]
+    tenant: Option<String>,
+}
+
+pub fn logout(args: LogoutArgs) -> anyhow::Result<()> {
     let ctx = Context::load()?;
+    if let Some(name) = &args.tenant {
+        let tenant = crate::azure::tenant(&ctx, name)?;
+        let had_session = azure::session_expiry(tenant, ctx.store.as_ref())?.is_some();
+        azure::sign_out(tenant, ctx.store.as_ref())?;
+        if had_session {
+            println!(
+                "Signed out of Azure tenant `{}`: its tokens are gone from the keychain.",
+                tenant.tenant
+            );
+        } else {
+            println!(
+                "Not signed in to Azure tenant `{}`; nothing to remove.",
+                tenant.tenant
+            );
+        }
+        return Ok(());
+    }
+    let args = args.org;
     let org = select_org(&ctx.config, args.org.as_deref(), &ctx.config_path)?;
     let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
     let had_session = runtime()?.block_on(client.logout())?;
@@ -207,82 +258,6 @@ fn sign_in_if<'b>(
         browser,
         feedback,
     }
-}
-
-pub fn ls(args: LsArgs) -> anyhow::Result<()> {
-    let ctx = Context::load()?;
-    let wants = |cloud: &str| args.cloud.as_deref().is_none_or(|c| c == cloud);
-    let gcp = ctx
-        .config
-        .gcp
-        .as_ref()
-        .filter(|_| wants("gcp") && args.org.is_none());
-    let mut all = Vec::new();
-    // One cloud failing does not hide the others: its error is shown, the rest listed.
-    let mut failures = 0;
-    if wants("aws") && (args.org.is_some() || !ctx.config.aws.is_empty() || gcp.is_none()) {
-        let listed = orgs(&ctx, args.org.as_deref()).and_then(|orgs| {
-            orgs.into_iter()
-                .map(|org| listing(&ctx, org, args.refresh).map(|l| targets::from_cache(&l)))
-                .collect::<anyhow::Result<Vec<_>>>()
-        });
-        match listed {
-            Ok(lists) => all.extend(lists.into_iter().flatten()),
-            Err(e) if gcp.is_some() => {
-                eprintln!("kumo: {e:#}");
-                failures += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    if let Some(gcp) = gcp {
-        match gcp_projects(&ctx, gcp, args.refresh) {
-            Ok(projects) => all.extend(targets::from_projects(&projects)),
-            Err(e) => {
-                eprintln!("kumo: {e:#}");
-                failures += 1;
-            }
-        }
-    }
-    let found = targets::search(all, &args.query.join(" "));
-    if args.json {
-        let list = TargetList {
-            version: LIST_FORMAT_VERSION,
-            targets: &found,
-        };
-        println!("{}", serde_json::to_string_pretty(&list)?);
-    } else {
-        let width = found.iter().map(|t| t.id.len()).max().unwrap_or(0);
-        let mut out = String::with_capacity(found.len() * 80);
-        for t in &found {
-            out.push_str(&format!("{:width$}  {}\n", t.id, t.display_name()));
-        }
-        print!("{out}");
-    }
-    if failures > 0 {
-        // Each failure is already shown; what could be listed is printed above.
-        std::io::Write::flush(&mut std::io::stdout())?;
-        std::process::exit(1);
-    }
-    Ok(())
-}
-
-/// The Google Cloud projects: from the cache, or listed with the identity's token.
-pub fn gcp_projects(
-    ctx: &Context,
-    gcp: &kumo_core::config::GcpConfig,
-    refresh: bool,
-) -> anyhow::Result<Vec<kumo_core::gcp::Project>> {
-    if !refresh && let Some(cached) = kumo_core::gcp::load_cache(&ctx.env) {
-        return Ok(cached);
-    }
-    let identity = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
-    let projects = runtime()?.block_on(async {
-        let (token, _) = oidc::access_token(identity, ctx.store.as_ref()).await?;
-        anyhow::Ok(kumo_core::gcp::list_projects(gcp, &token).await?)
-    })?;
-    kumo_core::gcp::save_cache(&ctx.env, &projects)?;
-    Ok(projects)
 }
 
 /// The org's accounts and roles: from the cache, or listed from AWS when there is none

@@ -42,6 +42,9 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     if let Some(project) = args.target.strip_prefix("gcp:") {
         return gcp(&ctx, &args, project);
     }
+    if let Some(rest) = args.target.strip_prefix("azure:") {
+        return azure(&ctx, &args, rest);
+    }
     let spec = TargetSpec::parse(&args.target)?;
     let org = spec.org(&ctx.config, &ctx.config_path)?;
     let name = org.name.as_str();
@@ -114,6 +117,36 @@ fn chosen_browser(args: &ConsoleArgs, configured: BrowserName) -> anyhow::Result
         }),
         None => Ok(configured),
     }
+}
+
+/// An Azure subscription in the portal, in its tenant's directory.
+fn azure(ctx: &Context, args: &ConsoleArgs, target: &str) -> anyhow::Result<()> {
+    let (tenant, subscription) = target
+        .split_once('/')
+        .filter(|(t, s)| !t.is_empty() && !s.is_empty() && !s.contains('/'))
+        .with_context(|| {
+            format!(
+                "`azure:{target}` is not an Azure target: write azure:<tenant>/<subscription id>"
+            )
+        })?;
+    let tenant = crate::azure::tenant(ctx, tenant)?.tenant.as_str();
+    let url = kumo_core::azure::portal_url(tenant, subscription);
+    if args.print {
+        println!("{url}");
+        return Ok(());
+    }
+    let id = format!("azure:{tenant}/{subscription}");
+    let context = (!args.no_isolation).then(|| BrowserContext {
+        key: id.clone(),
+        label: format!("Azure {subscription}"),
+    });
+    open(
+        ctx,
+        chosen_browser(args, BrowserName::Default)?,
+        &url,
+        context.as_ref(),
+        &id,
+    )
 }
 
 /// A Google Cloud project's console, as the signed-in identity (`authuser`).

@@ -1,15 +1,19 @@
-//! `kumo demo`: the whole AWS flow on a stand-in cloud in this process, in a throwaway
-//! config, cache and keychain namespace, showing what a person would see.
+//! `kumo demo`: the whole flow on stand-in clouds in this process (the company identity,
+//! AWS, Azure and Google Cloud), in a throwaway config, cache and keychain namespace,
+//! showing what a person would see.
 
 use std::time::Duration;
 
 use kumo_core::aws::org::OrgClient;
 use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions};
-use kumo_core::browser::RecordingBrowser;
+use kumo_core::azure;
+use kumo_core::browser::{Browser, BrowserError, RecordingBrowser};
 use kumo_core::cache::{self, OrgCache};
 use kumo_core::config::Config;
 use kumo_core::environment::Environment;
 use kumo_core::export::env::rfc3339;
+use kumo_core::feedback::Silent;
+use kumo_core::identity::oidc;
 use kumo_core::targets;
 use kumo_core::vault::{KeyringStore, MemoryStore, SecretStore};
 use kumo_fake::{Directory, FakeServer, Operation, Options};
@@ -42,7 +46,11 @@ async fn walk_through() -> anyhow::Result<()> {
     std::fs::write(
         &config_path,
         format!(
-            "[[aws]]\nname = \"{ORG}\"\nstart_url = \"https://demo.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n",
+            "[identity]\nissuer = \"{url}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n\n[gcp]\nendpoint = \"{url}\"\n\n[[azure]]\ntenant = \"{}\"\nclient_id = \"{}\"\nlogin_endpoint = \"{url}\"\nmanagement_endpoint = \"{url}\"\n\n[[aws]]\nname = \"{ORG}\"\nstart_url = \"https://demo.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n",
+            fake.options().identity.client_id,
+            fake.options().identity.client_secret,
+            fake.options().azure.tenants[0].default_domain,
+            fake.options().azure.client_id,
             url = fake.base_url()
         ),
     )?;
@@ -63,7 +71,7 @@ async fn walk_through() -> anyhow::Result<()> {
     let org = &config.aws[0];
     let store = demo_store();
     println!(
-        "Kumo demo: a stand-in AWS IAM Identity Center at {} with 36 accounts x 3 roles.",
+        "Kumo demo: stand-in clouds at {}: a company identity, AWS IAM Identity Center with 36 accounts x 3 roles, an Azure tenant and Google Cloud projects.",
         fake.base_url()
     );
     println!(
@@ -73,6 +81,25 @@ async fn walk_through() -> anyhow::Result<()> {
     let client = OrgClient::new(org, &env, store.as_ref());
     let browser = RecordingBrowser::default();
     let feedback = Terminal::new();
+    let user = StandInUser;
+    step(
+        "kumo login --identity",
+        "one company sign-in (Google, or any OpenID Connect issuer); the ID token is verified",
+    );
+    let identity = config
+        .identity
+        .as_ref()
+        .expect("the demo config has an identity");
+    let who = oidc::sign_in(
+        identity,
+        &[oidc::GCP_SCOPE],
+        &env,
+        store.as_ref(),
+        &user,
+        &Silent,
+    )
+    .await?;
+    println!("Signed in as {} ({}).", who.email, who.issuer);
     step(
         "kumo login --org demo --device-code",
         "one sign-in; the stand-in approves the code at once",
@@ -108,6 +135,28 @@ async fn walk_through() -> anyhow::Result<()> {
         listing.accounts.len()
     );
 
+    step(
+        "kumo login --tenant … && kumo ls --cloud azure",
+        "Azure: Entra sign-in hinted with the identity's account, then Resource Manager",
+    );
+    let tenant = &config.azure[0];
+    azure::sign_in(tenant, Some(&who.email), store.as_ref(), &user, &Silent).await?;
+    let subscriptions = azure::list_subscriptions(tenant, store.as_ref()).await?;
+    for t in targets::from_subscriptions(&subscriptions) {
+        println!("{}  {}", t.id, t.subscription_name);
+    }
+
+    step(
+        "kumo ls --cloud gcp",
+        "Google Cloud: projects listed with the identity's own access token",
+    );
+    let (token, _) = oidc::access_token(identity, store.as_ref()).await?;
+    let gcp = config.gcp.as_ref().expect("the demo config has [gcp]");
+    let projects = kumo_core::gcp::list_projects(gcp, &token).await?;
+    for t in targets::from_projects(&projects) {
+        println!("{}  {}", t.id, t.project_name);
+    }
+
     let first = &all[0];
     step(
         &format!("kumo creds {}", first.id),
@@ -138,6 +187,8 @@ async fn walk_through() -> anyhow::Result<()> {
     );
 
     client.logout().await?;
+    oidc::sign_out(store.as_ref())?;
+    azure::sign_out(tenant, store.as_ref())?;
     println!(
         "\nDemo done. To use Kumo for real, add your org to {}:",
         kumo_core::paths::config_file(&Environment::from_process()).display()
@@ -164,5 +215,23 @@ fn demo_store() -> Box<dyn SecretStore> {
             );
             Box::new(MemoryStore::new())
         }
+    }
+}
+
+/// The demo's user at the browser: follows the stand-in's sign-in redirects back to
+/// Kumo's loopback listener, as a person clicking through would.
+struct StandInUser;
+
+impl Browser for StandInUser {
+    fn open(&self, url: &str) -> Result<(), BrowserError> {
+        let url = url.to_owned();
+        tokio::spawn(async move {
+            let _ = kumo_core::http::client().get(url).send().await;
+        });
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        "the demo's stand-in user".into()
     }
 }

@@ -7,8 +7,9 @@ use kumo_core::export::aws_config::{self, DEFAULT_TEMPLATE, Mode, Request};
 use kumo_core::export::gcloud;
 use kumo_core::identity::oidc;
 
-use crate::aws::{gcp_projects, listing, orgs};
+use crate::aws::{listing, orgs};
 use crate::context::Context;
+use crate::list::gcp_projects;
 
 #[derive(Subcommand)]
 pub enum Export {

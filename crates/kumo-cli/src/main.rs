@@ -1,11 +1,13 @@
 //! `kumo`: the command line over kumo-core. Parse, call core, render; nothing more.
 
 mod aws;
+mod azure;
 mod console;
 mod context;
 mod demo;
 mod export;
 mod feedback;
+mod list;
 
 use std::process::ExitCode;
 
@@ -24,22 +26,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Sign in: the company identity (when configured) and then every AWS org, or only
-    /// the one named. Prompts only when no session can be renewed silently.
+    /// Sign in: the company identity (when configured), then every AWS org and Azure
+    /// tenant, or only the one named. Prompts only when no session can be renewed silently.
     Login(aws::LoginArgs),
     /// Show who is signed in to the company identity, with which issuer, until when.
     Whoami,
-    /// Sign out of an AWS org and remove its tokens and credentials from the keychain.
-    Logout(aws::OrgArg),
-    /// List the accounts and roles you can open (from the cache; --refresh re-lists).
-    Ls(aws::LsArgs),
+    /// Sign out of an AWS org (or --tenant) and remove its tokens and credentials from the keychain.
+    Logout(aws::LogoutArgs),
+    /// List the AWS roles, Azure subscriptions and GCP projects you can open (from the
+    /// cache; --refresh re-lists).
+    Ls(list::LsArgs),
     /// Print role credentials for TARGET (aws:<org>/<account>/<role>) in a shell's format.
     Creds(aws::CredsArgs),
     /// Print TARGET's credentials as `credential_process` expects, and nothing else.
     CredentialProcess(aws::TargetArg),
-    /// Open the AWS console of TARGET, signed in, in its own browser profile/container.
+    /// Open the console of TARGET (AWS signed in, Azure portal, GCP console) in its own
+    /// browser profile/container.
     Console(console::ConsoleArgs),
-    /// Write profiles for other tools: `kumo export aws` edits ~/.aws/config.
+    /// Write profiles for other tools: ~/.aws/config (`aws`), gcloud configurations (`gcloud`).
     #[command(subcommand)]
     Export(export::Export),
     /// Walk through sign-in, discovery and credentials on a built-in demo cloud.
@@ -64,7 +68,7 @@ fn main() -> ExitCode {
         Command::Login(args) => aws::login(args),
         Command::Logout(args) => aws::logout(args),
         Command::Whoami => aws::whoami(),
-        Command::Ls(args) => aws::ls(args),
+        Command::Ls(args) => list::ls(args),
         Command::Creds(args) => aws::creds(args),
         Command::CredentialProcess(args) => aws::credential_process(args),
         Command::Export(export::Export::Aws(args)) => export::aws(args),

@@ -3,11 +3,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use kumo_fake::{Fault, Operation, Options};
-use support::{World, accounts, clear_keychain_item, keychain_item};
+use support::{World, accounts, assert_not_on_disk, clear_keychain_item, keychain_item};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn browser_login_signs_in_and_a_second_login_does_not_prompt() {
@@ -526,20 +525,6 @@ async fn logout_ends_the_session_and_empties_the_keychain() {
     assert_eq!(keychain_item(&world.service, "aws/acme/credentials"), None);
 }
 
-/// Every file under `dir`, recursively.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn no_secret_reaches_a_file_after_a_full_run() {
     let world = World::new(accounts(3, 2)).await;
@@ -557,20 +542,5 @@ async fn no_secret_reaches_a_file_after_a_full_run() {
         session["token"]["refresh_token"].as_str().unwrap(),
         session["registration"]["client_secret"].as_str().unwrap(),
     ];
-    let mut scanned = files(world.home.path());
-    scanned.extend(
-        files(&std::env::temp_dir())
-            .into_iter()
-            .filter(|p| p.metadata().is_ok_and(|m| m.len() < 10_000_000)),
-    );
-    assert!(scanned.len() >= 2);
-    for path in scanned {
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        for secret in secrets {
-            assert!(!text.contains(secret), "a secret is in {}", path.display());
-        }
-    }
+    assert_not_on_disk(&world, &secrets);
 }

@@ -16,6 +16,21 @@ pub struct Config {
     pub identity: Option<IdentityConfig>,
     pub gcp: Option<GcpConfig>,
     pub aws: Vec<AwsOrg>,
+    pub azure: Vec<AzureTenantConfig>,
+}
+
+/// A Microsoft Entra tenant whose Azure subscriptions Kumo lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzureTenantConfig {
+    /// The tenant's domain (`acme.onmicrosoft.com`) or id, as target ids show it.
+    pub tenant: TenantName,
+    /// A public client registration: Entra desktop sign-ins carry no secret.
+    pub client_id: String,
+    /// Entra's sign-in base URL (default `https://login.microsoftonline.com`).
+    pub login_endpoint: Option<EndpointUrl>,
+    /// Azure Resource Manager's base URL (default `https://management.azure.com`).
+    pub management_endpoint: Option<EndpointUrl>,
 }
 
 /// Google Cloud projects, listed with the identity's access token.
@@ -210,6 +225,8 @@ struct ConfigFile {
     gcp: Option<GcpConfig>,
     #[serde(default)]
     aws: Vec<Spanned<AwsOrg>>,
+    #[serde(default)]
+    azure: Vec<Spanned<AzureTenantConfig>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -299,27 +316,44 @@ impl Config {
             invalid(offset, message)
         })?;
 
-        let mut seen: Vec<&str> = Vec::new();
-        for org in &file.aws {
-            let name = org.get_ref().name.as_str();
-            if seen.contains(&name) {
-                return Err(ConfigError::Invalid {
-                    path: path.to_owned(),
-                    location: Location {
-                        line: line_of(text, org.span().start),
-                        field: Some("name".into()),
-                    },
-                    message: format!(
-                        "a second [[aws]] org is named `{name}`; give each org its own name"
-                    ),
-                });
+        let second = |tables: Vec<(&str, usize)>, field: &str, message: &dyn Fn(&str) -> String| {
+            let mut seen: Vec<&str> = Vec::new();
+            for (name, start) in tables {
+                if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                    return Err(ConfigError::Invalid {
+                        path: path.to_owned(),
+                        location: Location {
+                            line: line_of(text, start),
+                            field: Some(field.into()),
+                        },
+                        message: message(name),
+                    });
+                }
+                seen.push(name);
             }
-            seen.push(name);
-        }
+            Ok(())
+        };
+        second(
+            file.aws
+                .iter()
+                .map(|o| (o.get_ref().name.as_str(), o.span().start))
+                .collect(),
+            "name",
+            &|name| format!("a second [[aws]] org is named `{name}`; give each org its own name"),
+        )?;
+        second(
+            file.azure
+                .iter()
+                .map(|t| (t.get_ref().tenant.as_str(), t.span().start))
+                .collect(),
+            "tenant",
+            &|name| format!("a second [[azure]] table names tenant `{name}`; keep one"),
+        )?;
         Ok(Config {
             identity: file.identity,
             gcp: file.gcp,
             aws: file.aws.into_iter().map(Spanned::into_inner).collect(),
+            azure: file.azure.into_iter().map(Spanned::into_inner).collect(),
         })
     }
 
@@ -400,6 +434,37 @@ impl TryFrom<String> for OrgName {
 
 impl From<OrgName> for String {
     fn from(value: OrgName) -> Self {
+        value.0
+    }
+}
+
+/// An Entra tenant: its domain or its id. It appears in target ids
+/// (`azure:<tenant>/<subscription>`) and URL paths, so it is limited to what those hold.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TenantName(String);
+string_newtype!(TenantName);
+
+impl TryFrom<String> for TenantName {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        let valid = (1..=253).contains(&value.len())
+            && !value.starts_with(['.', '-'])
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'));
+        if valid {
+            Ok(Self(value))
+        } else {
+            Err(format!(
+                "`{value}` is not a tenant: give its domain (acme.onmicrosoft.com) or its id"
+            ))
+        }
+    }
+}
+
+impl From<TenantName> for String {
+    fn from(value: TenantName) -> Self {
         value.0
     }
 }
@@ -617,6 +682,47 @@ region = "eu-west-1"
         assert_eq!(
             parse(&text).unwrap_err(),
             "config file /c/config.toml, line 7, field `name`: a second [[aws]] org is named `acme`; give each org its own name"
+        );
+    }
+
+    const AZURE: &str = r#"
+[[azure]]
+tenant = "acme.onmicrosoft.com"
+client_id = "5d3f6a27-0000-4000-8000-00000000c11e"
+"#;
+
+    #[test]
+    fn an_azure_table_parses_into_its_fields() {
+        let config = parse(AZURE).unwrap();
+        assert_eq!(
+            config.azure,
+            [AzureTenantConfig {
+                tenant: TenantName::try_from("acme.onmicrosoft.com").unwrap(),
+                client_id: "5d3f6a27-0000-4000-8000-00000000c11e".into(),
+                login_endpoint: None,
+                management_endpoint: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn a_tenant_with_a_slash_is_refused() {
+        let text = AZURE.replace("acme.onmicrosoft.com", "acme/evil");
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 3, field `tenant`: `acme/evil` is not a tenant: give its domain (acme.onmicrosoft.com) or its id"
+        );
+    }
+
+    #[test]
+    fn two_tables_for_one_tenant_are_refused_at_the_second() {
+        let text = format!(
+            "{AZURE}{}",
+            AZURE.replace("acme.onmicrosoft", "ACME.onmicrosoft")
+        );
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            "config file /c/config.toml, line 6, field `tenant`: a second [[azure]] table names tenant `ACME.onmicrosoft.com`; keep one"
         );
     }
 

@@ -2,6 +2,7 @@
 //! parse input, call into this crate and render what it returns.
 
 pub mod aws;
+pub mod azure;
 pub mod browser;
 pub mod cache;
 pub mod config;

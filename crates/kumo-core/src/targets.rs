@@ -12,8 +12,9 @@ use crate::cache::OrgCache;
 pub const LIST_FORMAT_VERSION: u32 = 1;
 
 /// One thing a person can open. AWS roles fill `org`, `account_id`, `account_name` and
-/// `role`; GCP projects fill `project_id` and `project_name`. Empty fields are left out
-/// of the JSON.
+/// `role`; GCP projects fill `project_id` and `project_name`; Azure subscriptions fill
+/// `tenant`, `tenant_name`, `subscription_id` and `subscription_name`. Empty fields are
+/// left out of the JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Target {
     pub id: String,
@@ -30,17 +31,41 @@ pub struct Target {
     pub project_id: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub project_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub tenant: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub tenant_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subscription_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subscription_name: String,
 }
 
 impl Target {
     /// What a person calls it: the account or project name.
     pub fn display_name(&self) -> &str {
-        if self.cloud == "gcp" {
-            &self.project_name
-        } else {
-            &self.account_name
+        match self.cloud {
+            "gcp" => &self.project_name,
+            "azure" => &self.subscription_name,
+            _ => &self.account_name,
         }
     }
+}
+
+/// Every subscription of a tenant as a target.
+pub fn from_subscriptions(subscriptions: &[crate::azure::Subscription]) -> Vec<Target> {
+    subscriptions
+        .iter()
+        .map(|s| Target {
+            id: format!("azure:{}/{}", s.tenant, s.id),
+            cloud: "azure",
+            tenant: s.tenant.clone(),
+            tenant_name: s.tenant_name.clone(),
+            subscription_id: s.id.clone(),
+            subscription_name: s.name.clone(),
+            ..Target::default()
+        })
+        .collect()
 }
 
 /// Every Google Cloud project as a target.
@@ -83,7 +108,7 @@ pub fn from_cache(cache: &OrgCache) -> Vec<Target> {
 }
 
 /// Targets matching `query` fuzzily (each word must match account name or id, role,
-/// org, or project name or id), best first; all of them, in order, for an empty query.
+/// org, project name or id, tenant, or subscription name or id), best first; all of them, in order, for an empty query.
 pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
     if query.trim().is_empty() {
         return targets;
@@ -95,10 +120,23 @@ pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
         .into_iter()
         .enumerate()
         .filter_map(|(i, t)| {
-            let haystack = format!(
-                "{} {} {} {} {} {}",
-                t.account_name, t.account_id, t.role, t.org, t.project_name, t.project_id
-            );
+            let haystack = [
+                &t.account_name,
+                &t.account_id,
+                &t.role,
+                &t.org,
+                &t.project_name,
+                &t.project_id,
+                &t.tenant,
+                &t.tenant_name,
+                &t.subscription_name,
+                &t.subscription_id,
+            ]
+            .into_iter()
+            .filter(|f| !f.is_empty())
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
             let score = pattern.score(Utf32Str::new(&haystack, &mut buf), &mut matcher)?;
             Some((score, i, t))
         })

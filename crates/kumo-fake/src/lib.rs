@@ -8,8 +8,11 @@
 //! `/federation/credentials`, `/logout`), the console federation endpoint
 //! (`/federation`), STS (`POST /`), and an OpenID Connect provider standing in for
 //! Google (`/.well-known/openid-configuration`, `/oauth2/*`), whose issuer is the base URL,
-//! and Cloud Resource Manager's `projects:search` (`/v3/projects:search`).
+//! Cloud Resource Manager's `projects:search` (`/v3/projects:search`), Microsoft Entra
+//! ID (`/{tenant}/oauth2/v2.0/*`) and Azure Resource Manager (`/tenants`,
+//! `/subscriptions`).
 
+mod azure;
 mod directory;
 mod federation;
 mod gate;
@@ -33,6 +36,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 use tokio::sync::oneshot;
 
+pub use azure::{AzureOptions, AzureSubscription, AzureTenant, generated_tenant};
 pub use directory::{Account, Directory};
 pub use gcp::{GcpProject, generated_projects};
 pub use issuer::{IdTokenFault, IdentityOptions};
@@ -155,6 +159,11 @@ impl FakeServer {
         self.shared.identity().faults.push(fault);
     }
 
+    /// The `login_hint` and `domain_hint` of each Entra sign-in, oldest first.
+    pub fn entra_hints(&self) -> Vec<(Option<String>, Option<String>)> {
+        self.shared.entra().hints.clone()
+    }
+
     /// The console sign-ins completed through the federation endpoint, oldest first.
     pub fn console_logins(&self) -> Vec<ConsoleLogin> {
         self.shared.issued().console_logins.clone()
@@ -194,6 +203,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/oauth2/token", post(issuer::token))
         .route("/oauth2/revoke", post(issuer::revoke))
         .route("/v3/projects:search", get(gcp::search_projects))
+        .route("/{tenant}/oauth2/v2.0/authorize", get(azure::authorize))
+        .route("/{tenant}/oauth2/v2.0/token", post(azure::token))
+        .route("/tenants", get(azure::tenants))
+        .route("/subscriptions", get(azure::subscriptions))
         .route("/_fake/calls", get(calls))
         .with_state(shared)
 }

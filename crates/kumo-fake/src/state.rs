@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::azure::{AzureOptions, EntraState};
 use crate::directory::Directory;
 use crate::gcp::{GcpProject, generated_projects};
 use crate::issuer::{IdentityOptions, IdentityState, SigningKey};
@@ -34,10 +35,14 @@ pub enum Operation {
     IdentityToken,
     IdentityRevoke,
     SearchProjects,
+    EntraAuthorize,
+    EntraToken,
+    ListTenants,
+    ListSubscriptions,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 18] = [
+    pub const ALL: [Operation; 22] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -56,6 +61,10 @@ impl Operation {
         Operation::IdentityToken,
         Operation::IdentityRevoke,
         Operation::SearchProjects,
+        Operation::EntraAuthorize,
+        Operation::EntraToken,
+        Operation::ListTenants,
+        Operation::ListSubscriptions,
     ];
 
     pub fn name(self) -> &'static str {
@@ -78,6 +87,10 @@ impl Operation {
             Operation::IdentityToken => "IdentityToken",
             Operation::IdentityRevoke => "IdentityRevoke",
             Operation::SearchProjects => "SearchProjects",
+            Operation::EntraAuthorize => "EntraAuthorize",
+            Operation::EntraToken => "EntraToken",
+            Operation::ListTenants => "ListTenants",
+            Operation::ListSubscriptions => "ListSubscriptions",
         }
     }
 
@@ -157,6 +170,8 @@ pub struct Options {
     pub identity: IdentityOptions,
     /// The Google Cloud projects the identity can see.
     pub gcp_projects: Vec<GcpProject>,
+    /// The Entra client, and the tenants and subscriptions Azure Resource Manager lists.
+    pub azure: AzureOptions,
 }
 
 impl Default for Options {
@@ -177,6 +192,7 @@ impl Default for Options {
             auto_approve_after_polls: None,
             identity: IdentityOptions::default(),
             gcp_projects: generated_projects(3),
+            azure: AzureOptions::default(),
         }
     }
 }
@@ -272,6 +288,7 @@ pub struct Shared {
     clock_offset: Mutex<Duration>,
     issued: Mutex<Issued>,
     identity: Mutex<IdentityState>,
+    entra: Mutex<EntraState>,
     rng: Mutex<StdRng>,
     bucket: Mutex<Bucket>,
     calls: [AtomicU64; Operation::ALL.len()],
@@ -296,6 +313,7 @@ impl Shared {
                 keys: vec![SigningKey::generate("kumo-fake-1")],
                 ..IdentityState::default()
             }),
+            entra: Mutex::new(EntraState::default()),
             bucket: Mutex::new(Bucket {
                 tokens: burst,
                 last: Instant::now(),
@@ -320,6 +338,10 @@ impl Shared {
 
     pub fn identity(&self) -> MutexGuard<'_, IdentityState> {
         lock(&self.identity)
+    }
+
+    pub fn entra(&self) -> MutexGuard<'_, EntraState> {
+        lock(&self.entra)
     }
 
     pub fn count(&self, op: Operation) {

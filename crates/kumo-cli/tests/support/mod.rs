@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test file uses its own part of it
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
@@ -15,6 +15,7 @@ pub struct World {
     pub fake: FakeServer,
     pub home: tempfile::TempDir,
     pub service: String,
+    pub started: std::time::SystemTime,
 }
 
 impl World {
@@ -35,6 +36,7 @@ impl World {
             fake,
             home,
             service,
+            started: std::time::SystemTime::now(),
         }
     }
 
@@ -167,4 +169,42 @@ pub fn clear_keychain_item(service: &str, key: &str) {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+/// Every file under `dir`, recursively; directories other tests remove meanwhile are
+/// skipped.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// No file under the world's home, nor any written in the temp dir since the world
+/// began, holds any of `secrets`.
+pub fn assert_not_on_disk(world: &World, secrets: &[&str]) {
+    let mut scanned = files(world.home.path());
+    scanned.extend(files(&std::env::temp_dir()).into_iter().filter(|p| {
+        p.metadata()
+            .is_ok_and(|m| m.len() < 10_000_000 && m.modified().is_ok_and(|t| t >= world.started))
+    }));
+    assert!(scanned.len() >= 2);
+    for path in scanned {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in secrets {
+            assert!(!text.contains(secret), "a secret is in {}", path.display());
+        }
+    }
 }

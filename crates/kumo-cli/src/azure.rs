@@ -1,0 +1,49 @@
+//! Azure in the CLI: tenant sign-in, the subscription listing, and tenant lookup.
+
+use kumo_core::azure::{self, AzureError};
+use kumo_core::config::AzureTenantConfig;
+
+use crate::context::{Context, runtime};
+
+/// The tenant a command names, or every configured one.
+pub fn tenants<'a>(
+    ctx: &'a Context,
+    name: Option<&str>,
+) -> anyhow::Result<Vec<&'a AzureTenantConfig>> {
+    match name {
+        None => Ok(ctx.config.azure.iter().collect()),
+        Some(name) => Ok(vec![tenant(ctx, name)?]),
+    }
+}
+
+pub fn tenant<'a>(ctx: &'a Context, name: &str) -> anyhow::Result<&'a AzureTenantConfig> {
+    ctx.config
+        .azure
+        .iter()
+        .find(|t| t.tenant.as_str().eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no [[azure]] table for tenant `{name}` in {}: add one with tenant and client_id",
+                ctx.config_path.display()
+            )
+        })
+}
+
+/// The tenant's subscriptions: from the cache, or listed from Azure Resource Manager.
+pub fn subscriptions(
+    ctx: &Context,
+    tenant: &AzureTenantConfig,
+    refresh: bool,
+) -> anyhow::Result<Vec<azure::Subscription>> {
+    if !refresh && let Some(cached) = azure::load_cache(&ctx.env, tenant) {
+        return Ok(cached);
+    }
+    let listed = runtime()?.block_on(azure::list_subscriptions(tenant, ctx.store.as_ref()));
+    if matches!(listed, Err(AzureError::Expired(_))) {
+        // A refused token is no use to the next caller either.
+        azure::sign_out(tenant, ctx.store.as_ref())?;
+    }
+    let subscriptions = listed?;
+    azure::save_cache(&ctx.env, tenant, &subscriptions)?;
+    Ok(subscriptions)
+}

@@ -1,0 +1,476 @@
+//! Azure: Microsoft Entra ID sign-in per configured tenant (authorization code + PKCE
+//! through the browser, with the identity's email as `login_hint` so the federated
+//! Google session carries through), and the tenant's subscriptions from Azure Resource
+//! Manager, cached like the other clouds' listings.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::aws::session::now_secs;
+use crate::browser::Browser;
+use crate::config::AzureTenantConfig;
+use crate::environment::Environment;
+use crate::feedback::Feedback;
+use crate::fsutil::write_atomic;
+use crate::http::{GetError, get_json};
+use crate::loopback::{Loopback, LoopbackError, random_token};
+use crate::paths;
+use crate::vault::{SecretStore, VaultError};
+
+const DEFAULT_LOGIN: &str = "https://login.microsoftonline.com";
+const DEFAULT_MANAGEMENT: &str = "https://management.azure.com";
+const SCOPE: &str = "https://management.azure.com/.default offline_access";
+const API_VERSION: &str = "2022-12-01";
+/// Access tokens with less left than this are renewed before use.
+pub const RENEW_MARGIN_SECS: i64 = 5 * 60;
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+/// More pages than any real tenant has: a `nextLink` loop ends here.
+const MAX_PAGES: usize = 1000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AzureError {
+    #[error("not signed in to Azure tenant `{0}`: run `kumo login --tenant {0}`")]
+    NotSignedIn(String),
+    #[error(
+        "the Azure session for `{0}` has expired or was revoked: run `kumo login --tenant {0}`"
+    )]
+    Expired(String),
+    #[error(
+        "Microsoft Entra refused the sign-in to `{tenant}` ({reason}); check the tenant and client_id in the config"
+    )]
+    Refused { tenant: String, reason: String },
+    #[error("browser sign-in failed: {0}")]
+    Loopback(#[from] LoopbackError),
+    #[error("listing Azure subscriptions of `{tenant}` failed: {reason}")]
+    Listing { tenant: String, reason: String },
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+/// A subscription of a tenant, as `kumo ls` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    pub id: String,
+    pub name: String,
+    pub tenant: String,
+    /// The tenant's display name from ARM, when it lists the tenant.
+    #[serde(default)]
+    pub tenant_name: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredSession {
+    access_token: String,
+    expires_at: i64,
+    refresh_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    expires_in: Option<i64>,
+    refresh_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ArmPage<T> {
+    #[serde(default = "Vec::new")]
+    value: Vec<T>,
+    next_link: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ArmTenant {
+    tenant_id: String,
+    display_name: Option<String>,
+    default_domain: Option<String>,
+    #[serde(default)]
+    domains: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ArmSubscription {
+    subscription_id: String,
+    display_name: Option<String>,
+    state: Option<String>,
+}
+
+fn session_key(tenant: &str) -> String {
+    format!("azure/{tenant}/session")
+}
+
+fn login_base(config: &AzureTenantConfig) -> String {
+    config
+        .login_endpoint
+        .as_ref()
+        .map_or(DEFAULT_LOGIN, |e| e.as_str())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+fn management_base(config: &AzureTenantConfig) -> String {
+    config
+        .management_endpoint
+        .as_ref()
+        .map_or(DEFAULT_MANAGEMENT, |e| e.as_str())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// The authorize URL: `login_hint` is the identity's email and `domain_hint` its domain,
+/// so Entra goes straight to the federated (Google) sign-in for that account.
+pub fn authorize_url(
+    config: &AzureTenantConfig,
+    redirect_uri: &str,
+    state: &str,
+    code_challenge: &str,
+    email: Option<&str>,
+) -> String {
+    let mut url = Url::parse(&format!(
+        "{}/{}/oauth2/v2.0/authorize",
+        login_base(config),
+        config.tenant
+    ))
+    .expect("a configured endpoint and tenant make a URL");
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("client_id", &config.client_id)
+            .append_pair("response_type", "code")
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("response_mode", "query")
+            .append_pair("scope", SCOPE)
+            .append_pair("state", state)
+            .append_pair("code_challenge", code_challenge)
+            .append_pair("code_challenge_method", "S256");
+        if let Some(email) = email {
+            q.append_pair("login_hint", email);
+            if let Some((_, domain)) = email.rsplit_once('@') {
+                q.append_pair("domain_hint", domain);
+            }
+        }
+    }
+    url.into()
+}
+
+/// `kumo login` for a tenant: the browser sign-in, then the session into the keychain.
+pub async fn sign_in(
+    config: &AzureTenantConfig,
+    email: Option<&str>,
+    store: &dyn SecretStore,
+    browser: &dyn Browser,
+    feedback: &dyn Feedback,
+) -> Result<(), AzureError> {
+    let loopback = Loopback::bind().await.map_err(LoopbackError::from)?;
+    let state = random_token();
+    let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
+    let url = authorize_url(
+        config,
+        loopback.redirect_uri(),
+        &state,
+        challenge.as_str(),
+        email,
+    );
+    match browser.open(&url) {
+        Ok(()) => feedback.say(&format!(
+            "Opened the browser to sign in to Azure ({}). If it did not open, visit:\n  {url}",
+            config.tenant
+        )),
+        Err(e) => feedback.say(&format!("{e}\nOpen this URL to sign in to Azure:\n  {url}")),
+    }
+    let redirect_uri = loopback.redirect_uri().to_owned();
+    let code = loopback.receive_code(&state, BROWSER_TIMEOUT).await?;
+    let grant = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", redirect_uri.as_str()),
+        ("code_verifier", verifier.secret().as_str()),
+    ];
+    let answer = token_request(config, &grant)
+        .await?
+        .map_err(|reason| AzureError::Refused {
+            tenant: config.tenant.to_string(),
+            reason,
+        })?;
+    save(config, store, answer)
+}
+
+/// A live ARM access token for the tenant: the stored one, or one renewed with the
+/// (rotating) refresh token when under five minutes remain.
+pub async fn access_token(
+    config: &AzureTenantConfig,
+    store: &dyn SecretStore,
+) -> Result<String, AzureError> {
+    let tenant = config.tenant.to_string();
+    let session = load(config, store)?.ok_or_else(|| AzureError::NotSignedIn(tenant.clone()))?;
+    if session.expires_at - now_secs() > RENEW_MARGIN_SECS {
+        return Ok(session.access_token);
+    }
+    let refresh_token = session
+        .refresh_token
+        .ok_or_else(|| AzureError::Expired(tenant.clone()))?;
+    let grant = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token.as_str()),
+    ];
+    let answer = token_request(config, &grant)
+        .await?
+        .map_err(|_| AzureError::Expired(tenant.clone()))?;
+    let token = answer.access_token.clone();
+    save(config, store, answer)?;
+    Ok(token)
+}
+
+/// When the stored session ends, for status displays; `None` when not signed in.
+pub fn session_expiry(
+    config: &AzureTenantConfig,
+    store: &dyn SecretStore,
+) -> Result<Option<i64>, AzureError> {
+    Ok(load(config, store)?.map(|s| s.expires_at))
+}
+
+pub fn sign_out(config: &AzureTenantConfig, store: &dyn SecretStore) -> Result<(), VaultError> {
+    store.delete(&session_key(config.tenant.as_str()))
+}
+
+fn load(
+    config: &AzureTenantConfig,
+    store: &dyn SecretStore,
+) -> Result<Option<StoredSession>, VaultError> {
+    Ok(store
+        .get(&session_key(config.tenant.as_str()))?
+        .and_then(|s| serde_json::from_slice(s.expose()).ok()))
+}
+
+fn save(
+    config: &AzureTenantConfig,
+    store: &dyn SecretStore,
+    answer: TokenAnswer,
+) -> Result<(), AzureError> {
+    let session = StoredSession {
+        access_token: answer.access_token,
+        expires_at: now_secs() + answer.expires_in.unwrap_or(3600),
+        refresh_token: answer.refresh_token,
+    };
+    let bytes =
+        zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
+    store.put(&session_key(config.tenant.as_str()), &bytes)?;
+    Ok(())
+}
+
+/// POSTs a grant to the tenant's token endpoint as a public client. The inner `Err` is
+/// the refusal's OAuth `error` code.
+async fn token_request(
+    config: &AzureTenantConfig,
+    grant: &[(&str, &str)],
+) -> Result<Result<TokenAnswer, String>, AzureError> {
+    let mut form = grant.to_vec();
+    form.push(("client_id", config.client_id.as_str()));
+    form.push(("scope", SCOPE));
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let refused = |reason: &str| AzureError::Refused {
+        tenant: config.tenant.to_string(),
+        reason: reason.to_owned(),
+    };
+    let response = crate::http::client()
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            login_base(config),
+            config.tenant
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .map_err(|_| refused("the sign-in service cannot be reached"))?;
+    if !response.status().is_success() {
+        let answer: serde_json::Value = response.json().await.unwrap_or_default();
+        return Ok(Err(answer["error"]
+            .as_str()
+            .unwrap_or("an error")
+            .to_owned()));
+    }
+    response
+        .json()
+        .await
+        .map(Ok)
+        .map_err(|_| refused("an answer that is not a token"))
+}
+
+/// Every page of an ARM list, following `nextLink` only while it stays on the endpoint
+/// the config names: the bearer token never goes to another host.
+async fn list_all<T: serde::de::DeserializeOwned>(
+    config: &AzureTenantConfig,
+    token: &str,
+    path: &str,
+) -> Result<Vec<T>, AzureError> {
+    let base = management_base(config);
+    let failed = |reason: String| AzureError::Listing {
+        tenant: config.tenant.to_string(),
+        reason,
+    };
+    let client = crate::http::client();
+    let mut items = Vec::new();
+    let mut next = Some(format!("{base}{path}?api-version={API_VERSION}"));
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        if !same_origin(&url, &base) {
+            return Err(failed(format!("a nextLink to another host ({url})")));
+        }
+        pages += 1;
+        if pages > MAX_PAGES {
+            return Err(failed("nextLink never ends".into()));
+        }
+        let page: ArmPage<T> = get_json(&client, &url, token).await.map_err(|e| match e {
+            GetError::Status(401) => AzureError::Expired(config.tenant.to_string()),
+            GetError::Unreachable => failed("Azure Resource Manager cannot be reached".into()),
+            other => failed(other.to_string()),
+        })?;
+        items.extend(page.value);
+        next = page.next_link.filter(|l| !l.is_empty());
+    }
+    Ok(items)
+}
+
+fn same_origin(url: &str, base: &str) -> bool {
+    match (Url::parse(url), Url::parse(base)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
+/// The tenant's subscriptions (those not disabled or deleted), with its display name.
+pub async fn list_subscriptions(
+    config: &AzureTenantConfig,
+    store: &dyn SecretStore,
+) -> Result<Vec<Subscription>, AzureError> {
+    let token = access_token(config, store).await?;
+    let tenants: Vec<ArmTenant> = list_all(config, &token, "/tenants").await?;
+    let configured = config.tenant.as_str();
+    let tenant_name = tenants
+        .iter()
+        .find(|t| {
+            t.tenant_id.eq_ignore_ascii_case(configured)
+                || t.default_domain
+                    .as_deref()
+                    .is_some_and(|d| d.eq_ignore_ascii_case(configured))
+                || t.domains.iter().any(|d| d.eq_ignore_ascii_case(configured))
+        })
+        .and_then(|t| t.display_name.clone())
+        .unwrap_or_default();
+    let subscriptions: Vec<ArmSubscription> = list_all(config, &token, "/subscriptions").await?;
+    Ok(subscriptions
+        .into_iter()
+        .filter(|s| {
+            s.state
+                .as_deref()
+                .is_none_or(|state| !matches!(state, "Disabled" | "Deleted"))
+        })
+        .map(|s| Subscription {
+            name: s.display_name.unwrap_or_else(|| s.subscription_id.clone()),
+            id: s.subscription_id,
+            tenant: configured.to_owned(),
+            tenant_name: tenant_name.clone(),
+        })
+        .collect())
+}
+
+fn cache_path(env: &Environment, config: &AzureTenantConfig) -> PathBuf {
+    paths::cache_dir(env).join(format!(
+        "azure-{}.json",
+        config.tenant.as_str().to_ascii_lowercase()
+    ))
+}
+
+pub fn load_cache(env: &Environment, config: &AzureTenantConfig) -> Option<Vec<Subscription>> {
+    std::fs::read(cache_path(env, config))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+}
+
+pub fn save_cache(
+    env: &Environment,
+    config: &AzureTenantConfig,
+    subscriptions: &[Subscription],
+) -> std::io::Result<()> {
+    write_atomic(
+        &cache_path(env, config),
+        &serde_json::to_vec(subscriptions).expect("subscriptions serialize"),
+    )
+}
+
+/// The Azure portal at the subscription, in the tenant's directory.
+pub fn portal_url(tenant: &str, subscription_id: &str) -> String {
+    format!("https://portal.azure.com/#@{tenant}/resource/subscriptions/{subscription_id}/overview")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TenantName;
+
+    fn tenant() -> AzureTenantConfig {
+        AzureTenantConfig {
+            tenant: TenantName::try_from("acme.onmicrosoft.com").unwrap(),
+            client_id: "client-1".into(),
+            login_endpoint: None,
+            management_endpoint: None,
+        }
+    }
+
+    #[test]
+    fn the_portal_url_opens_the_subscription_in_its_tenant() {
+        assert_eq!(
+            portal_url("acme.onmicrosoft.com", "0000-1111"),
+            "https://portal.azure.com/#@acme.onmicrosoft.com/resource/subscriptions/0000-1111/overview"
+        );
+    }
+
+    #[test]
+    fn the_authorize_url_hints_the_identitys_account_and_domain() {
+        let url = Url::parse(&authorize_url(
+            &tenant(),
+            "http://127.0.0.1:5000/oauth/callback",
+            "st",
+            "ch",
+            Some("dev@acme.com"),
+        ))
+        .unwrap();
+        assert_eq!(url.path(), "/acme.onmicrosoft.com/oauth2/v2.0/authorize");
+        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let get = |k: &str| {
+            query
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("login_hint"), Some("dev@acme.com"));
+        assert_eq!(get("domain_hint"), Some("acme.com"));
+        assert_eq!(get("scope"), Some(SCOPE));
+        assert_eq!(get("code_challenge_method"), Some("S256"));
+        assert_eq!(get("state"), Some("st"));
+    }
+
+    #[test]
+    fn a_next_link_to_another_host_is_not_followed() {
+        assert!(same_origin(
+            "https://management.azure.com/subscriptions?x=1",
+            DEFAULT_MANAGEMENT
+        ));
+        assert!(!same_origin(
+            "https://evil.example/subscriptions",
+            DEFAULT_MANAGEMENT
+        ));
+        assert!(!same_origin(
+            "http://management.azure.com/subscriptions",
+            DEFAULT_MANAGEMENT
+        ));
+    }
+}
