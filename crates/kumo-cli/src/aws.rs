@@ -8,7 +8,7 @@ use kumo_core::aws::credentials;
 use kumo_core::aws::org::OrgClient;
 use kumo_core::aws::session::{RoleCredentials, now_secs};
 use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions, LoginOutcome};
-use kumo_core::aws::target::{TargetSpec, target_id};
+use kumo_core::aws::target::target_id;
 use kumo_core::aws::{AwsError, select_org};
 use kumo_core::azure;
 use kumo_core::browser::SystemBrowser;
@@ -16,6 +16,7 @@ use kumo_core::cache::{self, OrgCache};
 use kumo_core::config::AwsOrg;
 use kumo_core::export::env::{Format, render, rfc3339};
 use kumo_core::identity::oidc;
+use kumo_core::launch::Launcher;
 
 use crate::context::{Context, runtime};
 use crate::feedback::Terminal;
@@ -240,7 +241,7 @@ pub fn is_person() -> bool {
 }
 
 /// A sign-in, in the flow this environment supports, when `allowed`; else none.
-fn sign_in_if<'b>(
+pub fn sign_in_if<'b>(
     allowed: bool,
     ctx: &Context,
     browser: &'b SystemBrowser,
@@ -324,28 +325,28 @@ pub fn credentials_for(
     target: &str,
     interaction: impl FnOnce(&AwsOrg) -> bool,
 ) -> anyhow::Result<RoleCredentials> {
-    let spec = TargetSpec::parse(target)?;
-    let org = spec.org(&ctx.config, &ctx.config_path)?;
-    let name = org.name.as_str();
-    let listing = if spec.account_is_id() {
-        None
-    } else {
-        cache::load(&ctx.env, name, org.start_url.as_str())?
+    let launcher = Launcher {
+        config: &ctx.config,
+        config_path: &ctx.config_path,
+        env: &ctx.env,
+        store: ctx.store.as_ref(),
     };
-    let account_id = spec.account_id(name, listing.as_ref())?;
-    if let Some(c) = credentials::cached(ctx.store.as_ref(), name, &account_id, &spec.role)? {
+    let t = launcher.resolve_aws(target)?;
+    let name = t.org.name.as_str();
+    // The fast path of credential-process: the keychain only, no runtime.
+    if let Some(c) = credentials::cached(ctx.store.as_ref(), name, &t.account_id, &t.role)? {
         return Ok(c);
     }
     let browser = browser(ctx)?;
     let feedback = Terminal::new();
-    let interaction = sign_in_if(interaction(org), ctx, &browser, &feedback);
-    let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
+    let interaction = sign_in_if(interaction(t.org), ctx, &browser, &feedback);
+    let client = OrgClient::new(t.org, &ctx.env, ctx.store.as_ref());
     runtime()?
-        .block_on(client.role_credentials(&account_id, &spec.role, &interaction))
+        .block_on(client.role_credentials(&t.account_id, &t.role, &interaction))
         .with_context(|| {
             format!(
                 "no credentials for {}",
-                target_id(name, &account_id, &spec.role)
+                target_id(name, &t.account_id, &t.role)
             )
         })
 }

@@ -18,7 +18,7 @@ impl Context {
         let env = Environment::from_process();
         let (config_path, loaded) = Config::load(&env)?;
         let config = loaded.unwrap_or_default();
-        let store = store(&env);
+        let store = vault::store_for(&env);
         Ok(Self {
             env,
             config_path,
@@ -26,12 +26,6 @@ impl Context {
             store,
         })
     }
-}
-
-/// The keychain, under `KUMO_KEYCHAIN_SERVICE` when set (tests and demos keep their
-/// items apart from the user's this way), else Kumo's own service name.
-pub fn store(env: &Environment) -> Box<dyn SecretStore> {
-    vault::os_store(env.get("KUMO_KEYCHAIN_SERVICE").unwrap_or(vault::SERVICE))
 }
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -2,12 +2,10 @@
 //! AWS, Azure and Google Cloud), in a throwaway config, cache and keychain namespace,
 //! showing what a person would see.
 
-use std::time::Duration;
-
 use kumo_core::aws::org::OrgClient;
 use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions};
 use kumo_core::azure;
-use kumo_core::browser::{Browser, BrowserError, RecordingBrowser};
+use kumo_core::browser::{FollowingBrowser, RecordingBrowser};
 use kumo_core::cache::{self, OrgCache};
 use kumo_core::config::Config;
 use kumo_core::environment::Environment;
@@ -16,12 +14,12 @@ use kumo_core::feedback::Silent;
 use kumo_core::identity::oidc;
 use kumo_core::targets;
 use kumo_core::vault::{KeyringStore, MemoryStore, SecretStore};
-use kumo_fake::{Directory, FakeServer, Operation, Options};
+use kumo_fake::{FakeServer, Operation};
 
 use crate::context::runtime;
 use crate::feedback::Terminal;
 
-const ORG: &str = "demo";
+const ORG: &str = kumo_fake::demo::DEMO_ORG;
 
 pub fn run() -> anyhow::Result<()> {
     runtime()?.block_on(walk_through())
@@ -32,27 +30,13 @@ fn step(command: &str, what: &str) {
 }
 
 async fn walk_through() -> anyhow::Result<()> {
-    let fake = FakeServer::start(Options {
-        directory: Directory::generated(36, 3),
-        // The demo's "user" approves the sign-in on the first poll.
-        auto_approve_after_polls: Some(0),
-        tps: Some(50.0),
-        latency: Duration::from_millis(15),
-        ..Options::default()
-    })
-    .await?;
+    let options = kumo_fake::demo::options();
+    let fake = FakeServer::start(options.clone()).await?;
     let home = tempfile::tempdir()?;
     let config_path = home.path().join("config.toml");
     std::fs::write(
         &config_path,
-        format!(
-            "[identity]\nissuer = \"{url}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n\n[gcp]\nendpoint = \"{url}\"\n\n[[azure]]\ntenant = \"{}\"\nclient_id = \"{}\"\nlogin_endpoint = \"{url}\"\nmanagement_endpoint = \"{url}\"\n\n[[aws]]\nname = \"{ORG}\"\nstart_url = \"https://demo.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n",
-            fake.options().identity.client_id,
-            fake.options().identity.client_secret,
-            fake.options().azure.tenants[0].default_domain,
-            fake.options().azure.client_id,
-            url = fake.base_url()
-        ),
+        kumo_fake::demo::kumo_config(fake.base_url(), &options),
     )?;
     let env = Environment::from_pairs([
         ("KUMO_CONFIG", config_path.display().to_string()),
@@ -81,7 +65,7 @@ async fn walk_through() -> anyhow::Result<()> {
     let client = OrgClient::new(org, &env, store.as_ref());
     let browser = RecordingBrowser::default();
     let feedback = Terminal::new();
-    let user = StandInUser;
+    let user = FollowingBrowser;
     step(
         "kumo login --identity",
         "one company sign-in (Google, or any OpenID Connect issuer); the ID token is verified",
@@ -215,23 +199,5 @@ fn demo_store() -> Box<dyn SecretStore> {
             );
             Box::new(MemoryStore::new())
         }
-    }
-}
-
-/// The demo's user at the browser: follows the stand-in's sign-in redirects back to
-/// Kumo's loopback listener, as a person clicking through would.
-struct StandInUser;
-
-impl Browser for StandInUser {
-    fn open(&self, url: &str) -> Result<(), BrowserError> {
-        let url = url.to_owned();
-        tokio::spawn(async move {
-            let _ = kumo_core::http::client().get(url).send().await;
-        });
-        Ok(())
-    }
-
-    fn describe(&self) -> String {
-        "the demo's stand-in user".into()
     }
 }

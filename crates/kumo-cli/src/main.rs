@@ -88,7 +88,7 @@ fn main() -> ExitCode {
 
 fn run_doctor(json: bool) -> ExitCode {
     let env = Environment::from_process();
-    let report = doctor::diagnose(&env, context::store(&env).as_ref());
+    let report = doctor::diagnose(&env, kumo_core::vault::store_for(&env).as_ref());
     if json {
         match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),

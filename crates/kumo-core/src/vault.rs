@@ -74,6 +74,12 @@ pub fn os_store(service: &str) -> Box<dyn SecretStore> {
     }
 }
 
+/// The keychain a process uses: under `KUMO_KEYCHAIN_SERVICE` when set (tests and demos
+/// keep their items apart from the user's this way), else Kumo's own service name.
+pub fn store_for(env: &crate::environment::Environment) -> Box<dyn SecretStore> {
+    os_store(env.get("KUMO_KEYCHAIN_SERVICE").unwrap_or(SERVICE))
+}
+
 /// The platform keychain through the `keyring` crate: the Secret Service (persistent)
 /// on Linux, the Keychain on macOS, Credential Manager on Windows.
 #[derive(Debug, Clone)]

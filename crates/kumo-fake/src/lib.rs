@@ -13,6 +13,7 @@
 //! `/subscriptions`).
 
 mod azure;
+pub mod demo;
 mod directory;
 mod federation;
 mod gate;

@@ -104,6 +104,25 @@ impl Browser for SystemBrowser {
     }
 }
 
+/// A browser with nobody at it: it fetches the URL and follows the redirects, as a
+/// person clicking through a sign-in that asks nothing would. The demo's stand-in user.
+#[derive(Debug, Default)]
+pub struct FollowingBrowser;
+
+impl Browser for FollowingBrowser {
+    fn open(&self, url: &str) -> Result<(), BrowserError> {
+        let url = url.to_owned();
+        tokio::spawn(async move {
+            let _ = crate::http::client().get(url).send().await;
+        });
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        "a stand-in user following the sign-in's redirects".into()
+    }
+}
+
 /// A browser that only records what it was asked to open, for unit tests.
 #[derive(Debug, Default)]
 pub struct RecordingBrowser {

@@ -1,0 +1,250 @@
+//! Opening a target's console, whatever its cloud: the URL (for AWS a federation sign-in
+//! made from the role's credentials, for Azure and Google Cloud the portal as the right
+//! account), the browser, and the isolation context, then the launch itself.
+
+use std::path::Path;
+
+use crate::aws::AwsError;
+use crate::aws::console::{
+    ConsoleError, destination, federation_endpoint, portal_shortcut, signin_url,
+};
+use crate::aws::org::OrgClient;
+use crate::aws::session::RoleCredentials;
+use crate::aws::sign_in::Interaction;
+use crate::aws::target::{TargetSpec, target_id};
+use crate::browser::isolation::{self, Context as BrowserContext};
+use crate::browser::{Browser, BrowserError, SystemBrowser};
+use crate::cache::{self, OrgCache};
+use crate::config::{AwsOrg, AzureTenantConfig, BrowserName, Config, Isolation};
+use crate::environment::Environment;
+use crate::identity::oidc::{self, IdentityError};
+use crate::paths;
+use crate::vault::SecretStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("`{0}` is not an Azure target: write azure:<tenant>/<subscription id>")]
+    BadAzureTarget(String),
+    #[error(
+        "no [[azure]] table for tenant `{tenant}` in {config}: add one with tenant and client_id"
+    )]
+    UnknownTenant { tenant: String, config: String },
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    #[error(transparent)]
+    Console(#[from] ConsoleError),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+}
+
+/// What to open and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Console {
+    /// The target's canonical id.
+    pub id: String,
+    pub url: String,
+    pub browser: BrowserName,
+    /// The profile or container it opens in; `None` for the browser's everyday one.
+    pub context: Option<BrowserContext>,
+}
+
+/// How a console is to be opened.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'a> {
+    /// The AWS console's region (default: the org's).
+    pub region: Option<&'a str>,
+    /// An AWS service to land on (`ec2`, `s3`, …).
+    pub service: Option<&'a str>,
+    /// An https URL of the AWS console to land on.
+    pub destination: Option<&'a str>,
+    /// Overrides the configured browser.
+    pub browser: Option<BrowserName>,
+    /// Open in the browser's everyday profile.
+    pub no_isolation: bool,
+}
+
+/// An AWS target resolved against the config and the cached listing.
+pub struct AwsTarget<'a> {
+    pub org: &'a AwsOrg,
+    pub account_id: String,
+    pub role: String,
+    pub listing: Option<OrgCache>,
+}
+
+pub struct Launcher<'a> {
+    pub config: &'a Config,
+    pub config_path: &'a Path,
+    pub env: &'a Environment,
+    pub store: &'a dyn SecretStore,
+}
+
+impl Launcher<'_> {
+    /// The console of `target` (`aws:…`, `azure:<tenant>/<id>` or `gcp:<project>`).
+    /// For AWS this fetches the role's credentials (signing in as `interaction` allows)
+    /// and makes a 15-minute sign-in URL.
+    pub async fn console(
+        &self,
+        target: &str,
+        options: &Options<'_>,
+        interaction: &Interaction<'_>,
+    ) -> Result<Console, LaunchError> {
+        if let Some(project) = target.strip_prefix("gcp:") {
+            return self.gcp(project, options);
+        }
+        if let Some(rest) = target.strip_prefix("azure:") {
+            return self.azure(rest, options);
+        }
+        self.aws(target, options, interaction).await
+    }
+
+    /// The org, account id and role an AWS TARGET names; an account name is resolved
+    /// through the cached listing, which is returned when it was read.
+    pub fn resolve_aws(&self, target: &str) -> Result<AwsTarget<'_>, LaunchError> {
+        let spec = TargetSpec::parse(target)?;
+        let org = spec.org(self.config, self.config_path)?;
+        let name = org.name.as_str();
+        let listing = if spec.account_is_id() {
+            None
+        } else {
+            cache::load(self.env, name, org.start_url.as_str()).map_err(AwsError::from)?
+        };
+        let account_id = spec.account_id(name, listing.as_ref())?;
+        Ok(AwsTarget {
+            org,
+            account_id,
+            role: spec.role,
+            listing,
+        })
+    }
+
+    /// An AWS target's role credentials: from the keychain, else fetched (signing in as
+    /// `interaction` allows).
+    pub async fn credentials(
+        &self,
+        target: &str,
+        interaction: &Interaction<'_>,
+    ) -> Result<RoleCredentials, LaunchError> {
+        let t = self.resolve_aws(target)?;
+        let client = OrgClient::new(t.org, self.env, self.store);
+        Ok(client
+            .role_credentials(&t.account_id, &t.role, interaction)
+            .await?)
+    }
+
+    async fn aws(
+        &self,
+        target: &str,
+        options: &Options<'_>,
+        interaction: &Interaction<'_>,
+    ) -> Result<Console, LaunchError> {
+        let spec = TargetSpec::parse(target)?;
+        let org = spec.org(self.config, self.config_path)?;
+        let name = org.name.as_str();
+        // The listing names the account for the browser profile, even given an id.
+        let listing =
+            cache::load(self.env, name, org.start_url.as_str()).map_err(AwsError::from)?;
+        let account_id = spec.account_id(name, listing.as_ref())?;
+        let region = options.region.unwrap_or(org.region.as_str());
+        let landing = destination(region, options.service, options.destination)?;
+        let url = if org.portal_shortcut {
+            portal_shortcut(org.start_url.as_str(), &account_id, &spec.role, &landing)
+        } else {
+            let client = OrgClient::new(org, self.env, self.store);
+            let credentials = client
+                .role_credentials(&account_id, &spec.role, interaction)
+                .await?;
+            let endpoint = federation_endpoint(org, region, self.env);
+            signin_url(
+                &endpoint,
+                &credentials,
+                org.session_duration.seconds(),
+                &landing,
+            )
+            .await?
+        };
+        let id = target_id(name, &account_id, &spec.role);
+        let account_name = listing
+            .as_ref()
+            .and_then(|l| l.accounts.iter().find(|a| a.id == account_id))
+            .map_or(account_id.as_str(), |a| a.name.as_str());
+        let context = (!options.no_isolation).then(|| match org.isolation {
+            Isolation::Target => BrowserContext {
+                key: id.clone(),
+                label: format!("{name} {account_name} {}", spec.role),
+            },
+            Isolation::Org => BrowserContext {
+                key: format!("aws:{name}"),
+                label: format!("{name} (AWS)"),
+            },
+        });
+        Ok(Console {
+            browser: options
+                .browser
+                .unwrap_or_else(|| org.browser_for(&account_id, account_name, &spec.role)),
+            id,
+            url,
+            context,
+        })
+    }
+
+    fn azure(&self, target: &str, options: &Options<'_>) -> Result<Console, LaunchError> {
+        let (tenant, subscription) = target
+            .split_once('/')
+            .filter(|(t, s)| !t.is_empty() && !s.is_empty() && !s.contains('/'))
+            .ok_or_else(|| LaunchError::BadAzureTarget(format!("azure:{target}")))?;
+        let tenant = self.tenant(tenant)?.tenant.as_str();
+        let id = format!("azure:{tenant}/{subscription}");
+        Ok(Console {
+            url: crate::azure::portal_url(tenant, subscription),
+            browser: options.browser.unwrap_or(BrowserName::Default),
+            context: (!options.no_isolation).then(|| BrowserContext {
+                key: id.clone(),
+                label: format!("Azure {subscription}"),
+            }),
+            id,
+        })
+    }
+
+    fn gcp(&self, project: &str, options: &Options<'_>) -> Result<Console, LaunchError> {
+        let who = oidc::whoami(self.store)?.ok_or(IdentityError::NotSignedIn)?;
+        let id = format!("gcp:{project}");
+        Ok(Console {
+            url: crate::gcp::console_url(project, &who.email),
+            browser: options.browser.unwrap_or(BrowserName::Default),
+            context: (!options.no_isolation).then(|| BrowserContext {
+                key: id.clone(),
+                label: format!("GCP {project}"),
+            }),
+            id,
+        })
+    }
+
+    /// The configured tenant of that name (its domain or id, in any case).
+    pub fn tenant(&self, name: &str) -> Result<&AzureTenantConfig, LaunchError> {
+        self.config
+            .azure
+            .iter()
+            .find(|t| t.tenant.as_str().eq_ignore_ascii_case(name))
+            .ok_or_else(|| LaunchError::UnknownTenant {
+                tenant: name.to_owned(),
+                config: self.config_path.display().to_string(),
+            })
+    }
+}
+
+/// Opens the console in its browser, isolated where the browser supports it; the
+/// default browser (`BROWSER`, else the OS's) has no isolation.
+pub fn open(console: &Console, env: &Environment) -> Result<(), LaunchError> {
+    match isolation::command_line(
+        console.browser,
+        &console.url,
+        console.context.as_ref(),
+        &paths::data_dir(env),
+    ) {
+        Some(argv) => isolation::launch(&argv)?,
+        None => SystemBrowser::from_env(env)?.open(&console.url)?,
+    }
+    Ok(())
+}
