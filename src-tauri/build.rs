@@ -1,9 +1,24 @@
+/// Every command of src/commands.rs; tests/commands.rs checks the lists agree.
+const COMMANDS: &[&str] = &[
+    "doctor",
+    "overview",
+    "refresh",
+    "open_console",
+    "copy_exports",
+    "toggle_star",
+    "set_alias",
+    "set_colour",
+    "renew",
+    "start_demo",
+    "save_config",
+];
+
 fn main() {
     // Generating allow-/deny- permissions for our own commands makes them subject to the
     // capability files: a command not granted there cannot be invoked from the webview.
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(&["doctor"])),
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("failed to run the Tauri build script");
 }

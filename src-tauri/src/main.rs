@@ -3,20 +3,41 @@
 
 //! The Kumo desktop app: a thin shell. Commands call kumo-core and return metadata only.
 
-use kumo_core::doctor::{self, DoctorReport};
-use kumo_core::environment::Environment;
-use kumo_core::vault;
+mod commands;
+#[cfg(unix)]
+mod single_instance;
+mod tray;
+mod workspace;
 
-/// The facts `kumo doctor` prints. Runs off the UI thread: the keychain probe can block.
-#[tauri::command]
-async fn doctor() -> Result<DoctorReport, String> {
-    tracing::info!("doctor report requested by the UI");
-    tokio::task::spawn_blocking(|| {
-        let env = Environment::from_process();
-        doctor::diagnose(&env, vault::os_store(vault::SERVICE).as_ref())
-    })
-    .await
-    .map_err(|e| format!("the checks stopped unexpectedly: {e}"))
+use std::sync::Mutex;
+
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
+use tokio::sync::RwLock;
+
+use commands::AppState;
+use workspace::Workspace;
+
+/// Brings the search window to the front, focused on its search field.
+pub fn show_search(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    let _ = app.emit("focus-search", ());
+}
+
+/// A tray item's target: opened as the list's Enter would.
+pub fn open_from_tray(app: &AppHandle, id: String) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        if let Err(e) = commands::open_console(app.clone(), state, id.clone(), None, None).await {
+            tracing::warn!(target = %id, "opening from the tray failed: {e}");
+            let _ = app.emit("tray-error", e);
+        }
+    });
 }
 
 fn main() -> anyhow::Result<()> {
@@ -27,8 +48,72 @@ fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
+    let minimised = std::env::args().any(|a| a == "--minimised");
+    let workspace = Workspace::load()?;
+
+    #[cfg(unix)]
+    let instance = {
+        let socket = kumo_core::paths::lock_dir(&workspace.env).join("app.sock");
+        match single_instance::claim(&socket)? {
+            Some(listener) => Some(listener),
+            None => {
+                tracing::info!("Kumo is already running: asked it to show its window");
+                return Ok(());
+            }
+        }
+    };
+    // `make run` with nothing configured: straight into the demo.
+    let demo_on_start = std::env::var_os("KUMO_DEMO").is_some_and(|v| v == "1");
+
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![doctor])
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(|app, _shortcut, event| {
+                    if event.state() == ShortcutState::Pressed {
+                        show_search(app);
+                    }
+                })
+                .build(),
+        )
+        .manage(AppState {
+            workspace: RwLock::new(workspace),
+            clipboard: Mutex::new(None),
+            demo_on_start,
+        })
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            #[cfg(unix)]
+            if let Some(listener) = instance {
+                let handle = handle.clone();
+                single_instance::serve(listener, move || show_search(&handle));
+            }
+            if let Err(e) = app.global_shortcut().register("CmdOrCtrl+Alt+K") {
+                tracing::warn!("the global shortcut Ctrl+Alt+K is not available: {e}");
+            }
+            let shortlist = tauri::async_runtime::block_on(async {
+                tray::shortlist(&*app.state::<AppState>().workspace.read().await)
+            });
+            if let Err(e) = tray::install(&handle, &shortlist) {
+                tracing::warn!("no tray icon on this desktop: {e}");
+            }
+            if minimised && let Some(window) = app.get_webview_window("main") {
+                let _ = window.hide();
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::doctor,
+            commands::overview,
+            commands::refresh,
+            commands::open_console,
+            commands::copy_exports,
+            commands::toggle_star,
+            commands::set_alias,
+            commands::set_colour,
+            commands::renew,
+            commands::start_demo,
+            commands::save_config,
+        ])
         .run(tauri::generate_context!())?;
     Ok(())
 }

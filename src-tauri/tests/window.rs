@@ -1,5 +1,5 @@
 //! The real app window under the test command's Xvfb display: it opens, its UI asks the
-//! Rust side for the doctor report, and the rendered page is on screen. A screenshot is
+//! Rust side for its overview, and the rendered page is on screen. A screenshot is
 //! kept under `target/screenshots/` for people to look at.
 
 use std::io::{BufRead, BufReader};
@@ -66,7 +66,7 @@ fn count_colours(path: &Path, colours: &[[u8; 3]]) -> Vec<usize> {
 }
 
 #[test]
-fn the_window_opens_and_renders_the_doctor_report() {
+fn the_window_opens_and_renders_the_first_run_screen() {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run the tests with `make test`, which starts Xvfb"
@@ -89,16 +89,16 @@ fn the_window_opens_and_renders_the_doctor_report() {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             eprintln!("app: {line}");
-            if line.contains("doctor report requested by the UI") {
+            if line.contains("overview requested by the UI") {
                 let _ = tx.send(());
             }
         }
     });
     rx.recv_timeout(Duration::from_secs(90))
-        .expect("the UI never called the doctor command: the webview did not load the app");
+        .expect("the UI never asked for the overview: the webview did not load the app");
 
     // The report arrives after the keychain probe; poll until the page shows.
-    let shot = screenshots_dir().join("kumo-doctor.png");
+    let shot = screenshots_dir().join("kumo-onboarding.png");
     let deadline = Instant::now() + Duration::from_secs(30);
     let counts = loop {
         capture_screen(&shot);

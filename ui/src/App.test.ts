@@ -1,8 +1,9 @@
 import { render, screen, fireEvent, cleanup } from "@testing-library/svelte";
-import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { Check, DoctorReport } from "./lib/doctor";
+import { aws, overviewOf, serve, unchanged } from "./test-ipc";
 
 function check(id: Check["id"], title: string, overrides: Partial<Check> = {}): Check {
   return { id, title, status: "ok", summary: `${title} is fine`, details: [], fix: null, ...overrides };
@@ -18,34 +19,59 @@ const healthy: DoctorReport = {
   ],
 };
 
-/** Answers IPC like the Rust side would, and records every command the UI invokes. */
-function serve(answer: () => DoctorReport | Promise<DoctorReport>): string[] {
-  const invoked: string[] = [];
-  mockIPC((cmd) => {
-    invoked.push(cmd);
-    if (cmd === "doctor") return answer();
-    throw new Error(`unexpected command ${cmd}`);
-  });
-  return invoked;
-}
+const targets = [aws("111111111111", "Admin")];
 
 afterEach(() => {
   cleanup();
   clearMocks();
 });
 
-describe("the doctor screen", () => {
-  it("shows a loading status until the report arrives", () => {
-    serve(() => new Promise<DoctorReport>(() => {}));
+describe("the app at launch", () => {
+  it("shows a loading status until the overview arrives", () => {
+    serve({ overview: () => new Promise(() => {}) });
     render(App);
-    expect(screen.getByRole("status")).toHaveTextContent(
-      "Checking config, keychain, browser and endpoints…",
-    );
+    expect(screen.getByRole("status")).toHaveTextContent("Loading your targets…");
   });
 
-  it("shows every check of a healthy report and says all is in place", async () => {
-    serve(() => healthy);
+  it("opens on the list when something is configured", async () => {
+    serve({ overview: () => overviewOf(targets), refresh: () => unchanged(targets) });
     render(App);
+    expect(await screen.findByRole("option", { name: /name-111111111111/ })).toBeInTheDocument();
+  });
+
+  it("opens on onboarding when nothing is configured", async () => {
+    serve({ overview: () => overviewOf([], { configured: false }) });
+    render(App);
+    expect(await screen.findByRole("heading", { name: "Welcome to Kumo" })).toBeInTheDocument();
+  });
+
+  it("starts the demo at once when launched for it", async () => {
+    const calls = serve({
+      overview: () => overviewOf([], { configured: false, start_demo: true }),
+      start_demo: () => overviewOf(targets, { demo: true }),
+      refresh: () => unchanged(targets),
+    });
+    render(App);
+    expect(await screen.findByText("Demo cloud")).toBeInTheDocument();
+    expect(calls.map((c) => c.cmd).slice(0, 2)).toEqual(["overview", "start_demo"]);
+  });
+
+  it("says what went wrong when the overview fails", async () => {
+    serve({ overview: () => Promise.reject("config file /c, line 3, field `region`: bad region") });
+    render(App);
+    expect(await screen.findByRole("alert")).toHaveTextContent("config file /c, line 3, field `region`: bad region");
+  });
+});
+
+describe("diagnostics", () => {
+  function withDoctor(answer: () => DoctorReport | Promise<DoctorReport>) {
+    return serve({ overview: () => overviewOf([], { configured: false }), doctor: answer });
+  }
+
+  it("shows every check of a healthy report and says all is in place", async () => {
+    withDoctor(() => healthy);
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Diagnostics" }));
     expect(await screen.findByText("Everything Kumo needs is in place.", { exact: false })).toBeInTheDocument();
     expect(screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent)).toEqual([
       "Config file",
@@ -54,11 +80,10 @@ describe("the doctor screen", () => {
       "Endpoint overrides",
     ]);
     expect(screen.getByText("AWS org `acme`: https://acme.awsapps.com/start (eu-west-1)")).toBeInTheDocument();
-    expect(screen.getByText("Kumo 0.1.0")).toBeInTheDocument();
   });
 
   it("shows a failed check with what to do about it", async () => {
-    const broken: DoctorReport = {
+    withDoctor(() => ({
       ...healthy,
       checks: [
         check("keychain", "Keychain", {
@@ -67,30 +92,33 @@ describe("the doctor screen", () => {
           fix: "start and unlock your keychain",
         }),
       ],
-    };
-    serve(() => broken);
+    }));
     render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Diagnostics" }));
     expect(await screen.findByText("Something needs your attention.", { exact: false })).toBeInTheDocument();
-    expect(screen.getByLabelText("failed")).toHaveTextContent("✗");
     expect(screen.getByText("What to do:").parentElement).toHaveTextContent(
       "What to do: start and unlock your keychain",
     );
   });
 
   it("says so when the checks cannot run", async () => {
-    serve(() => Promise.reject("the checks stopped unexpectedly: panic"));
+    withDoctor(() => Promise.reject("the checks stopped unexpectedly: panic"));
     render(App);
-    expect(await screen.findByRole("alert")).toHaveTextContent(
+    await fireEvent.click(await screen.findByRole("button", { name: "Diagnostics" }));
+    expect(await screen.findByText(/Kumo could not run its checks/)).toHaveTextContent(
       "Kumo could not run its checks: the checks stopped unexpectedly: panic",
     );
   });
 
-  it("runs the checks again on request", async () => {
-    const invoked = serve(() => healthy);
+  it("runs the checks again each time it is opened", async () => {
+    const calls = withDoctor(() => healthy);
     render(App);
+    const button = await screen.findByRole("button", { name: "Diagnostics" });
+    await fireEvent.click(button);
     await screen.findByText("Everything Kumo needs is in place.", { exact: false });
-    await fireEvent.click(screen.getByRole("button", { name: "Check again" }));
+    await fireEvent.click(button);
+    await fireEvent.click(button);
     await screen.findByText("Everything Kumo needs is in place.", { exact: false });
-    expect(invoked).toEqual(["doctor", "doctor"]);
+    expect(calls.filter((c) => c.cmd === "doctor")).toHaveLength(2);
   });
 });

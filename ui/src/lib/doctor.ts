@@ -19,10 +19,3 @@ export interface DoctorReport {
 export function loadDoctorReport(): Promise<DoctorReport> {
   return invoke<DoctorReport>("doctor");
 }
-
-/** A message for a failed command, whatever shape the rejection took. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "string") return error;
-  return "an unknown error occurred";
-}

@@ -1,0 +1,106 @@
+//! The tray icon: favourites and recents to open at once, "Search…", and Quit.
+
+use kumo_core::aws::session::now_secs;
+use kumo_core::prefs::Prefs;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Wry};
+
+use crate::workspace::Workspace;
+
+pub const TRAY_ID: &str = "kumo";
+const SEARCH: &str = "search";
+const QUIT: &str = "quit";
+/// Menu ids of targets carry this prefix before the target id.
+const OPEN: &str = "open:";
+const MAX_ITEMS: usize = 8;
+
+/// Starred targets, then recently opened ones, as the tray lists them.
+pub fn shortlist(workspace: &Workspace) -> Vec<String> {
+    let prefs = Prefs::load(&workspace.env);
+    let now = now_secs();
+    let mut starred: Vec<&String> = prefs
+        .targets
+        .iter()
+        .filter(|(_, p)| p.starred)
+        .map(|(id, _)| id)
+        .collect();
+    starred.sort();
+    let mut recent: Vec<(&String, i64)> = prefs
+        .targets
+        .iter()
+        .filter(|(_, p)| !p.starred)
+        .filter_map(|(id, p)| p.last_opened.map(|at| (id, at)))
+        .filter(|(_, at)| now - at < 14 * 24 * 3600)
+        .collect();
+    recent.sort_by_key(|(_, at)| -at);
+    starred
+        .into_iter()
+        .chain(recent.into_iter().map(|(id, _)| id))
+        .take(MAX_ITEMS)
+        .cloned()
+        .collect()
+}
+
+fn menu(app: &AppHandle, shortlist: &[String]) -> tauri::Result<Menu<Wry>> {
+    let menu = Menu::new(app)?;
+    for id in shortlist {
+        menu.append(&MenuItem::with_id(
+            app,
+            format!("{OPEN}{id}"),
+            id,
+            true,
+            None::<&str>,
+        )?)?;
+    }
+    if !shortlist.is_empty() {
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+    }
+    menu.append(&MenuItem::with_id(
+        app,
+        SEARCH,
+        "Search…",
+        true,
+        Some("CmdOrCtrl+Alt+K"),
+    )?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        QUIT,
+        "Quit Kumo",
+        true,
+        None::<&str>,
+    )?)?;
+    Ok(menu)
+}
+
+pub fn install(app: &AppHandle, shortlist: &[String]) -> tauri::Result<()> {
+    let icon = app
+        .default_window_icon()
+        .cloned()
+        .expect("the bundle has an icon");
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(icon)
+        .tooltip("Kumo")
+        .menu(&menu(app, shortlist)?)
+        .on_menu_event(|app, event| {
+            let id = event.id().as_ref();
+            if id == QUIT {
+                app.exit(0);
+            } else if id == SEARCH {
+                crate::show_search(app);
+            } else if let Some(target) = id.strip_prefix(OPEN) {
+                crate::open_from_tray(app, target.to_owned());
+            }
+        })
+        .build(app)?;
+    Ok(())
+}
+
+/// Rebuilds the menu after stars or opens changed the shortlist.
+pub fn update(app: &AppHandle, shortlist: &[String]) {
+    if let Some(tray) = app.tray_by_id(TRAY_ID)
+        && let Ok(menu) = menu(app, shortlist)
+    {
+        let _ = tray.set_menu(Some(menu));
+    }
+}

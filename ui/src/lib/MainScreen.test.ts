@@ -1,0 +1,203 @@
+import { render, screen, fireEvent, cleanup, within } from "@testing-library/svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import { afterEach, describe, expect, it } from "vitest";
+import MainScreen from "./MainScreen.svelte";
+import type { Overview, TargetView } from "./api";
+import { aws, overviewOf, serve, unchanged } from "../test-ipc";
+
+const payments = aws("111111111111", "AdministratorAccess", { account_name: "payments-prod" });
+const search = aws("222222222222", "ReadOnlyAccess", { account_name: "search-dev" });
+const subscription: TargetView = {
+  id: "azure:acme.onmicrosoft.com/0000-1111",
+  cloud: "azure",
+  tenant: "acme.onmicrosoft.com",
+  tenant_name: "Acme",
+  subscription_id: "0000-1111",
+  subscription_name: "Production",
+  opens: 0,
+};
+const project: TargetView = {
+  id: "gcp:acme-data",
+  cloud: "gcp",
+  project_id: "acme-data",
+  project_name: "Acme Data",
+  opens: 0,
+};
+const all = [payments, search, subscription, project];
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+function names(): string[] {
+  return screen.getAllByRole("option").map((o) => o.querySelector(".name")?.textContent ?? "");
+}
+
+function start(overview: Overview, handlers: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
+  const calls = serve({ refresh: () => unchanged(overview.targets), ...handlers });
+  render(MainScreen, { overview });
+  return calls;
+}
+
+const searchBox = () => screen.getByRole("searchbox", { name: "Search targets" });
+
+describe("the target list", () => {
+  it("shows every cloud's targets with their cloud marked", () => {
+    start(overviewOf(all));
+    expect(names()).toEqual(["payments-prod", "search-dev", "Production", "Acme Data"]);
+    const badges = screen.getAllByRole("option").map((o) => o.querySelector(".badge")?.textContent);
+    expect(badges).toEqual(["AWS", "AWS", "Azure", "GCP"]);
+  });
+
+  it("puts the focus in the search field on open", () => {
+    start(overviewOf(all));
+    expect(searchBox()).toHaveFocus();
+  });
+
+  it("filters fuzzily as the person types", async () => {
+    start(overviewOf(all));
+    await fireEvent.input(searchBox(), { target: { value: "payprod admin" } });
+    expect(names()).toEqual(["payments-prod"]);
+  });
+
+  it("finds subscriptions and projects by name", async () => {
+    start(overviewOf(all));
+    await fireEvent.input(searchBox(), { target: { value: "production" } });
+    expect(names()).toEqual(["Production"]);
+    await fireEvent.input(searchBox(), { target: { value: "acme data" } });
+    expect(names()[0]).toBe("Acme Data");
+  });
+
+  it("renders only the rows in sight of 10,000 targets", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => aws(String(100000000000 + i), "Admin"));
+    start(overviewOf(many));
+    expect(screen.getAllByRole("option").length).toBeLessThan(50);
+    expect(screen.getByText(/10000 of 10000/)).toBeInTheDocument();
+  });
+
+  it("shows the alias in place of the account name", () => {
+    start(overviewOf([{ ...payments, alias: "prod admin" }]));
+    expect(names()).toEqual(["prod admin"]);
+  });
+});
+
+describe("the keyboard", () => {
+  it("opens the selected target's console with Enter after arrowing down", async () => {
+    const calls = start(overviewOf(all), { open_console: () => null });
+    await fireEvent.keyDown(searchBox(), { key: "ArrowDown" });
+    await fireEvent.keyDown(searchBox(), { key: "Enter" });
+    expect(calls.find((c) => c.cmd === "open_console")?.args).toEqual({ id: search.id });
+    expect(await screen.findByText("Opened the console of search-dev.")).toBeInTheDocument();
+  });
+
+  it("copies the exports of the selected role with Ctrl+E, showing no secret", async () => {
+    const calls = start(overviewOf(all), { copy_exports: () => null });
+    await fireEvent.keyDown(searchBox(), { key: "e", ctrlKey: true });
+    expect(calls.find((c) => c.cmd === "copy_exports")?.args).toEqual({ id: payments.id });
+    expect(
+      await screen.findByText(
+        "Copied the credential exports of payments-prod; they are on the clipboard, not on screen.",
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("stars the selected target with Ctrl+S and pins it to the top", async () => {
+    const calls = start(overviewOf(all), { toggle_star: () => true });
+    await fireEvent.keyDown(searchBox(), { key: "ArrowDown" });
+    await fireEvent.keyDown(searchBox(), { key: "ArrowDown" });
+    await fireEvent.keyDown(searchBox(), { key: "s", ctrlKey: true });
+    expect(calls.find((c) => c.cmd === "toggle_star")?.args).toEqual({ id: subscription.id });
+    await screen.findByRole("button", { name: `Unstar ${subscription.id}` });
+    expect(names()[0]).toBe("Production");
+  });
+
+  it("clears the search with Escape", async () => {
+    start(overviewOf(all));
+    await fireEvent.input(searchBox(), { target: { value: "zzz" } });
+    expect(screen.queryAllByRole("option")).toHaveLength(0);
+    await fireEvent.keyDown(searchBox(), { key: "Escape" });
+    expect(names()).toHaveLength(4);
+  });
+});
+
+describe("errors where they happen", () => {
+  it("says why a console did not open", async () => {
+    start(overviewOf(all), {
+      open_console: () => Promise.reject("not signed in to `acme`: run `kumo login --org acme`"),
+    });
+    await fireEvent.keyDown(searchBox(), { key: "Enter" });
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      `Could not open ${payments.id}: not signed in to \`acme\`: run \`kumo login --org acme\``,
+    );
+  });
+
+  it("shows a cloud that failed to list beside the others' targets", () => {
+    start(overviewOf(all, { errors: [{ source: "Azure tenant `acme.onmicrosoft.com`", message: "HTTP 500" }] }));
+    expect(screen.getByText("Azure tenant `acme.onmicrosoft.com`:").parentElement).toHaveTextContent(
+      "Azure tenant `acme.onmicrosoft.com`: HTTP 500",
+    );
+    expect(names()).toHaveLength(4);
+  });
+});
+
+describe("the background refresh", () => {
+  it("refreshes on open and notes what was added and removed", async () => {
+    const added = aws("333333333333", "Admin", { account_name: "new-account" });
+    start(overviewOf([payments, search]), {
+      refresh: () => ({
+        targets: [payments, added],
+        errors: [],
+        changes: { added: [added.id], removed: [search.id] },
+      }),
+    });
+    expect(await screen.findByText("1 added, 1 removed.")).toBeInTheDocument();
+    expect(names()).toEqual(["payments-prod", "new-account"]);
+  });
+
+  it("shows discovery progress while it lists", async () => {
+    start(overviewOf(all), { refresh: () => new Promise(() => {}) });
+    await emit("refresh-progress", { done: 40, total: 120 });
+    expect(await screen.findByText(/Refreshing: 40 of 120/)).toBeInTheDocument();
+  });
+
+  it("focuses the search when the global shortcut fires", async () => {
+    start(overviewOf(all));
+    (document.activeElement as HTMLElement | null)?.blur();
+    await emit("focus-search", null);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(searchBox()).toHaveFocus();
+  });
+});
+
+describe("sign-ins", () => {
+  it("shows each provider's time left and renews on request", async () => {
+    const overview = overviewOf(all, {
+      sessions: [
+        { provider: "identity", name: "https://accounts.google.com", account: "dev@acme.com", expires_at: 1_800_000_000 + 3000 },
+        { provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 3 * 3600 + 300 },
+        { provider: "azure", name: "acme.onmicrosoft.com", account: null, expires_at: null },
+      ],
+    });
+    const calls = start(overview, { renew: () => overview.sessions });
+    const chips = screen.getAllByRole("listitem").map((li) => li.textContent?.replace(/\s+/g, " ").trim());
+    expect(chips).toEqual([
+      "Identity dev@acme.com 50 min left Renew now",
+      "AWS acme 3 h 05 min left Renew now",
+      "Azure acme.onmicrosoft.com not signed in Sign in",
+    ]);
+    const azure = screen.getAllByRole("listitem")[2] as HTMLElement;
+    await fireEvent.click(within(azure).getByRole("button", { name: "Sign in" }));
+    expect(calls.find((c) => c.cmd === "renew")?.args).toEqual({ provider: "azure", name: "acme.onmicrosoft.com" });
+  });
+
+  it("warns fifteen minutes before a session ends", () => {
+    start(
+      overviewOf(all, {
+        sessions: [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 12 * 60 }],
+      }),
+    );
+    expect(screen.getByRole("alert")).toHaveTextContent("Your AWS session for acme ends in 12 min.");
+  });
+});

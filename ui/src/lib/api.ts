@@ -1,0 +1,137 @@
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+/** Mirrors kumo_core::targets::Target with the person's preferences (TargetView). */
+export interface TargetView {
+  id: string;
+  cloud: "aws" | "azure" | "gcp";
+  org?: string;
+  account_id?: string;
+  account_name?: string;
+  role?: string;
+  project_id?: string;
+  project_name?: string;
+  tenant?: string;
+  tenant_name?: string;
+  subscription_id?: string;
+  subscription_name?: string;
+  starred?: boolean;
+  alias?: string;
+  colour?: string;
+  last_opened?: number;
+  opens: number;
+}
+
+export type Provider = "identity" | "aws" | "azure";
+
+export interface SessionStatus {
+  provider: Provider;
+  name: string;
+  account: string | null;
+  /** Epoch seconds; null when not signed in. */
+  expires_at: number | null;
+}
+
+export interface SourceError {
+  source: string;
+  message: string;
+}
+
+export interface Overview {
+  configured: boolean;
+  demo: boolean;
+  start_demo: boolean;
+  config_path: string;
+  /** The Rust side's clock, epoch seconds. */
+  now: number;
+  sessions: SessionStatus[];
+  targets: TargetView[];
+  errors: SourceError[];
+}
+
+export interface Refreshed {
+  targets: TargetView[];
+  errors: SourceError[];
+  changes: { added: string[]; removed: string[] };
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+export interface Draft {
+  identity: { issuer: string; client_id: string; client_secret: string; hosted_domain: string } | null;
+  orgs: { name: string; start_url: string; region: string }[];
+  tenants: { tenant: string; client_id: string }[];
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface OnboardingRefusal {
+  fields: FieldError[];
+  message: string;
+}
+
+export interface TargetPrefs {
+  starred?: boolean;
+  alias?: string;
+  colour?: string;
+}
+
+export const api = {
+  overview: () => invoke<Overview>("overview"),
+  refresh: () => invoke<Refreshed>("refresh"),
+  openConsole: (id: string) => invoke<null>("open_console", { id }),
+  copyExports: (id: string) => invoke<null>("copy_exports", { id }),
+  toggleStar: (id: string) => invoke<boolean>("toggle_star", { id }),
+  setAlias: (id: string, alias: string) => invoke<TargetPrefs>("set_alias", { id, alias }),
+  setColour: (id: string, colour: string | null) => invoke<TargetPrefs>("set_colour", { id, colour }),
+  renew: (provider: Provider, name: string) => invoke<SessionStatus[]>("renew", { provider, name }),
+  startDemo: () => invoke<Overview>("start_demo"),
+  saveConfig: (draft: Draft) => invoke<Overview>("save_config", { draft }),
+  onProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("refresh-progress", (event) => handler(event.payload)),
+  onFocusSearch: (handler: () => void): Promise<UnlistenFn> => listen("focus-search", () => handler()),
+};
+
+/** A message for a failed command, whatever shape the rejection took. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  if (error && typeof error === "object" && "message" in error && typeof error.message === "string") {
+    return error.message;
+  }
+  return "an unknown error occurred";
+}
+
+/** What a person calls the target: its alias, else the account, subscription or project name. */
+export function displayName(t: TargetView): string {
+  if (t.alias) return t.alias;
+  switch (t.cloud) {
+    case "aws":
+      return t.account_name || t.account_id || t.id;
+    case "azure":
+      return t.subscription_name || t.subscription_id || t.id;
+    case "gcp":
+      return t.project_name || t.project_id || t.id;
+  }
+}
+
+/** The second line: where the target lives. */
+export function detail(t: TargetView): string {
+  switch (t.cloud) {
+    case "aws":
+      return `${t.role ?? ""} · ${t.account_id ?? ""} · ${t.org ?? ""}`;
+    case "azure":
+      return `${t.subscription_id ?? ""} · ${t.tenant_name || t.tenant || ""}`;
+    case "gcp":
+      return t.project_id ?? "";
+  }
+}
+
+export const CLOUD_LABEL: Record<TargetView["cloud"], string> = { aws: "AWS", azure: "Azure", gcp: "GCP" };
+export const PROVIDER_LABEL: Record<Provider, string> = { identity: "Identity", aws: "AWS", azure: "Azure" };

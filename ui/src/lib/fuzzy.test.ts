@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { index, score, search } from "./fuzzy";
+import { aws } from "../test-ipc";
+
+describe("fuzzy search", () => {
+  const targets = [
+    aws("111111111111", "AdministratorAccess", { account_name: "payments-prod" }),
+    aws("222222222222", "ReadOnlyAccess", { account_name: "search-dev" }),
+    aws("333333333333", "ReadOnlyAccess", { account_name: "payments-dev" }),
+  ];
+  const ids = (query: string) => search(index(targets), query).map((t) => t.account_name);
+
+  it("keeps everything in order for an empty query", () => {
+    expect(ids("  ")).toEqual(["payments-prod", "search-dev", "payments-dev"]);
+  });
+
+  it("needs every word to match", () => {
+    expect(ids("pay read")).toEqual(["payments-dev"]);
+  });
+
+  it("matches abbreviations as subsequences", () => {
+    expect(ids("pmtsprd")).toEqual(["payments-prod"]);
+  });
+
+  it("matches account ids", () => {
+    expect(ids("2222")).toEqual(["search-dev"]);
+  });
+
+  it("ranks consecutive letters above scattered ones", () => {
+    expect((score("dev", "search-dev") ?? 0) > (score("dev", "d e v") ?? 0)).toBe(true);
+  });
+
+  it("finds nothing for letters that are not there", () => {
+    expect(ids("zzz")).toEqual([]);
+  });
+});

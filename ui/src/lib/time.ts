@@ -1,0 +1,18 @@
+/** "2 h 05 min left", "12 min left", "expired", or "not signed in". */
+export function timeLeft(expiresAt: number | null, now: number): string {
+  if (expiresAt === null) return "not signed in";
+  const seconds = expiresAt - now;
+  if (seconds <= 0) return "expired";
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min left`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min left`;
+}
+
+/** Sessions are announced this long before they end. */
+export const WARN_BEFORE_SECS = 15 * 60;
+
+export function endsSoon(expiresAt: number | null, now: number): boolean {
+  if (expiresAt === null) return false;
+  const left = expiresAt - now;
+  return left > 0 && left <= WARN_BEFORE_SECS;
+}
