@@ -54,7 +54,10 @@ for target in kumo_config aws_config_block; do
   tail -n 1 "$log"
 done
 
-step "Rust: tests (real keychain, app window under Xvfb)"
+step "Rust: tests (real keychain, the app under Xvfb and WebDriver)"
+# The app's end-to-end test drives it through tauri-driver (from crates.io) in front of
+# Debian's WebKitWebDriver.
+command -v tauri-driver >/dev/null || cargo install --locked tauri-driver
 log="${CARGO_TARGET_DIR:-$PWD/target}/test-output.log"
 mkdir -p "$(dirname "$log")"
 scripts/with-test-session.sh cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"

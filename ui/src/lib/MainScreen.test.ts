@@ -111,6 +111,7 @@ describe("the keyboard", () => {
     expect(calls.find((c) => c.cmd === "toggle_star")?.args).toEqual({ id: subscription.id });
     await screen.findByRole("button", { name: `Unstar ${subscription.id}` });
     expect(names()[0]).toBe("Production");
+    expect(screen.getByRole("option", { selected: true })).toHaveAttribute("data-id", subscription.id);
   });
 
   it("clears the search with Escape", async () => {
