@@ -3,7 +3,7 @@
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
-use kumo_core::export::aws_config::{self, DEFAULT_TEMPLATE, Mode, Request};
+use kumo_core::export::aws_config::{self, Mode, Options, OrgExport};
 use kumo_core::export::gcloud;
 use kumo_core::identity::oidc;
 
@@ -61,44 +61,54 @@ pub struct AwsArgs {
 
 pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
     let ctx = Context::load()?;
-    let path = aws_config::config_path(&ctx.env);
     let kumo = std::env::current_exe()?;
-    let _lock = aws_config::lock(&ctx.env)?;
-    let original = aws_config::read(&path)?;
-    let mut text = original.clone();
-    for org in orgs(&ctx, args.org.as_deref())? {
-        let name = org.name.as_str();
-        if args.remove {
-            text = aws_config::without_block(&text, name, &path)?;
-            continue;
-        }
-        let listing = listing(&ctx, org, false)?;
-        let request = Request {
+    let selected = orgs(&ctx, args.org.as_deref())?;
+    let listings = if args.remove {
+        Vec::new()
+    } else {
+        selected
+            .iter()
+            .map(|org| listing(&ctx, org, false))
+            .collect::<anyhow::Result<Vec<_>>>()?
+    };
+    let items: Vec<OrgExport> = selected
+        .iter()
+        .enumerate()
+        .map(|(i, org)| OrgExport {
             org,
-            listing: &listing,
+            listing: listings.get(i),
+        })
+        .collect();
+    let exported = aws_config::export(
+        &ctx.env,
+        &items,
+        &Options {
             mode: match args.mode {
                 ModeArg::CredentialProcess => Mode::CredentialProcess,
                 ModeArg::SsoSession => Mode::SsoSession,
             },
-            template: org.profile_name.as_deref().unwrap_or(DEFAULT_TEMPLATE),
             prefix: &args.prefix,
             kumo: &kumo,
-        };
-        let plan = aws_config::plan(&text, &request, &path)?;
-        for name in &plan.collisions {
+            dry_run: args.dry_run,
+        },
+    )?;
+    for (org, profiles, collisions) in &exported.orgs {
+        for name in collisions {
             eprintln!(
                 "kumo: left out `{name}`: a section of that name exists outside Kumo's block (rename yours, or export with --prefix)"
             );
         }
-        text = aws_config::with_block(&text, name, &plan.lines, &path)?;
-        eprintln!("{name}: {} profiles", plan.profiles);
+        eprintln!("{org}: {profiles} profiles");
     }
+    let path = &exported.path;
     if args.dry_run {
-        print!("{}", aws_config::unified_diff(&original, &text, &path));
-    } else if text == original {
+        print!(
+            "{}",
+            aws_config::unified_diff(&exported.original, &exported.text, path)
+        );
+    } else if !exported.changed() {
         println!("{} is already up to date.", path.display());
     } else {
-        aws_config::write(&path, &text)?;
         println!("Updated {}.", path.display());
     }
     Ok(())

@@ -47,6 +47,8 @@ pub enum ExportError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 /// The AWS config file: `$AWS_CONFIG_FILE`, else `~/.aws/config`.
@@ -214,6 +216,8 @@ pub struct Plan {
     pub profiles: usize,
     /// Profile names left out because the user has a profile of that name.
     pub collisions: Vec<String>,
+    /// The profile written for each target id.
+    pub names: Vec<(String, String)>,
 }
 
 pub struct Request<'a> {
@@ -251,6 +255,7 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
     }
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut profiles = 0;
+    let mut names = Vec::new();
     for account in &request.listing.accounts {
         for role in &account.roles {
             let base = format!(
@@ -289,6 +294,7 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
             }
             lines.push(format!("region = {}", request.org.region));
             profiles += 1;
+            names.push((crate::aws::target::target_id(org, &account.id, role), name));
         }
     }
     lines.push(end_marker(org));
@@ -296,6 +302,7 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
         lines,
         profiles,
         collisions,
+        names,
     })
 }
 
@@ -307,6 +314,83 @@ fn quote_path(path: &Path) -> String {
     } else {
         text
     }
+}
+
+/// One org's part of an export: its listing, or `None` to take its block out.
+pub struct OrgExport<'a> {
+    pub org: &'a AwsOrg,
+    pub listing: Option<&'a OrgCache>,
+}
+
+pub struct Options<'a> {
+    pub mode: Mode,
+    pub prefix: &'a str,
+    /// The absolute path of the kumo executable, for `credential_process`.
+    pub kumo: &'a Path,
+    /// Compute the change, write nothing.
+    pub dry_run: bool,
+}
+
+/// What an export did (or, dry, would do).
+#[derive(Debug)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub original: String,
+    pub text: String,
+    /// Per org: how many profiles, and the names left out for the user's own.
+    pub orgs: Vec<(String, usize, Vec<String>)>,
+    /// The profile of each exported target id.
+    pub names: Vec<(String, String)>,
+}
+
+impl Exported {
+    pub fn changed(&self) -> bool {
+        self.text != self.original
+    }
+}
+
+/// Rewrites Kumo's blocks of the AWS config file for these orgs, under the export lock:
+/// read, plan, and (unless dry) write atomically when anything changed.
+pub fn export(
+    env: &Environment,
+    orgs: &[OrgExport<'_>],
+    options: &Options<'_>,
+) -> Result<Exported, ExportError> {
+    let path = config_path(env);
+    let _lock = lock(env)?;
+    let original = read(&path)?;
+    let mut text = original.clone();
+    let mut summary = Vec::new();
+    let mut names = Vec::new();
+    for item in orgs {
+        let org = item.org.name.as_str();
+        let Some(listing) = item.listing else {
+            text = without_block(&text, org, &path)?;
+            continue;
+        };
+        let request = Request {
+            org: item.org,
+            listing,
+            mode: options.mode,
+            template: item.org.profile_name.as_deref().unwrap_or(DEFAULT_TEMPLATE),
+            prefix: options.prefix,
+            kumo: options.kumo,
+        };
+        let plan = plan(&text, &request, &path)?;
+        text = with_block(&text, org, &plan.lines, &path)?;
+        summary.push((org.to_owned(), plan.profiles, plan.collisions));
+        names.extend(plan.names);
+    }
+    if !options.dry_run && text != original {
+        write(&path, &text)?;
+    }
+    Ok(Exported {
+        path,
+        original,
+        text,
+        orgs: summary,
+        names,
+    })
 }
 
 /// A unified diff from `old` to `new`, for `--dry-run`.
