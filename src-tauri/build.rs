@@ -5,10 +5,12 @@ const COMMANDS: &[&str] = &[
     "refresh",
     "open_console",
     "copy_exports",
+    "export_profile",
     "toggle_star",
     "set_alias",
     "set_colour",
     "renew",
+    "set_start_at_login",
     "start_demo",
     "save_config",
 ];

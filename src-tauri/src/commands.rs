@@ -8,6 +8,7 @@ use kumo_core::aws::session::now_secs;
 use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions};
 use kumo_core::config::BrowserName;
 use kumo_core::doctor::{self, DoctorReport};
+use kumo_core::export::aws_config;
 use kumo_core::export::env::{Format, render};
 use kumo_core::feedback::Feedback;
 use kumo_core::inventory::{self, Changes, SourceError};
@@ -46,6 +47,8 @@ pub struct Overview {
     pub demo: bool,
     /// The UI should start the demo at once (launched for it, with nothing configured).
     pub start_demo: bool,
+    /// Kumo starts, minimised, when the person logs in.
+    pub start_at_login: bool,
     pub config_path: String,
     pub now: i64,
     pub sessions: Vec<SessionStatus>,
@@ -91,6 +94,7 @@ fn overview_of(workspace: &Workspace, demo_on_start: bool) -> Overview {
         configured: workspace.is_configured(),
         demo: workspace.is_demo(),
         start_demo: demo_on_start && !workspace.is_configured(),
+        start_at_login: kumo_core::autostart::is_enabled(&workspace.env),
         config_path: workspace.config_path.display().to_string(),
         now: now_secs(),
         sessions: sessions::statuses(&workspace.config, &workspace.env, workspace.store.as_ref()),
@@ -242,6 +246,83 @@ pub async fn copy_exports(state: State<'_, AppState>, id: String) -> Result<(), 
     Ok(())
 }
 
+/// Where "Export as profile" wrote, and the profile to use.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileExport {
+    pub path: String,
+    pub profile: String,
+}
+
+/// Writes the org's profiles into ~/.aws/config (Kumo's block only, atomically) with
+/// `credential_process` pointing at the `kumo` installed beside the app, and says which
+/// profile is the target's.
+#[tauri::command]
+pub async fn export_profile(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<ProfileExport, String> {
+    let workspace = state.workspace.read().await;
+    let target = workspace
+        .launcher()
+        .resolve_aws(&id)
+        .map_err(|e| e.to_string())?;
+    let listing = kumo_core::cache::load(
+        &workspace.env,
+        target.org.name.as_str(),
+        target.org.start_url.as_str(),
+    )
+    .map_err(|e| e.to_string())?
+    .ok_or_else(|| format!("no listing of `{}` yet: refresh first", target.org.name))?;
+    let kumo = kumo_cli_path()?;
+    let exported = aws_config::export(
+        &workspace.env,
+        &[aws_config::OrgExport {
+            org: target.org,
+            listing: Some(&listing),
+        }],
+        &aws_config::Options {
+            mode: aws_config::Mode::CredentialProcess,
+            prefix: "",
+            kumo: &kumo,
+            dry_run: false,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let wanted = kumo_core::aws::target::target_id(
+        target.org.name.as_str(),
+        &target.account_id,
+        &target.role,
+    );
+    let profile = exported
+        .names
+        .into_iter()
+        .find(|(target, _)| *target == wanted)
+        .map(|(_, name)| name)
+        .ok_or_else(|| {
+            format!("{wanted} is not in the listing, or a profile of yours has its name")
+        })?;
+    Ok(ProfileExport {
+        path: exported.path.display().to_string(),
+        profile,
+    })
+}
+
+/// The `kumo` command line the package installs beside the app (or on PATH).
+fn kumo_cli_path() -> Result<std::path::PathBuf, String> {
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("kumo")));
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("kumo"));
+    beside
+        .into_iter()
+        .chain(on_path)
+        .find(|p| p.is_file())
+        .ok_or_else(|| "the `kumo` command line is not installed beside the app or on PATH".into())
+}
+
 #[tauri::command]
 pub async fn toggle_star(
     app: AppHandle,
@@ -282,6 +363,16 @@ pub async fn set_colour(
         .map_err(|e| e.to_string())?;
     prefs.save(&workspace.env).map_err(|e| e.to_string())?;
     Ok(prefs.get(&id))
+}
+
+/// Starts Kumo (minimised to the tray) at login, or stops doing so; returns the new state.
+#[tauri::command]
+pub async fn set_start_at_login(state: State<'_, AppState>, enabled: bool) -> Result<bool, String> {
+    let workspace = state.workspace.read().await;
+    let app = std::env::current_exe().map_err(|e| e.to_string())?;
+    kumo_core::autostart::set(&workspace.env, &app, enabled)
+        .map_err(|e| format!("cannot change the autostart entry: {e}"))?;
+    Ok(kumo_core::autostart::is_enabled(&workspace.env))
 }
 
 /// "Renew now": silently where a refresh token still works, else through the browser.
@@ -418,7 +509,7 @@ mod tests {
     #[test]
     fn every_command_is_registered_built_and_granted_and_no_other() {
         let names = names();
-        assert_eq!(names.len(), 11);
+        assert_eq!(names.len(), 13);
         let handler = MAIN_RS.split("generate_handler![").nth(1).unwrap();
         let handler = &handler[..handler.find(']').unwrap()];
         for name in &names {
@@ -490,6 +581,7 @@ mod tests {
             configured: true,
             demo: true,
             start_demo: true,
+            start_at_login: true,
             config_path: "/c".into(),
             now: 1,
             sessions: vec![session.clone()],
@@ -524,6 +616,13 @@ mod tests {
             ("Refreshed", json(&refreshed)),
             ("TargetPrefs", json(&target.prefs)),
             ("Vec<SessionStatus>", json(&vec![session])),
+            (
+                "ProfileExport",
+                json(&ProfileExport {
+                    path: "/home/dev/.aws/config".into(),
+                    profile: "a.Admin".into(),
+                }),
+            ),
         ]
     }
 

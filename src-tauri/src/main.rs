@@ -107,10 +107,12 @@ fn main() -> anyhow::Result<()> {
             commands::refresh,
             commands::open_console,
             commands::copy_exports,
+            commands::export_profile,
             commands::toggle_star,
             commands::set_alias,
             commands::set_colour,
             commands::renew,
+            commands::set_start_at_login,
             commands::start_demo,
             commands::save_config,
         ])

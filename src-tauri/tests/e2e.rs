@@ -6,6 +6,7 @@
 //! Screenshots of each screen are saved under `target/screenshots/`.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -24,11 +25,15 @@ const ENTER: &str = "\u{E007}";
 const CONTROL: &str = "\u{E009}";
 const RELEASE: &str = "\u{E000}";
 
+/// tauri-driver in a process group of its own, which goes whole on drop: it starts
+/// WebKitWebDriver, which would outlive it.
 struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .status();
         let _ = self.0.wait();
     }
 }
@@ -86,7 +91,8 @@ impl Driver {
             .env("KUMO_TEST_BROWSER_LOG", home.join("browser.log"))
             .env("KUMO_LOG", "kumo_app=info")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::inherit())
+            .process_group(0);
         for (name, value) in extra {
             command.env(name, value);
         }
@@ -330,6 +336,24 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
         .to_owned();
     let html = d.script("return document.documentElement.outerHTML").await;
     assert!(!html.as_str().unwrap().contains(&secret));
+
+    // Export as profile: Kumo's block in ~/.aws/config runs the kumo beside the app.
+    let export = d.wait_for(".actions button:nth-of-type(3)").await;
+    assert_eq!(
+        d.get(&format!("/element/{export}/text")).await,
+        "Export as profile"
+    );
+    d.click(&export).await;
+    d.wait_for_text("aws --profile").await;
+    let aws_config = std::fs::read_to_string(home.path().join(".aws/config")).unwrap();
+    let kumo = Path::new(env!("CARGO_BIN_EXE_kumo-app")).with_file_name("kumo");
+    assert!(
+        aws_config.contains(&format!(
+            "credential_process = {} credential-process {chosen}\n",
+            kumo.display()
+        )),
+        "{aws_config}"
+    );
 
     let _ = d.call(reqwest::Method::DELETE, "", None).await;
     clear_keychain(&service);

@@ -36,7 +36,7 @@ describe("the app at launch", () => {
   it("opens on the list when something is configured", async () => {
     serve({ overview: () => overviewOf(targets), refresh: () => unchanged(targets) });
     render(App);
-    expect(await screen.findByRole("option", { name: /name-111111111111/ })).toBeInTheDocument();
+    expect(await screen.findByText("name-111111111111", { selector: ".name" })).toBeInTheDocument();
   });
 
   it("opens on onboarding when nothing is configured", async () => {

@@ -46,6 +46,7 @@ export function overviewOf(targets: TargetView[], extra: Partial<Overview> = {})
     configured: true,
     demo: false,
     start_demo: false,
+    start_at_login: false,
     config_path: "/home/dev/.config/kumo/config.toml",
     now: 1_800_000_000,
     sessions: [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 3 * 3600 + 300 }],

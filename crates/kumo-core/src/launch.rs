@@ -80,7 +80,7 @@ pub struct Launcher<'a> {
     pub store: &'a dyn SecretStore,
 }
 
-impl Launcher<'_> {
+impl<'a> Launcher<'a> {
     /// The console of `target` (`aws:…`, `azure:<tenant>/<id>` or `gcp:<project>`).
     /// For AWS this fetches the role's credentials (signing in as `interaction` allows)
     /// and makes a 15-minute sign-in URL.
@@ -101,7 +101,7 @@ impl Launcher<'_> {
 
     /// The org, account id and role an AWS TARGET names; an account name is resolved
     /// through the cached listing, which is returned when it was read.
-    pub fn resolve_aws(&self, target: &str) -> Result<AwsTarget<'_>, LaunchError> {
+    pub fn resolve_aws(&self, target: &str) -> Result<AwsTarget<'a>, LaunchError> {
         let spec = TargetSpec::parse(target)?;
         let org = spec.org(self.config, self.config_path)?;
         let name = org.name.as_str();
@@ -222,7 +222,7 @@ impl Launcher<'_> {
     }
 
     /// The configured tenant of that name (its domain or id, in any case).
-    pub fn tenant(&self, name: &str) -> Result<&AzureTenantConfig, LaunchError> {
+    pub fn tenant(&self, name: &str) -> Result<&'a AzureTenantConfig, LaunchError> {
         self.config
             .azure
             .iter()

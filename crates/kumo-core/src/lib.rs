@@ -1,6 +1,7 @@
 //! Kumo's engine. Everything the CLI and the desktop app do is decided here; they only
 //! parse input, call into this crate and render what it returns.
 
+pub mod autostart;
 pub mod aws;
 pub mod azure;
 pub mod browser;

@@ -1,7 +1,7 @@
 import { render, screen, fireEvent, cleanup, within } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import MainScreen from "./MainScreen.svelte";
 import type { Overview, TargetView } from "./api";
 import { aws, overviewOf, serve, unchanged } from "../test-ipc";
@@ -31,8 +31,14 @@ afterEach(() => {
   clearMocks();
 });
 
+/** The rows of the target list (the selects' options are not targets). */
+function rows(): HTMLElement[] {
+  const list = screen.queryByRole("listbox", { name: "Targets" });
+  return list ? within(list).queryAllByRole("option") : [];
+}
+
 function names(): string[] {
-  return screen.getAllByRole("option").map((o) => o.querySelector(".name")?.textContent ?? "");
+  return rows().map((o) => o.querySelector(".name")?.textContent ?? "");
 }
 
 function start(overview: Overview, handlers: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
@@ -47,7 +53,7 @@ describe("the target list", () => {
   it("shows every cloud's targets with their cloud marked", () => {
     start(overviewOf(all));
     expect(names()).toEqual(["payments-prod", "search-dev", "Production", "Acme Data"]);
-    const badges = screen.getAllByRole("option").map((o) => o.querySelector(".badge")?.textContent);
+    const badges = rows().map((o) => o.querySelector(".badge")?.textContent);
     expect(badges).toEqual(["AWS", "AWS", "Azure", "GCP"]);
   });
 
@@ -73,7 +79,7 @@ describe("the target list", () => {
   it("renders only the rows in sight of 10,000 targets", () => {
     const many = Array.from({ length: 10_000 }, (_, i) => aws(String(100000000000 + i), "Admin"));
     start(overviewOf(many));
-    expect(screen.getAllByRole("option").length).toBeLessThan(50);
+    expect(rows().length).toBeLessThan(50);
     expect(screen.getByText(/10000 of 10000/)).toBeInTheDocument();
   });
 
@@ -111,13 +117,16 @@ describe("the keyboard", () => {
     expect(calls.find((c) => c.cmd === "toggle_star")?.args).toEqual({ id: subscription.id });
     await screen.findByRole("button", { name: `Unstar ${subscription.id}` });
     expect(names()[0]).toBe("Production");
-    expect(screen.getByRole("option", { selected: true })).toHaveAttribute("data-id", subscription.id);
+    expect(rows().find((r) => r.getAttribute("aria-selected") === "true")).toHaveAttribute(
+      "data-id",
+      subscription.id,
+    );
   });
 
   it("clears the search with Escape", async () => {
     start(overviewOf(all));
     await fireEvent.input(searchBox(), { target: { value: "zzz" } });
-    expect(screen.queryAllByRole("option")).toHaveLength(0);
+    expect(rows()).toHaveLength(0);
     await fireEvent.keyDown(searchBox(), { key: "Escape" });
     expect(names()).toHaveLength(4);
   });
@@ -200,5 +209,63 @@ describe("sign-ins", () => {
       }),
     );
     expect(screen.getByRole("alert")).toHaveTextContent("Your AWS session for acme ends in 12 min.");
+  });
+});
+
+describe("the selected target's actions", () => {
+  it("opens the console in the chosen browser without its own profile", async () => {
+    const calls = start(overviewOf(all), { open_console: () => null });
+    await fireEvent.change(screen.getByRole("combobox", { name: "Browser" }), { target: { value: "firefox" } });
+    await fireEvent.click(screen.getByRole("checkbox", { name: "own profile" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Open console" }));
+    expect(calls.find((c) => c.cmd === "open_console")?.args).toEqual({
+      id: payments.id,
+      browser: "firefox",
+      isolate: false,
+    });
+  });
+
+  it("exports the role as a profile and names the profile to use", async () => {
+    const calls = start(overviewOf(all), {
+      export_profile: () => ({ path: "/home/dev/.aws/config", profile: "payments-prod.AdministratorAccess" }),
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Export as profile" }));
+    expect(calls.find((c) => c.cmd === "export_profile")?.args).toEqual({ id: payments.id });
+    expect(
+      await screen.findByText(
+        "Wrote /home/dev/.aws/config: use it with `aws --profile payments-prod.AdministratorAccess`.",
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("gives the target an alias that the list then shows", async () => {
+    const calls = start(overviewOf(all), { set_alias: () => ({ alias: "prod admin" }) });
+    await fireEvent.input(screen.getByRole("textbox", { name: "Alias" }), { target: { value: "prod admin" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Save alias" }));
+    expect(calls.find((c) => c.cmd === "set_alias")?.args).toEqual({ id: payments.id, alias: "prod admin" });
+    await screen.findByText("prod admin", { selector: ".name" });
+  });
+
+  it("colours the target", async () => {
+    const calls = start(overviewOf(all), { set_colour: () => ({ colour: "red" }) });
+    await fireEvent.change(screen.getByRole("combobox", { name: "Colour" }), { target: { value: "red" } });
+    expect(calls.find((c) => c.cmd === "set_colour")?.args).toEqual({ id: payments.id, colour: "red" });
+  });
+
+  it("offers exports only for AWS roles", async () => {
+    start(overviewOf([project]));
+    expect(screen.getByRole("button", { name: "Open console" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Copy exports" })).toBeNull();
+  });
+});
+
+describe("start at login", () => {
+  it("turns on starting minimised at login", async () => {
+    const calls = start(overviewOf(all), { set_start_at_login: () => true });
+    const box = screen.getByRole("checkbox", { name: "Start at login" });
+    expect(box).not.toBeChecked();
+    await fireEvent.click(box);
+    expect(calls.find((c) => c.cmd === "set_start_at_login")?.args).toEqual({ enabled: true });
+    await vi.waitFor(() => expect(box).toBeChecked());
   });
 });

@@ -41,6 +41,7 @@ export interface Overview {
   configured: boolean;
   demo: boolean;
   start_demo: boolean;
+  start_at_login: boolean;
   config_path: string;
   /** The Rust side's clock, epoch seconds. */
   now: number;
@@ -76,6 +77,11 @@ export interface OnboardingRefusal {
   message: string;
 }
 
+export interface ProfileExport {
+  path: string;
+  profile: string;
+}
+
 export interface TargetPrefs {
   starred?: boolean;
   alias?: string;
@@ -85,13 +91,16 @@ export interface TargetPrefs {
 export const api = {
   overview: () => invoke<Overview>("overview"),
   refresh: () => invoke<Refreshed>("refresh"),
-  openConsole: (id: string) => invoke<null>("open_console", { id }),
+  openConsole: (id: string, browser: string | null = null, isolate = true) =>
+    invoke<null>("open_console", browser === null && isolate ? { id } : { id, browser, isolate }),
   copyExports: (id: string) => invoke<null>("copy_exports", { id }),
+  exportProfile: (id: string) => invoke<ProfileExport>("export_profile", { id }),
   toggleStar: (id: string) => invoke<boolean>("toggle_star", { id }),
   setAlias: (id: string, alias: string) => invoke<TargetPrefs>("set_alias", { id, alias }),
   setColour: (id: string, colour: string | null) => invoke<TargetPrefs>("set_colour", { id, colour }),
   renew: (provider: Provider, name: string) => invoke<SessionStatus[]>("renew", { provider, name }),
   startDemo: () => invoke<Overview>("start_demo"),
+  setStartAtLogin: (enabled: boolean) => invoke<boolean>("set_start_at_login", { enabled }),
   saveConfig: (draft: Draft) => invoke<Overview>("save_config", { draft }),
   onProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("refresh-progress", (event) => handler(event.payload)),
