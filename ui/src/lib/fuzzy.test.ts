@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { index, score, search } from "./fuzzy";
+import { index, score, search, typingSearch } from "./fuzzy";
 import { aws } from "../test-ipc";
 
 describe("fuzzy search", () => {
@@ -8,7 +8,7 @@ describe("fuzzy search", () => {
     aws("222222222222", "ReadOnlyAccess", { account_name: "search-dev" }),
     aws("333333333333", "ReadOnlyAccess", { account_name: "payments-dev" }),
   ];
-  const ids = (query: string) => search(index(targets), query).map((t) => t.account_name);
+  const ids = (query: string) => search(index(targets), query).targets.map((t) => t.account_name);
 
   it("keeps everything in order for an empty query", () => {
     expect(ids("  ")).toEqual(["payments-prod", "search-dev", "payments-dev"]);
@@ -28,6 +28,16 @@ describe("fuzzy search", () => {
 
   it("ranks consecutive letters above scattered ones", () => {
     expect((score("dev", "search-dev") ?? 0) > (score("dev", "d e v") ?? 0)).toBe(true);
+  });
+
+  it("gives the same results typing letter by letter as searching at once", () => {
+    const typing = typingSearch(index(targets));
+    let last: string[] = [];
+    for (const query of ["p", "pa", "pay", "pay ", "pay r", "pay re", "pay r", "pay"]) {
+      last = typing(query).map((t) => t.account_name ?? "");
+      expect(last).toEqual(ids(query));
+    }
+    expect(last).toEqual(["payments-prod", "payments-dev"]);
   });
 
   it("finds nothing for letters that are not there", () => {

@@ -59,15 +59,26 @@ function best(word: string, texts: string[]): number | null {
   return top;
 }
 
+/** A search's result: the targets, and their positions in the index. */
+export interface Found {
+  targets: TargetView[];
+  positions: number[];
+}
+
 /**
- * The targets where every word of `query` matches within one of their fields, best first (ties keep list order); all of
- * them, in order, for an empty query.
+ * The targets where every word of `query` matches within one of their fields, best first
+ * (ties keep list order); all of them, in order, for an empty query. `within` limits the
+ * search to those positions: a query that extends the previous one can only match a
+ * subset of what that one matched, which keeps typing fast in long lists.
  */
-export function search(idx: SearchIndex, query: string): TargetView[] {
+export function search(idx: SearchIndex, query: string, within?: number[]): Found {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return idx.targets;
+  if (words.length === 0) {
+    return { targets: idx.targets, positions: idx.targets.map((_, i) => i) };
+  }
   const hits: { at: number; score: number }[] = [];
-  for (let at = 0; at < idx.fields.length; at++) {
+  const candidates = within ?? idx.targets.map((_, i) => i);
+  for (const at of candidates) {
     const texts = idx.fields[at] ?? [];
     let sum = 0;
     let matched = true;
@@ -82,5 +93,19 @@ export function search(idx: SearchIndex, query: string): TargetView[] {
     if (matched) hits.push({ at, score: sum });
   }
   hits.sort((a, b) => b.score - a.score || a.at - b.at);
-  return hits.map((h) => idx.targets[h.at] as TargetView);
+  return {
+    targets: hits.map((h) => idx.targets[h.at] as TargetView),
+    positions: hits.map((h) => h.at),
+  };
+}
+
+/** Searches as a person types: each query narrows the previous one's matches when it extends it. */
+export function typingSearch(idx: SearchIndex): (query: string) => TargetView[] {
+  let last: { query: string; found: Found } | null = null;
+  return (query) => {
+    const extendsLast = last !== null && last.query.trim() !== "" && query.startsWith(last.query);
+    const found = search(idx, query, extendsLast && last ? last.found.positions : undefined);
+    last = { query, found };
+    return found.targets;
+  };
 }

@@ -1,0 +1,239 @@
+//! The desktop app's figures for docs/BENCHMARKS.md, measured on the real app under Xvfb
+//! through WebDriver (run by `make bench` inside the test session):
+//! - launch to a usable list of 6,000 cached targets;
+//! - search keystroke to updated list (DOM updated and laid out) with 10,000 targets;
+//! - resident memory of the app and its WebKit processes, idle with 6,000 targets, next
+//!   to a bare Tauri window's (examples/bare_window.rs).
+
+#[path = "../tests/support/webdriver.rs"]
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use kumo_core::cache::{self, Account, OrgCache};
+use kumo_core::environment::Environment;
+use serde_json::json;
+use webdriver::Driver;
+
+const LAUNCH_RUNS: usize = 7;
+
+/// A home whose config has one org and whose cache lists `targets` roles of it.
+fn home_with(targets: usize) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[[aws]]\nname = \"bench\"\nstart_url = \"https://bench.awsapps.com/start\"\nregion = \"eu-west-1\"\n",
+    )
+    .unwrap();
+    let roles = ["AdministratorAccess", "ReadOnlyAccess"];
+    let accounts = (0..targets.div_ceil(roles.len()))
+        .map(|i| Account {
+            id: format!("{:012}", 200_000_000_000u64 + i as u64),
+            name: format!("team-{i:05}-{}", ["prod", "dev", "staging"][i % 3]),
+            email: String::new(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        })
+        .collect();
+    let env = Environment::from_pairs([(
+        "XDG_CACHE_HOME",
+        home.path().join("cache").display().to_string(),
+    )]);
+    cache::save(
+        &env,
+        &OrgCache::new("bench", "https://bench.awsapps.com/start", 0, accounts),
+    )
+    .unwrap();
+    home
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn p90(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[(v.len() * 9 / 10).min(v.len() - 1)]
+}
+
+async fn launch(targets: usize) -> Vec<f64> {
+    let mut times = Vec::new();
+    for run in 0..LAUNCH_RUNS {
+        let home = home_with(targets);
+        let service = format!("kumo-bench-app-{}-{run}", std::process::id());
+        let (base, _driver) = Driver::launch(home.path(), &service, &[]).await;
+        let started = Instant::now();
+        let d = Driver::session(base).await;
+        d.wait_for_text(&format!("{targets} of {targets}")).await;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    }
+    times
+}
+
+/// The same launch of a bare Tauri window, to its empty page being loaded: what any
+/// Tauri app pays before its own work begins.
+async fn launch_bare() -> Vec<f64> {
+    let mut times = Vec::new();
+    for run in 0..LAUNCH_RUNS {
+        let home = tempfile::tempdir().unwrap();
+        let service = format!("kumo-bench-bare-{}-{run}", std::process::id());
+        let (base, _driver) = Driver::launch(home.path(), &service, &[]).await;
+        let started = Instant::now();
+        let d = Driver::session_of(base, &bare_window()).await;
+        while d.script("return document.readyState").await != "complete" {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    }
+    times
+}
+
+/// Per keystroke: from setting the search field's value to the list re-rendered and
+/// laid out, measured in the page.
+async fn search(targets: usize) -> Vec<f64> {
+    let home = home_with(targets);
+    let service = format!("kumo-bench-search-{}", std::process::id());
+    let (d, _driver) = Driver::start(home.path(), &service, &[]).await;
+    d.wait_for_text(&format!("{targets} of {targets}")).await;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const input = document.querySelector("input[type=search]");
+        const typed = "team 0042 prod admin";
+        const times = [];
+        (async () => {
+          for (let round = 0; round < 3; round++) {
+            for (let i = 1; i <= typed.length; i++) {
+              const start = performance.now();
+              input.value = typed.slice(0, i);
+              input.dispatchEvent(new Event("input", { bubbles: true }));
+              await new Promise((r) => setTimeout(r, 0));
+              document.querySelector(".target-list").getBoundingClientRect();
+              document.body.offsetHeight;
+              times.push(performance.now() - start);
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          }
+          done(times);
+        })();
+    "#;
+    let times = d
+        .post("/execute/async", json!({"script": script, "args": []}))
+        .await;
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    times
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_f64().unwrap())
+        .collect()
+}
+
+/// Resident memory (kB) of `pid` and every process descended from it.
+fn tree_rss_kb(pid: u32) -> u64 {
+    let mut total = 0;
+    let mut pending = vec![pid];
+    while let Some(p) = pending.pop() {
+        let status = std::fs::read_to_string(format!("/proc/{p}/status")).unwrap_or_default();
+        total += status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+            // The parent pid is the second field after the parenthesised command name.
+            let parent = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            if parent == Some(p) {
+                pending.push(child);
+            }
+        }
+    }
+    total
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `program` directly (no WebDriver), lets it settle, and measures its tree.
+fn idle_rss_mb(program: &Path, home: &Path) -> f64 {
+    let child = Command::new(program)
+        .env("HOME", home)
+        .env("KUMO_CONFIG", home.join("config.toml"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_RUNTIME_DIR", home.join("run"))
+        .env("KUMO_KEYCHAIN_SERVICE", "kumo-bench-memory")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let child = Killed(child);
+    std::thread::sleep(Duration::from_secs(8));
+    tree_rss_kb(child.0.id()) as f64 / 1024.0
+}
+
+fn bare_window() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_kumo-app"))
+        .parent()
+        .unwrap()
+        .join("examples/bare_window")
+}
+
+#[tokio::main]
+async fn main() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run through `make bench`, which starts Xvfb"
+    );
+    println!("# kumo-app benchmarks ({})", env!("CARGO_BIN_EXE_kumo-app"));
+
+    let times = launch(6000).await;
+    println!("\n## Launch to a usable list of 6,000 cached targets ({LAUNCH_RUNS} runs)");
+    println!(
+        "median: {:.0} ms; p90: {:.0} ms (from the WebDriver session request, which starts the app)",
+        median(times.clone()),
+        p90(times)
+    );
+
+    let bare = launch_bare().await;
+    println!(
+        "the same for a bare Tauri window to its empty page: median {:.0} ms; p90: {:.0} ms",
+        median(bare.clone()),
+        p90(bare)
+    );
+
+    let times = search(10_000).await;
+    println!(
+        "\n## Search keystroke to updated list, 10,000 targets ({} keystrokes)",
+        times.len()
+    );
+    println!(
+        "median: {:.1} ms; p90: {:.1} ms; max: {:.1} ms",
+        median(times.clone()),
+        p90(times.clone()),
+        times.iter().copied().fold(0.0, f64::max)
+    );
+
+    let home = home_with(6000);
+    let app = idle_rss_mb(Path::new(env!("CARGO_BIN_EXE_kumo-app")), home.path());
+    let bare_home = tempfile::tempdir().unwrap();
+    let bare = idle_rss_mb(&bare_window(), bare_home.path());
+    println!("\n## Resident memory, idle, with its WebKit processes");
+    println!("kumo-app with 6,000 targets: {app:.0} MB; a bare Tauri window: {bare:.0} MB");
+}

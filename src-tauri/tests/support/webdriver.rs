@@ -1,0 +1,250 @@
+//! A WebDriver client for the real app: tauri-driver (in front of WebKitWebDriver) in a
+//! process group of its own, the W3C calls the tests and the benchmark need, screenshots.
+
+#![allow(dead_code)] // the e2e tests and the benchmark each use their own part
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+pub const BROWSER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../crates/kumo-cli/tests/support/browser.sh"
+);
+/// W3C WebDriver's key for element references.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub const ENTER: &str = "\u{E007}";
+pub const CONTROL: &str = "\u{E009}";
+pub const RELEASE: &str = "\u{E000}";
+
+/// tauri-driver in a process group of its own, which goes whole on drop: it starts
+/// WebKitWebDriver, which would outlive it.
+pub struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver() -> PathBuf {
+    let cargo_bin = PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo/bin");
+    [
+        cargo_bin.join("tauri-driver"),
+        PathBuf::from("tauri-driver"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+    .unwrap_or_else(|| PathBuf::from("tauri-driver"))
+}
+
+pub fn screenshots_dir() -> PathBuf {
+    let app = Path::new(env!("CARGO_BIN_EXE_kumo-app"));
+    let dir = app.parent().unwrap().parent().unwrap().join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub struct Driver {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+}
+
+impl Driver {
+    /// tauri-driver (killed on drop) with the app in a session of its own: home, config,
+    /// caches, runtime dir and keychain namespace under `home`, plus `extra` variables.
+    pub async fn start(home: &Path, service: &str, extra: &[(&str, &str)]) -> (Self, KillOnDrop) {
+        let (base, driver) = Self::launch(home, service, extra).await;
+        (Self::session(base).await, driver)
+    }
+
+    /// Starts tauri-driver with the app's environment and waits until it listens;
+    /// returns its base URL.
+    pub async fn launch(home: &Path, service: &str, extra: &[(&str, &str)]) -> (String, KillOnDrop) {
+        let (port, native_port) = (free_port(), free_port());
+        let mut command = Command::new(tauri_driver());
+        command
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("HOME", home)
+            .env("KUMO_CONFIG", home.join("config.toml"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_RUNTIME_DIR", home.join("run"))
+            .env("KUMO_KEYCHAIN_SERVICE", service)
+            .env("BROWSER", BROWSER)
+            .env("KUMO_TEST_BROWSER_LOG", home.join("browser.log"))
+            .env("KUMO_LOG", "kumo_app=info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0);
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        let driver = KillOnDrop(
+            command
+                .spawn()
+                .expect("tauri-driver is installed (the test command installs it)"),
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver never listened");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        (format!("http://127.0.0.1:{port}"), driver)
+    }
+
+    /// A new WebDriver session: this launches the app.
+    pub async fn session(base: String) -> Self {
+        Self::session_of(base, Path::new(env!("CARGO_BIN_EXE_kumo-app"))).await
+    }
+
+    /// A new WebDriver session of another Tauri program (the benchmark's bare window).
+    pub async fn session_of(base: String, application: &Path) -> Self {
+        let http = reqwest::Client::new();
+        let created: Value = http
+            .post(format!("{base}/session"))
+            .json(&json!({"capabilities": {"alwaysMatch": {
+                "tauri:options": {"application": application}
+            }}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {created}"))
+            .to_owned();
+        Self {
+            http,
+            base,
+            session,
+        }
+    }
+
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut request = self.http.request(method, &url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer: Value = request.send().await.unwrap().json().await.unwrap();
+        if answer["value"]["error"].is_string() {
+            panic!("WebDriver {path}: {}", answer["value"]);
+        }
+        answer["value"].clone()
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn script(&self, script: &str) -> Value {
+        self.post("/execute/sync", json!({"script": script, "args": []}))
+            .await
+    }
+
+    pub async fn find_all(&self, css: &str) -> Vec<String> {
+        let found = self
+            .post("/elements", json!({"using": "css selector", "value": css}))
+            .await;
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e[ELEMENT]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("not an element reference: {e}"))
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    /// Waits until `css` matches at least one element, and returns the first.
+    pub async fn wait_for(&self, css: &str) -> String {
+        self.wait_for_count(css, 1).await.remove(0)
+    }
+
+    pub async fn wait_for_count(&self, css: &str, n: usize) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let found = self.find_all(css).await;
+            if found.len() >= n {
+                return found;
+            }
+            if Instant::now() > deadline {
+                let text = self.script("return document.body.innerText").await;
+                panic!("never saw {n} of `{css}`; the page says:\n{text}");
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Waits until the page's text contains `text`.
+    pub async fn wait_for_text(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let page = self.script("return document.body.innerText").await;
+            if page.as_str().unwrap_or_default().contains(text) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!("never saw {text:?}; the page says:\n{page}");
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    pub async fn click(&self, element: &str) {
+        self.post(&format!("/element/{element}/click"), json!({}))
+            .await;
+    }
+
+    pub async fn keys(&self, element: &str, text: &str) {
+        self.post(&format!("/element/{element}/value"), json!({"text": text}))
+            .await;
+    }
+
+    pub async fn attribute(&self, element: &str, name: &str) -> String {
+        self.get(&format!("/element/{element}/attribute/{name}"))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.get("/screenshot").await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        std::fs::write(screenshots_dir().join(format!("{name}.png")), bytes).unwrap();
+    }
+}
+
