@@ -16,7 +16,6 @@ use kumo_core::cache::{self, OrgCache};
 use kumo_core::config::AwsOrg;
 use kumo_core::export::env::{Format, render, rfc3339};
 use kumo_core::identity::oidc;
-use kumo_core::launch::Launcher;
 
 use crate::context::{Context, runtime};
 use crate::feedback::Terminal;
@@ -325,12 +324,7 @@ pub fn credentials_for(
     target: &str,
     interaction: impl FnOnce(&AwsOrg) -> bool,
 ) -> anyhow::Result<RoleCredentials> {
-    let launcher = Launcher {
-        config: &ctx.config,
-        config_path: &ctx.config_path,
-        env: &ctx.env,
-        store: ctx.store.as_ref(),
-    };
+    let launcher = ctx.launcher();
     let t = launcher.resolve_aws(target)?;
     let name = t.org.name.as_str();
     // The fast path of credential-process: the keychain only, no runtime.

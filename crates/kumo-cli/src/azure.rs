@@ -17,16 +17,7 @@ pub fn tenants<'a>(
 }
 
 pub fn tenant<'a>(ctx: &'a Context, name: &str) -> anyhow::Result<&'a AzureTenantConfig> {
-    ctx.config
-        .azure
-        .iter()
-        .find(|t| t.tenant.as_str().eq_ignore_ascii_case(name))
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "no [[azure]] table for tenant `{name}` in {}: add one with tenant and client_id",
-                ctx.config_path.display()
-            )
-        })
+    Ok(ctx.launcher().tenant(name)?)
 }
 
 /// The tenant's subscriptions: from the cache, or listed from Azure Resource Manager.

@@ -5,7 +5,7 @@ use clap::Args;
 use kumo_core::aws::target::TargetSpec;
 use kumo_core::browser::SystemBrowser;
 use kumo_core::config::BrowserName;
-use kumo_core::launch::{self, Launcher, Options};
+use kumo_core::launch::{self, Options};
 
 use crate::aws::{is_person, sign_in_if};
 use crate::context::{Context, runtime};
@@ -53,12 +53,7 @@ pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         browser,
         no_isolation: args.no_isolation,
     };
-    let launcher = Launcher {
-        config: &ctx.config,
-        config_path: &ctx.config_path,
-        env: &ctx.env,
-        store: ctx.store.as_ref(),
-    };
+    let launcher = ctx.launcher();
     let system_browser = SystemBrowser::from_env(&ctx.env)?;
     let feedback = Terminal::new();
     // Signing in is a person's choice: allowed on a terminal, or where the org says so.

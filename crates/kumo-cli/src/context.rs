@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use kumo_core::config::Config;
 use kumo_core::environment::Environment;
+use kumo_core::launch::Launcher;
 use kumo_core::vault::{self, SecretStore};
 
 pub struct Context {
@@ -14,6 +15,16 @@ pub struct Context {
 }
 
 impl Context {
+    /// Target resolution and consoles, over this context.
+    pub fn launcher(&self) -> Launcher<'_> {
+        Launcher {
+            config: &self.config,
+            config_path: &self.config_path,
+            env: &self.env,
+            store: self.store.as_ref(),
+        }
+    }
+
     pub fn load() -> anyhow::Result<Self> {
         let env = Environment::from_process();
         let (config_path, loaded) = Config::load(&env)?;

@@ -360,6 +360,13 @@ impl Config {
     pub fn org(&self, name: &str) -> Option<&AwsOrg> {
         self.aws.iter().find(|o| o.name.as_str() == name)
     }
+
+    /// The `[[azure]]` table of a tenant: domains and ids match in any case.
+    pub fn tenant(&self, name: &str) -> Option<&AzureTenantConfig> {
+        self.azure
+            .iter()
+            .find(|t| t.tenant.as_str().eq_ignore_ascii_case(name))
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -224,9 +224,7 @@ impl<'a> Launcher<'a> {
     /// The configured tenant of that name (its domain or id, in any case).
     pub fn tenant(&self, name: &str) -> Result<&'a AzureTenantConfig, LaunchError> {
         self.config
-            .azure
-            .iter()
-            .find(|t| t.tenant.as_str().eq_ignore_ascii_case(name))
+            .tenant(name)
             .ok_or_else(|| LaunchError::UnknownTenant {
                 tenant: name.to_owned(),
                 config: self.config_path.display().to_string(),

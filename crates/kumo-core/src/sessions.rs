@@ -146,9 +146,7 @@ impl Renewal<'_> {
             Provider::Azure => {
                 let tenant = self
                     .config
-                    .azure
-                    .iter()
-                    .find(|t| t.tenant.as_str().eq_ignore_ascii_case(name))
+                    .tenant(name)
                     .ok_or_else(|| format!("no [[azure]] table for tenant `{name}`"))?;
                 if crate::azure::access_token(tenant, self.store).await.is_ok() {
                     return Ok(());

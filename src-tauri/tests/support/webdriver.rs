@@ -77,7 +77,11 @@ impl Driver {
 
     /// Starts tauri-driver with the app's environment and waits until it listens;
     /// returns its base URL.
-    pub async fn launch(home: &Path, service: &str, extra: &[(&str, &str)]) -> (String, KillOnDrop) {
+    pub async fn launch(
+        home: &Path,
+        service: &str,
+        extra: &[(&str, &str)],
+    ) -> (String, KillOnDrop) {
         let (port, native_port) = (free_port(), free_port());
         let mut command = Command::new(tauri_driver());
         command
@@ -106,7 +110,10 @@ impl Driver {
                 .expect("tauri-driver is installed (the test command installs it)"),
         );
         let deadline = Instant::now() + Duration::from_secs(30);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
             assert!(Instant::now() < deadline, "tauri-driver never listened");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -247,4 +254,3 @@ impl Driver {
         std::fs::write(screenshots_dir().join(format!("{name}.png")), bytes).unwrap();
     }
 }
-
