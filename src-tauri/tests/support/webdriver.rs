@@ -126,19 +126,25 @@ impl Driver {
     }
 
     /// A new WebDriver session of another Tauri program (the benchmark's bare window).
+    /// Retried while the connection fails: tauri-driver listens before the native
+    /// driver behind it does, and drops requests until then.
     pub async fn session_of(base: String, application: &Path) -> Self {
         let http = reqwest::Client::new();
-        let created: Value = http
-            .post(format!("{base}/session"))
-            .json(&json!({"capabilities": {"alwaysMatch": {
-                "tauri:options": {"application": application}
-            }}}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let created: Value = loop {
+            let attempt = http
+                .post(format!("{base}/session"))
+                .json(&json!({"capabilities": {"alwaysMatch": {
+                    "tauri:options": {"application": application}
+                }}}))
+                .send()
+                .await;
+            match attempt {
+                Ok(response) => break response.json().await.unwrap(),
+                Err(e) => assert!(Instant::now() < deadline, "no WebDriver session: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
         let session = created["value"]["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no WebDriver session: {created}"))
