@@ -62,6 +62,42 @@ pub async fn get_json<T: DeserializeOwned>(
     }
 }
 
+/// Why an OAuth token request brought no token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("the token endpoint cannot be reached")]
+    Unreachable,
+    #[error("an answer that is not a token")]
+    NotAToken,
+    /// The OAuth `error` code of a refusal (`invalid_grant`, …).
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// POSTs a form to an OAuth token endpoint and parses the token answer.
+pub async fn post_token_form<T: DeserializeOwned>(
+    url: &str,
+    form: &[(&str, &str)],
+) -> Result<T, TokenError> {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let response = client()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .map_err(|_| TokenError::Unreachable)?;
+    if !response.status().is_success() {
+        let answer: serde_json::Value = response.json().await.unwrap_or_default();
+        return Err(TokenError::Refused(
+            answer["error"].as_str().unwrap_or("an error").to_owned(),
+        ));
+    }
+    response.json().await.map_err(|_| TokenError::NotAToken)
+}
+
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     let seconds: u64 = response
         .headers()

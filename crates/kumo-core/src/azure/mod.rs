@@ -15,7 +15,7 @@ use crate::config::AzureTenantConfig;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::fsutil::write_atomic;
-use crate::http::{GetError, get_json};
+use crate::http::{GetError, TokenError, get_json};
 use crate::loopback::{Loopback, LoopbackError, random_token};
 use crate::paths;
 use crate::vault::{SecretStore, VaultError};
@@ -272,36 +272,18 @@ async fn token_request(
     let mut form = grant.to_vec();
     form.push(("client_id", config.client_id.as_str()));
     form.push(("scope", SCOPE));
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let refused = |reason: &str| AzureError::Refused {
-        tenant: config.tenant.to_string(),
-        reason: reason.to_owned(),
-    };
-    let response = crate::http::client()
-        .post(format!(
-            "{}/{}/oauth2/v2.0/token",
-            login_base(config),
-            config.tenant
-        ))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .map_err(|_| refused("the sign-in service cannot be reached"))?;
-    if !response.status().is_success() {
-        let answer: serde_json::Value = response.json().await.unwrap_or_default();
-        return Ok(Err(answer["error"]
-            .as_str()
-            .unwrap_or("an error")
-            .to_owned()));
+    let url = format!("{}/{}/oauth2/v2.0/token", login_base(config), config.tenant);
+    match crate::http::post_token_form(&url, &form).await {
+        Ok(answer) => Ok(Ok(answer)),
+        Err(TokenError::Refused(code)) => Ok(Err(code)),
+        Err(other) => Err(AzureError::Refused {
+            tenant: config.tenant.to_string(),
+            reason: match other {
+                TokenError::Unreachable => "the sign-in service cannot be reached".into(),
+                other => other.to_string(),
+            },
+        }),
     }
-    response
-        .json()
-        .await
-        .map(Ok)
-        .map_err(|_| refused("an answer that is not a token"))
 }
 
 /// Every page of an ARM list, following `nextLink` only while it stays on the endpoint

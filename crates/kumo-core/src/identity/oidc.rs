@@ -20,6 +20,7 @@ use crate::config::IdentityConfig;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::fsutil::write_atomic;
+use crate::http::TokenError;
 use crate::loopback::{Loopback, LoopbackError, random_token};
 use crate::paths;
 use crate::vault::{SecretStore, VaultError};
@@ -320,28 +321,11 @@ async fn token_request(
     if let Some(secret) = &config.client_secret {
         form.push(("client_secret", secret));
     }
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let response = crate::http::client()
-        .post(&doc.token_endpoint)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .map_err(|_| IdentityError::Refused("the token endpoint cannot be reached".into()))?;
-    if !response.status().is_success() {
-        let answer: serde_json::Value = response.json().await.unwrap_or_default();
-        return Ok(Err(answer["error"]
-            .as_str()
-            .unwrap_or("an error")
-            .to_owned()));
+    match crate::http::post_token_form(&doc.token_endpoint, &form).await {
+        Ok(answer) => Ok(Ok(answer)),
+        Err(TokenError::Refused(code)) => Ok(Err(code)),
+        Err(other) => Err(IdentityError::Refused(other.to_string())),
     }
-    response
-        .json()
-        .await
-        .map(Ok)
-        .map_err(|_| IdentityError::Refused("an answer that is not a token".into()))
 }
 
 /// The issuer's keys: from the cache, or fetched (again) when the cache lacks `kid`.
