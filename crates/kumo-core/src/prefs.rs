@@ -32,17 +32,9 @@ pub struct TargetPrefs {
     pub opens: u32,
 }
 
-/// The colours a target may be given.
-pub const COLOURS: [&str; 8] = [
-    "blue",
-    "turquoise",
-    "green",
-    "yellow",
-    "orange",
-    "red",
-    "pink",
-    "purple",
-];
+/// The colours a target may be given: those of Firefox containers, so a target's
+/// colour and its container's can agree.
+pub use crate::browser::isolation::COLOURS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrefsError {

@@ -9,8 +9,9 @@ use std::process::{Command, Stdio};
 use crate::browser::BrowserError;
 use crate::config::BrowserName;
 
-/// Firefox container colours, in the add-on's names.
-const COLOURS: [&str; 8] = [
+/// Firefox container colours, in the add-on's names; also the colours a target may be
+/// given in the app.
+pub const COLOURS: [&str; 8] = [
     "blue",
     "turquoise",
     "green",
