@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use kumo_core::aws::session::now_secs;
 use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions};
+use kumo_core::browser::Browser;
 use kumo_core::config::BrowserName;
 use kumo_core::doctor::{self, DoctorReport};
 use kumo_core::export::aws_config;
@@ -77,7 +78,7 @@ pub struct Progress {
 }
 
 fn views(workspace: &Workspace, targets: Vec<Target>) -> Vec<TargetView> {
-    let prefs = Prefs::load(&workspace.env);
+    let prefs = Prefs::load(&workspace.ctx.env);
     prefs
         .rank(targets, now_secs())
         .into_iter()
@@ -89,15 +90,15 @@ fn views(workspace: &Workspace, targets: Vec<Target>) -> Vec<TargetView> {
 }
 
 fn overview_of(workspace: &Workspace, demo_on_start: bool) -> Overview {
-    let cached = inventory::cached(&workspace.config, &workspace.env);
+    let cached = inventory::cached(&workspace.ctx.config, &workspace.ctx.env);
     Overview {
         configured: workspace.is_configured(),
         demo: workspace.is_demo(),
         start_demo: demo_on_start && !workspace.is_configured(),
-        start_at_login: kumo_core::autostart::is_enabled(&workspace.env),
-        config_path: workspace.config_path.display().to_string(),
+        start_at_login: kumo_core::autostart::is_enabled(&workspace.ctx.env),
+        config_path: workspace.ctx.config_path.display().to_string(),
         now: now_secs(),
-        sessions: sessions::statuses(&workspace.config, &workspace.env, workspace.store.as_ref()),
+        sessions: sessions::statuses(&workspace.ctx),
         targets: views(workspace, cached.targets),
         errors: cached.errors,
     }
@@ -108,7 +109,7 @@ fn overview_of(workspace: &Workspace, demo_on_start: bool) -> Overview {
 pub async fn doctor(state: State<'_, AppState>) -> Result<DoctorReport, String> {
     tracing::info!("doctor report requested by the UI");
     let workspace = state.workspace.read().await;
-    let env = workspace.env.clone();
+    let env = workspace.ctx.env.clone();
     let store_env = env.clone();
     tokio::task::spawn_blocking(move || {
         doctor::diagnose(&env, kumo_core::vault::store_for(&store_env).as_ref())
@@ -146,20 +147,25 @@ impl Feedback for ProgressEvents {
 #[tauri::command]
 pub async fn refresh(app: AppHandle, state: State<'_, AppState>) -> Result<Refreshed, String> {
     let workspace = state.workspace.read().await;
-    let before = inventory::cached(&workspace.config, &workspace.env).targets;
-    let fresh = inventory::refresh(
-        &workspace.config,
-        &workspace.config_path,
-        &workspace.env,
-        workspace.store.as_ref(),
-        &ProgressEvents(app),
-    )
-    .await;
+    let (fresh, changes) = inventory::refresh(&workspace.ctx, &ProgressEvents(app)).await;
     Ok(Refreshed {
-        changes: inventory::changes(&before, &fresh.targets),
+        changes,
         targets: views(&workspace, fresh.targets),
         errors: fresh.errors,
     })
+}
+
+/// A person is at the app: a session that is gone is signed in again in the browser.
+fn browser_sign_in(browser: &dyn Browser) -> Interaction<'_> {
+    Interaction::Login {
+        options: LoginOptions {
+            flow: Flow::Browser,
+            open_browser: true,
+            force: false,
+        },
+        browser,
+        feedback: &kumo_core::feedback::Silent,
+    }
 }
 
 /// Opens the target's console in its browser (signing in through the browser first if
@@ -183,26 +189,19 @@ pub async fn open_console(
         ..Options::default()
     };
     let sign_in_browser = workspace.sign_in_browser().map_err(|e| e.to_string())?;
-    let interaction = Interaction::Login {
-        options: LoginOptions {
-            flow: Flow::Browser,
-            open_browser: true,
-            force: false,
-        },
-        browser: sign_in_browser.as_ref(),
-        feedback: &kumo_core::feedback::Silent,
-    };
+    let interaction = browser_sign_in(sign_in_browser.as_ref());
     let console = workspace
+        .ctx
         .launcher()
         .console(&id, &options, &interaction)
         .await
         .map_err(|e| e.to_string())?;
-    launch::open(&console, &workspace.env).map_err(|e| e.to_string())?;
+    launch::open(&console, &workspace.ctx.env).map_err(|e| e.to_string())?;
     tracing::info!(target = %console.id, "opened a console");
-    let mut prefs = Prefs::load(&workspace.env);
+    let mut prefs = Prefs::load(&workspace.ctx.env);
     prefs.record_open(&console.id, now_secs());
-    prefs.save(&workspace.env).map_err(|e| e.to_string())?;
-    tray::update(&app, &tray::shortlist(&workspace));
+    prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
+    tray::update(&app, &tray::shortlist(&prefs));
     Ok(())
 }
 
@@ -215,16 +214,9 @@ pub async fn copy_exports(state: State<'_, AppState>, id: String) -> Result<(), 
     }
     let workspace = state.workspace.read().await;
     let sign_in_browser = workspace.sign_in_browser().map_err(|e| e.to_string())?;
-    let interaction = Interaction::Login {
-        options: LoginOptions {
-            flow: Flow::Browser,
-            open_browser: true,
-            force: false,
-        },
-        browser: sign_in_browser.as_ref(),
-        feedback: &kumo_core::feedback::Silent,
-    };
+    let interaction = browser_sign_in(sign_in_browser.as_ref());
     let credentials = workspace
+        .ctx
         .launcher()
         .credentials(&id, &interaction)
         .await
@@ -263,11 +255,12 @@ pub async fn export_profile(
 ) -> Result<ProfileExport, String> {
     let workspace = state.workspace.read().await;
     let target = workspace
+        .ctx
         .launcher()
         .resolve_aws(&id)
         .map_err(|e| e.to_string())?;
     let listing = kumo_core::cache::load(
-        &workspace.env,
+        &workspace.ctx.env,
         target.org.name.as_str(),
         target.org.start_url.as_str(),
     )
@@ -275,7 +268,7 @@ pub async fn export_profile(
     .ok_or_else(|| format!("no listing of `{}` yet: refresh first", target.org.name))?;
     let kumo = kumo_cli_path()?;
     let exported = aws_config::export(
-        &workspace.env,
+        &workspace.ctx.env,
         &[aws_config::OrgExport {
             org: target.org,
             listing: Some(&listing),
@@ -330,10 +323,10 @@ pub async fn toggle_star(
     id: String,
 ) -> Result<bool, String> {
     let workspace = state.workspace.read().await;
-    let mut prefs = Prefs::load(&workspace.env);
+    let mut prefs = Prefs::load(&workspace.ctx.env);
     let starred = prefs.toggle_star(&id);
-    prefs.save(&workspace.env).map_err(|e| e.to_string())?;
-    tray::update(&app, &tray::shortlist(&workspace));
+    prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
+    tray::update(&app, &tray::shortlist(&prefs));
     Ok(starred)
 }
 
@@ -344,9 +337,9 @@ pub async fn set_alias(
     alias: String,
 ) -> Result<TargetPrefs, String> {
     let workspace = state.workspace.read().await;
-    let mut prefs = Prefs::load(&workspace.env);
+    let mut prefs = Prefs::load(&workspace.ctx.env);
     prefs.set_alias(&id, &alias).map_err(|e| e.to_string())?;
-    prefs.save(&workspace.env).map_err(|e| e.to_string())?;
+    prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
     Ok(prefs.get(&id))
 }
 
@@ -357,11 +350,11 @@ pub async fn set_colour(
     colour: Option<String>,
 ) -> Result<TargetPrefs, String> {
     let workspace = state.workspace.read().await;
-    let mut prefs = Prefs::load(&workspace.env);
+    let mut prefs = Prefs::load(&workspace.ctx.env);
     prefs
         .set_colour(&id, colour.as_deref())
         .map_err(|e| e.to_string())?;
-    prefs.save(&workspace.env).map_err(|e| e.to_string())?;
+    prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
     Ok(prefs.get(&id))
 }
 
@@ -370,9 +363,9 @@ pub async fn set_colour(
 pub async fn set_start_at_login(state: State<'_, AppState>, enabled: bool) -> Result<bool, String> {
     let workspace = state.workspace.read().await;
     let app = std::env::current_exe().map_err(|e| e.to_string())?;
-    kumo_core::autostart::set(&workspace.env, &app, enabled)
+    kumo_core::autostart::set(&workspace.ctx.env, &app, enabled)
         .map_err(|e| format!("cannot change the autostart entry: {e}"))?;
-    Ok(kumo_core::autostart::is_enabled(&workspace.env))
+    Ok(kumo_core::autostart::is_enabled(&workspace.ctx.env))
 }
 
 /// "Renew now": silently where a refresh token still works, else through the browser.
@@ -385,20 +378,13 @@ pub async fn renew(
     let workspace = state.workspace.read().await;
     let browser = workspace.sign_in_browser().map_err(|e| e.to_string())?;
     Renewal {
-        config: &workspace.config,
-        config_path: &workspace.config_path,
-        env: &workspace.env,
-        store: workspace.store.as_ref(),
+        ctx: &workspace.ctx,
         browser: browser.as_ref(),
         feedback: &kumo_core::feedback::Silent,
     }
     .renew(provider, &name)
     .await?;
-    Ok(sessions::statuses(
-        &workspace.config,
-        &workspace.env,
-        workspace.store.as_ref(),
-    ))
+    Ok(sessions::statuses(&workspace.ctx))
 }
 
 /// "Try the demo": switches the app to the embedded demo cloud, signed in.
@@ -418,24 +404,14 @@ pub async fn start_demo(state: State<'_, AppState>) -> Result<Overview, String> 
 async fn sign_in_everywhere(demo: &Workspace) -> Result<(), String> {
     let browser = demo.sign_in_browser().map_err(|e| e.to_string())?;
     let renewal = Renewal {
-        config: &demo.config,
-        config_path: &demo.config_path,
-        env: &demo.env,
-        store: demo.store.as_ref(),
+        ctx: &demo.ctx,
         browser: browser.as_ref(),
         feedback: &kumo_core::feedback::Silent,
     };
-    for status in sessions::statuses(&demo.config, &demo.env, demo.store.as_ref()) {
+    for status in sessions::statuses(&demo.ctx) {
         renewal.renew(status.provider, &status.name).await?;
     }
-    let listed = inventory::refresh(
-        &demo.config,
-        &demo.config_path,
-        &demo.env,
-        demo.store.as_ref(),
-        &kumo_core::feedback::Silent,
-    )
-    .await;
+    let (listed, _) = inventory::refresh(&demo.ctx, &kumo_core::feedback::Silent).await;
     match listed.errors.first() {
         Some(e) => Err(format!("{}: {}", e.source, e.message)),
         None => Ok(()),
@@ -448,27 +424,20 @@ pub async fn save_config(
     state: State<'_, AppState>,
     draft: Draft,
 ) -> Result<Overview, OnboardingRefusal> {
-    let path = Workspace::load()
-        .map_err(|e| OnboardingRefusal {
-            fields: Vec::new(),
-            message: format!("{e:#}"),
-        })?
-        .config_path
-        .clone();
+    let whole = |message: String| OnboardingRefusal {
+        fields: Vec::new(),
+        message,
+    };
+    // Where the person's config goes: the environment alone says so.
+    let path = kumo_core::paths::config_file(&kumo_core::environment::Environment::from_process());
     onboarding::write(&draft, &path).map_err(|e| match e {
         OnboardingError::Invalid(fields) => OnboardingRefusal {
             message: format!("{} field(s) need a change", fields.len()),
             fields,
         },
-        other => OnboardingRefusal {
-            fields: Vec::new(),
-            message: other.to_string(),
-        },
+        other => whole(other.to_string()),
     })?;
-    let fresh = Workspace::load().map_err(|e| OnboardingRefusal {
-        fields: Vec::new(),
-        message: format!("{e:#}"),
-    })?;
+    let fresh = Workspace::load().map_err(|e| whole(format!("{e:#}")))?;
     let mut workspace = state.workspace.write().await;
     *workspace = fresh;
     Ok(overview_of(&workspace, false))

@@ -50,10 +50,11 @@ fn main() -> anyhow::Result<()> {
         .init();
     let minimised = std::env::args().any(|a| a == "--minimised");
     let workspace = Workspace::load()?;
+    let shortlist = tray::shortlist(&kumo_core::prefs::Prefs::load(&workspace.ctx.env));
 
     #[cfg(unix)]
     let instance = {
-        let socket = kumo_core::paths::lock_dir(&workspace.env).join("app.sock");
+        let socket = kumo_core::paths::lock_dir(&workspace.ctx.env).join("app.sock");
         match single_instance::claim(&socket)? {
             Some(listener) => Some(listener),
             None => {
@@ -90,9 +91,6 @@ fn main() -> anyhow::Result<()> {
             if let Err(e) = app.global_shortcut().register("CmdOrCtrl+Alt+K") {
                 tracing::warn!("the global shortcut Ctrl+Alt+K is not available: {e}");
             }
-            let shortlist = tauri::async_runtime::block_on(async {
-                tray::shortlist(&*app.state::<AppState>().workspace.read().await)
-            });
             if let Err(e) = tray::install(&handle, &shortlist) {
                 tracing::warn!("no tray icon on this desktop: {e}");
             }

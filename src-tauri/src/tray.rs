@@ -6,8 +6,6 @@ use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Wry};
 
-use crate::workspace::Workspace;
-
 pub const TRAY_ID: &str = "kumo";
 const SEARCH: &str = "search";
 const QUIT: &str = "quit";
@@ -16,30 +14,8 @@ const OPEN: &str = "open:";
 const MAX_ITEMS: usize = 8;
 
 /// Starred targets, then recently opened ones, as the tray lists them.
-pub fn shortlist(workspace: &Workspace) -> Vec<String> {
-    let prefs = Prefs::load(&workspace.env);
-    let now = now_secs();
-    let mut starred: Vec<&String> = prefs
-        .targets
-        .iter()
-        .filter(|(_, p)| p.starred)
-        .map(|(id, _)| id)
-        .collect();
-    starred.sort();
-    let mut recent: Vec<(&String, i64)> = prefs
-        .targets
-        .iter()
-        .filter(|(_, p)| !p.starred)
-        .filter_map(|(id, p)| p.last_opened.map(|at| (id, at)))
-        .filter(|(_, at)| now - at < 14 * 24 * 3600)
-        .collect();
-    recent.sort_by_key(|(_, at)| -at);
-    starred
-        .into_iter()
-        .chain(recent.into_iter().map(|(id, _)| id))
-        .take(MAX_ITEMS)
-        .cloned()
-        .collect()
+pub fn shortlist(prefs: &Prefs) -> Vec<String> {
+    prefs.shortlist(now_secs(), MAX_ITEMS)
 }
 
 fn menu(app: &AppHandle, shortlist: &[String]) -> tauri::Result<Menu<Wry>> {

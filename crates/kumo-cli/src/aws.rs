@@ -263,27 +263,20 @@ pub fn sign_in_if<'b>(
 /// The org's accounts and roles: from the cache, or listed from AWS when there is none
 /// or `refresh` asks (then saved, and what changed reported on stderr).
 pub fn listing(ctx: &Context, org: &AwsOrg, refresh: bool) -> anyhow::Result<OrgCache> {
-    let old = cache::load(&ctx.env, org.name.as_str(), org.start_url.as_str())?;
-    if let Some(cached) = &old
-        && !refresh
-    {
-        return Ok(cached.clone());
-    }
+    let old = match cache::load(&ctx.env, org.name.as_str(), org.start_url.as_str())? {
+        Some(cached) if !refresh => return Ok(cached),
+        old => old,
+    };
     let browser = browser(ctx)?;
     let feedback = Terminal::new();
     let client = OrgClient::new(org, &ctx.env, ctx.store.as_ref());
-    let accounts = runtime()?.block_on(client.discover(
+    let fresh = runtime()?.block_on(client.relist(
+        &ctx.env,
         &sign_in_if(is_person(), ctx, &browser, &feedback),
         &feedback,
     ));
     feedback.finish();
-    let fresh = OrgCache::new(
-        org.name.as_str(),
-        org.start_url.as_str(),
-        now_secs(),
-        accounts?,
-    );
-    cache::save(&ctx.env, &fresh)?;
+    let fresh = fresh?;
     if let Some(old) = &old {
         report_changes(org.name.as_str(), old, &fresh);
     }

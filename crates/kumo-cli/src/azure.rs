@@ -1,6 +1,6 @@
 //! Azure in the CLI: tenant sign-in, the subscription listing, and tenant lookup.
 
-use kumo_core::azure::{self, AzureError};
+use kumo_core::azure;
 use kumo_core::config::AzureTenantConfig;
 
 use crate::context::{Context, runtime};
@@ -29,12 +29,5 @@ pub fn subscriptions(
     if !refresh && let Some(cached) = azure::load_cache(&ctx.env, tenant) {
         return Ok(cached);
     }
-    let listed = runtime()?.block_on(azure::list_subscriptions(tenant, ctx.store.as_ref()));
-    if matches!(listed, Err(AzureError::Expired(_))) {
-        // A refused token is no use to the next caller either.
-        azure::sign_out(tenant, ctx.store.as_ref())?;
-    }
-    let subscriptions = listed?;
-    azure::save_cache(&ctx.env, tenant, &subscriptions)?;
-    Ok(subscriptions)
+    Ok(runtime()?.block_on(azure::relist(tenant, ctx.store.as_ref(), &ctx.env))?)
 }

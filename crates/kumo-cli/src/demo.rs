@@ -14,7 +14,7 @@ use kumo_core::feedback::Silent;
 use kumo_core::identity::oidc;
 use kumo_core::targets;
 use kumo_core::vault::{KeyringStore, MemoryStore, SecretStore};
-use kumo_fake::{FakeServer, Operation};
+use kumo_fake::Operation;
 
 use crate::context::runtime;
 use crate::feedback::Terminal;
@@ -30,14 +30,11 @@ fn step(command: &str, what: &str) {
 }
 
 async fn walk_through() -> anyhow::Result<()> {
-    let options = kumo_fake::demo::options();
-    let fake = FakeServer::start(options.clone()).await?;
-    let home = tempfile::tempdir()?;
-    let config_path = home.path().join("config.toml");
-    std::fs::write(
-        &config_path,
-        kumo_fake::demo::kumo_config(fake.base_url(), &options),
-    )?;
+    let kumo_fake::demo::DemoCloud {
+        fake,
+        home,
+        config_path,
+    } = kumo_fake::demo::start().await?;
     let env = Environment::from_pairs([
         ("KUMO_CONFIG", config_path.display().to_string()),
         (

@@ -2,7 +2,6 @@
 //! cloud listed at the same time as the others; one failing does not hide the rest.
 
 use clap::Args;
-use kumo_core::identity::oidc;
 use kumo_core::targets::{self, LIST_FORMAT_VERSION, Target, TargetList};
 
 use crate::aws::{listing, orgs};
@@ -130,11 +129,5 @@ pub fn gcp_projects(
     if !refresh && let Some(cached) = kumo_core::gcp::load_cache(&ctx.env) {
         return Ok(cached);
     }
-    let identity = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
-    let projects = runtime()?.block_on(async {
-        let (token, _) = oidc::access_token(identity, ctx.store.as_ref()).await?;
-        anyhow::Ok(kumo_core::gcp::list_projects(gcp, &token).await?)
-    })?;
-    kumo_core::gcp::save_cache(&ctx.env, &projects)?;
-    Ok(projects)
+    Ok(runtime()?.block_on(kumo_core::gcp::relist(ctx, gcp))?)
 }

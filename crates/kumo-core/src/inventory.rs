@@ -3,20 +3,17 @@
 //! results (and its own cached ones) in place.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use serde::Serialize;
 
 use crate::aws::org::OrgClient;
-use crate::aws::session::now_secs;
 use crate::aws::sign_in::Interaction;
-use crate::cache::{self, OrgCache};
+use crate::cache;
 use crate::config::Config;
+use crate::context::Context;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
-use crate::identity::oidc;
 use crate::targets::{self, Target};
-use crate::vault::SecretStore;
 
 /// A listing that failed, named for the person: "AWS org `acme`", "Azure tenant `…`".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,69 +72,47 @@ pub fn cached(config: &Config, env: &Environment) -> Inventory {
     inventory
 }
 
-/// Lists every source again, all at once, saving each one's cache as it succeeds. A
-/// failed source keeps its cached targets in the result and reports its error. Never
-/// prompts: sources without a session say how to sign in.
-pub async fn refresh(
-    config: &Config,
-    config_path: &Path,
-    env: &Environment,
-    store: &dyn SecretStore,
-    feedback: &dyn Feedback,
-) -> Inventory {
+/// Lists every source again, all at once, saving each one's cache as it succeeds, and
+/// says what changed since the caches. A failed source keeps its cached targets in the
+/// result and reports its error. Never prompts: sources without a session say how to
+/// sign in.
+pub async fn refresh(ctx: &Context, feedback: &dyn Feedback) -> (Inventory, Changes) {
+    let (config, env, store) = (&ctx.config, &ctx.env, ctx.store.as_ref());
+    let before = cached(config, env);
     let aws = config.aws.iter().map(|org| async move {
-        let source = format!("AWS org `{}`", org.name);
-        let client = OrgClient::new(org, env, store);
-        let listed = client.discover(&Interaction::None, feedback).await;
-        match listed {
-            Ok(accounts) => {
-                let fresh = OrgCache::new(
-                    org.name.as_str(),
-                    org.start_url.as_str(),
-                    now_secs(),
-                    accounts,
-                );
-                let saved = cache::save(env, &fresh).map_err(|e| e.to_string());
-                (source, saved.map(|()| targets::from_cache(&fresh)))
-            }
-            Err(e) => (source, Err(e.to_string())),
-        }
+        let listed = OrgClient::new(org, env, store)
+            .relist(env, &Interaction::None, feedback)
+            .await;
+        (
+            format!("AWS org `{}`", org.name),
+            listed
+                .map(|fresh| targets::from_cache(&fresh))
+                .map_err(|e| e.to_string()),
+        )
     });
     let azure = config.azure.iter().map(|tenant| async move {
-        let source = format!("Azure tenant `{}`", tenant.tenant);
-        let listed = crate::azure::list_subscriptions(tenant, store).await;
-        if matches!(listed, Err(crate::azure::AzureError::Expired(_))) {
-            let _ = crate::azure::sign_out(tenant, store);
-        }
-        let result = match listed {
-            Ok(subs) => crate::azure::save_cache(env, tenant, &subs)
-                .map(|()| targets::from_subscriptions(&subs))
+        let listed = crate::azure::relist(tenant, store, env).await;
+        (
+            format!("Azure tenant `{}`", tenant.tenant),
+            listed
+                .map(|subs| targets::from_subscriptions(&subs))
                 .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        (source, result)
+        )
     });
     let gcp = config.gcp.iter().map(|gcp| async move {
-        let listed = async {
-            let identity = oidc::configured(config.identity.as_ref(), config_path)
-                .map_err(|e| e.to_string())?;
-            let (token, _) = oidc::access_token(identity, store)
-                .await
-                .map_err(|e| e.to_string())?;
-            let projects = crate::gcp::list_projects(gcp, &token)
-                .await
-                .map_err(|e| e.to_string())?;
-            crate::gcp::save_cache(env, &projects).map_err(|e| e.to_string())?;
-            Ok(targets::from_projects(&projects))
-        };
-        ("Google Cloud".to_owned(), listed.await)
+        let listed = crate::gcp::relist(ctx, gcp).await;
+        (
+            "Google Cloud".to_owned(),
+            listed
+                .map(|projects| targets::from_projects(&projects))
+                .map_err(|e| e.to_string()),
+        )
     });
     let (aws, azure, gcp) = futures::join!(
         futures::future::join_all(aws),
         futures::future::join_all(azure),
         futures::future::join_all(gcp)
     );
-    let before = cached(config, env);
     let mut inventory = Inventory::default();
     for (source, result) in aws.into_iter().chain(azure).chain(gcp) {
         match result {
@@ -158,7 +133,8 @@ pub async fn refresh(
             }
         }
     }
-    inventory
+    let changes = changes(&before.targets, &inventory.targets);
+    (inventory, changes)
 }
 
 fn belongs_to(target: &Target, source: &str) -> bool {

@@ -7,6 +7,7 @@ pub mod azure;
 pub mod browser;
 pub mod cache;
 pub mod config;
+pub mod context;
 pub mod doctor;
 pub mod environment;
 pub mod export;

@@ -116,6 +116,26 @@ impl Prefs {
         Ok(())
     }
 
+    /// Target ids for a short menu (the tray): starred ones by id, then those opened in
+    /// the last two weeks, most recent first; `max` at most.
+    pub fn shortlist(&self, now: i64, max: usize) -> Vec<String> {
+        let starred = self.targets.iter().filter(|(_, p)| p.starred);
+        let mut recent: Vec<(&String, i64)> = self
+            .targets
+            .iter()
+            .filter(|(_, p)| !p.starred)
+            .filter_map(|(id, p)| p.last_opened.map(|at| (id, at)))
+            .filter(|(_, at)| now - at <= RECENT_WINDOW_SECS)
+            .collect();
+        recent.sort_by_key(|(_, at)| -at);
+        starred
+            .map(|(id, _)| id)
+            .chain(recent.into_iter().map(|(id, _)| id))
+            .take(max)
+            .cloned()
+            .collect()
+    }
+
     /// Orders targets for a person: starred first, then those opened in the last two
     /// weeks (most often, then most recently opened first), then the rest in their
     /// listing order.
@@ -170,6 +190,18 @@ mod tests {
         prefs.record_open("e", NOW - 10);
         let ranked = prefs.rank(["a", "b", "c", "d", "e"].map(target).to_vec(), NOW);
         assert_eq!(ids(&ranked), ["d", "c", "e", "b", "a"]);
+    }
+
+    #[test]
+    fn the_shortlist_is_stars_by_id_then_the_most_recent_opens() {
+        let mut prefs = Prefs::default();
+        prefs.toggle_star("z");
+        prefs.toggle_star("a");
+        prefs.record_open("old", NOW - 100);
+        prefs.record_open("new", NOW - 10);
+        prefs.record_open("stale", NOW - RECENT_WINDOW_SECS - 1);
+        assert_eq!(prefs.shortlist(NOW, 8), ["a", "z", "new", "old"]);
+        assert_eq!(prefs.shortlist(NOW, 3), ["a", "z", "new"]);
     }
 
     #[test]

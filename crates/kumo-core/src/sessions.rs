@@ -1,8 +1,6 @@
 //! Sign-in status of every provider (the identity, each AWS org, each Azure tenant), and
 //! renewing one: silently with its refresh token when it can, else through the browser.
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use crate::aws::org::OrgClient;
@@ -10,11 +8,9 @@ use crate::aws::select_org;
 use crate::aws::session::now_secs;
 use crate::aws::sign_in::{Flow, LoginOptions};
 use crate::browser::Browser;
-use crate::config::Config;
-use crate::environment::Environment;
+use crate::context::Context;
 use crate::feedback::Feedback;
 use crate::identity::oidc;
-use crate::vault::SecretStore;
 
 /// A session is announced as ending this long before it does.
 pub const WARN_BEFORE_SECS: i64 = 15 * 60;
@@ -53,7 +49,8 @@ impl SessionStatus {
 
 /// Every configured provider's session, identity first. A keychain that cannot be read
 /// counts as not signed in: the status is for display, and sign-in will say more.
-pub fn statuses(config: &Config, env: &Environment, store: &dyn SecretStore) -> Vec<SessionStatus> {
+pub fn statuses(ctx: &Context) -> Vec<SessionStatus> {
+    let (config, env, store) = (&ctx.config, &ctx.env, ctx.store.as_ref());
     let mut all = Vec::new();
     if let Some(identity) = &config.identity {
         let who = oidc::whoami(store).ok().flatten();
@@ -88,10 +85,7 @@ pub fn statuses(config: &Config, env: &Environment, store: &dyn SecretStore) -> 
 }
 
 pub struct Renewal<'a> {
-    pub config: &'a Config,
-    pub config_path: &'a Path,
-    pub env: &'a Environment,
-    pub store: &'a dyn SecretStore,
+    pub ctx: &'a Context,
     pub browser: &'a dyn Browser,
     pub feedback: &'a dyn Feedback,
 }
@@ -100,19 +94,21 @@ impl Renewal<'_> {
     /// Renews one provider's session: with the refresh token when it still works, else
     /// a browser sign-in. Errors are the providers' own one-line messages.
     pub async fn renew(&self, provider: Provider, name: &str) -> Result<(), String> {
+        let ctx = self.ctx;
+        let store = ctx.store.as_ref();
         match provider {
             Provider::Identity => {
-                let identity = oidc::configured(self.config.identity.as_ref(), self.config_path)
+                let identity = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)
                     .map_err(|e| e.to_string())?;
-                if oidc::access_token(identity, self.store).await.is_ok()
-                    && oidc::whoami(self.store)
+                if oidc::access_token(identity, store).await.is_ok()
+                    && oidc::whoami(store)
                         .ok()
                         .flatten()
                         .is_some_and(|w| w.expires_at - now_secs() > WARN_BEFORE_SECS)
                 {
                     return Ok(());
                 }
-                let scopes: &[&str] = if self.config.gcp.is_some() {
+                let scopes: &[&str] = if ctx.config.gcp.is_some() {
                     &[oidc::GCP_SCOPE]
                 } else {
                     &[]
@@ -120,8 +116,8 @@ impl Renewal<'_> {
                 oidc::sign_in(
                     identity,
                     scopes,
-                    self.env,
-                    self.store,
+                    &ctx.env,
+                    store,
                     self.browser,
                     self.feedback,
                 )
@@ -130,37 +126,31 @@ impl Renewal<'_> {
                 .map_err(|e| e.to_string())
             }
             Provider::Aws => {
-                let org = select_org(self.config, Some(name), self.config_path)
+                let org = select_org(&ctx.config, Some(name), &ctx.config_path)
                     .map_err(|e| e.to_string())?;
                 let options = LoginOptions {
                     flow: Flow::Browser,
                     open_browser: true,
                     force: false,
                 };
-                OrgClient::new(org, self.env, self.store)
+                OrgClient::new(org, &ctx.env, store)
                     .login(options, self.browser, self.feedback)
                     .await
                     .map(|_| ())
                     .map_err(|e| e.to_string())
             }
             Provider::Azure => {
-                let tenant = self
+                let tenant = ctx
                     .config
                     .tenant(name)
                     .ok_or_else(|| format!("no [[azure]] table for tenant `{name}`"))?;
-                if crate::azure::access_token(tenant, self.store).await.is_ok() {
+                if crate::azure::access_token(tenant, store).await.is_ok() {
                     return Ok(());
                 }
-                let email = oidc::whoami(self.store).ok().flatten().map(|w| w.email);
-                crate::azure::sign_in(
-                    tenant,
-                    email.as_deref(),
-                    self.store,
-                    self.browser,
-                    self.feedback,
-                )
-                .await
-                .map_err(|e| e.to_string())
+                let email = oidc::whoami(store).ok().flatten().map(|w| w.email);
+                crate::azure::sign_in(tenant, email.as_deref(), store, self.browser, self.feedback)
+                    .await
+                    .map_err(|e| e.to_string())
             }
         }
     }
@@ -173,13 +163,18 @@ mod tests {
 
     #[test]
     fn every_configured_provider_is_listed_signed_out() {
-        let config = Config::parse(
+        let config = crate::config::Config::parse(
             "[identity]\nclient_id = \"c\"\n\n[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n\n[[azure]]\ntenant = \"acme.onmicrosoft.com\"\nclient_id = \"a\"\n",
-            Path::new("c.toml"),
+            std::path::Path::new("c.toml"),
         )
         .unwrap();
-        let env = Environment::default();
-        let all = statuses(&config, &env, &MemoryStore::new());
+        let ctx = Context {
+            env: crate::environment::Environment::default(),
+            config_path: "c.toml".into(),
+            config,
+            store: Box::new(MemoryStore::new()),
+        };
+        let all = statuses(&ctx);
         assert_eq!(
             all,
             [

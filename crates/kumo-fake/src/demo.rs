@@ -1,9 +1,10 @@
 //! The embedded demo cloud that `kumo demo` and the desktop app's "Try the demo" run on:
 //! every service with a few dozen accounts, and the Kumo config that points at it.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::{Directory, Options};
+use crate::{Directory, FakeServer, Options};
 
 /// The demo org's name in the config.
 pub const DEMO_ORG: &str = "demo";
@@ -34,4 +35,25 @@ pub fn kumo_config(base_url: &str, options: &Options) -> String {
         tenant = options.azure.tenants[0].default_domain,
         azure_client = options.azure.client_id,
     )
+}
+
+/// The demo cloud, running, and a throwaway home holding the Kumo config that points at
+/// it; both go when this is dropped.
+pub struct DemoCloud {
+    pub fake: FakeServer,
+    pub home: tempfile::TempDir,
+    pub config_path: PathBuf,
+}
+
+pub async fn start() -> std::io::Result<DemoCloud> {
+    let options = options();
+    let fake = FakeServer::start(options.clone()).await?;
+    let home = tempfile::tempdir()?;
+    let config_path = home.path().join("config.toml");
+    std::fs::write(&config_path, kumo_config(fake.base_url(), &options))?;
+    Ok(DemoCloud {
+        fake,
+        home,
+        config_path,
+    })
 }

@@ -10,9 +10,11 @@ use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use tokio::task::JoinSet;
 
 use crate::aws::org::OrgClient;
+use crate::aws::session::now_secs;
 use crate::aws::sign_in::Interaction;
 use crate::aws::{AwsError, describe_sdk_error, is_retryable, status_of};
-use crate::cache::Account;
+use crate::cache::{Account, OrgCache};
+use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::throttle::{Backoff, TokenBucket};
 
@@ -57,6 +59,24 @@ where
 }
 
 impl OrgClient<'_> {
+    /// Lists every account and role again and saves the listing as the org's cache.
+    pub async fn relist(
+        &self,
+        env: &Environment,
+        interaction: &Interaction<'_>,
+        feedback: &dyn Feedback,
+    ) -> Result<OrgCache, AwsError> {
+        let accounts = self.discover(interaction, feedback).await?;
+        let fresh = OrgCache::new(
+            self.org.name.as_str(),
+            self.org.start_url.as_str(),
+            now_secs(),
+            accounts,
+        );
+        crate::cache::save(env, &fresh)?;
+        Ok(fresh)
+    }
+
     /// Every account with its roles, in the service's account order.
     pub async fn discover(
         &self,

@@ -48,6 +48,8 @@ pub enum AzureError {
     Listing { tenant: String, reason: String },
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Cache(#[from] std::io::Error),
 }
 
 /// A subscription of a tenant, as `kumo ls` shows it.
@@ -362,6 +364,22 @@ pub async fn list_subscriptions(
             tenant_name: tenant_name.clone(),
         })
         .collect())
+}
+
+/// Lists the tenant's subscriptions again and saves them as its cache. A session the
+/// service refused is forgotten, so the next caller signs in afresh.
+pub async fn relist(
+    config: &AzureTenantConfig,
+    store: &dyn SecretStore,
+    env: &Environment,
+) -> Result<Vec<Subscription>, AzureError> {
+    let listed = list_subscriptions(config, store).await;
+    if matches!(listed, Err(AzureError::Expired(_))) {
+        sign_out(config, store)?;
+    }
+    let subscriptions = listed?;
+    save_cache(env, config, &subscriptions)?;
+    Ok(subscriptions)
 }
 
 fn cache_path(env: &Environment, config: &AzureTenantConfig) -> PathBuf {

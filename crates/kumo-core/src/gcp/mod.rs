@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::config::GcpConfig;
+use crate::context::Context;
 use crate::environment::Environment;
 use crate::fsutil::write_atomic;
 use crate::http::{GetError, get_json};
+use crate::identity::oidc;
 use crate::paths;
 
 const DEFAULT_ENDPOINT: &str = "https://cloudresourcemanager.googleapis.com";
@@ -99,6 +101,27 @@ pub async fn list_projects(
 
 fn cache_path(env: &Environment) -> PathBuf {
     paths::cache_dir(env).join("gcp.json")
+}
+
+/// Why the projects could not be listed again.
+#[derive(Debug, thiserror::Error)]
+pub enum RelistError {
+    #[error(transparent)]
+    Identity(#[from] crate::identity::oidc::IdentityError),
+    #[error(transparent)]
+    Gcp(#[from] GcpError),
+    #[error(transparent)]
+    Cache(#[from] std::io::Error),
+}
+
+/// Lists the projects again with the identity's access token (renewed if due) and saves
+/// them as the cache.
+pub async fn relist(ctx: &Context, gcp: &GcpConfig) -> Result<Vec<Project>, RelistError> {
+    let identity = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
+    let (token, _) = oidc::access_token(identity, ctx.store.as_ref()).await?;
+    let projects = list_projects(gcp, &token).await?;
+    save_cache(&ctx.env, &projects)?;
+    Ok(projects)
 }
 
 pub fn load_cache(env: &Environment) -> Option<Vec<Project>> {
