@@ -101,8 +101,24 @@ async fn ls_lists_subscriptions_beside_aws_roles() {
             "tenant_name": "ACME",
             "subscription_id": sub,
             "subscription_name": "Subscription 1",
+            "tags": {"costCenter": "cc-101", "environment": "development"},
         })
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ls_finds_subscriptions_by_tag() {
+    let world = signed_in(subscriptions(3)).await;
+    world.ok(&["ls"]).await;
+    let out = world.ok(&["ls", "--json", "environment:prod"]).await;
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<&str> = doc["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["subscription_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, ["Subscription 0"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

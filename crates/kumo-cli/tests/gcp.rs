@@ -53,7 +53,7 @@ async fn ls_lists_gcp_projects_beside_aws_roles() {
     assert!(ids[0].starts_with("aws:acme/"));
     assert_eq!(
         doc["targets"][1],
-        serde_json::json!({"id": "gcp:acme-project-000", "cloud": "gcp", "project_id": "acme-project-000", "project_name": "Acme Project 0"})
+        serde_json::json!({"id": "gcp:acme-project-000", "cloud": "gcp", "project_id": "acme-project-000", "project_name": "Acme Project 0", "tags": {"env": "prod", "team": "payments"}})
     );
     let authorize = &world.browser_urls()[0];
     assert!(

@@ -136,6 +136,26 @@ impl Prefs {
             .collect()
     }
 
+    /// The shortlist as a menu shows it: each id with the target's alias, else its
+    /// [`Target::label`], else (a target no longer listed) the id itself.
+    pub fn shortlist_labelled(
+        &self,
+        targets: &[Target],
+        now: i64,
+        max: usize,
+    ) -> Vec<(String, String)> {
+        self.shortlist(now, max)
+            .into_iter()
+            .map(|id| {
+                let alias = self.targets.get(&id).and_then(|p| p.alias.clone());
+                let label = alias
+                    .or_else(|| targets.iter().find(|t| t.id == id).map(Target::label))
+                    .unwrap_or_else(|| id.clone());
+                (id, label)
+            })
+            .collect()
+    }
+
     /// Orders targets for a person: starred first, then those opened in the last two
     /// weeks (most often, then most recently opened first), then the rest in their
     /// listing order.
@@ -202,6 +222,35 @@ mod tests {
         prefs.record_open("stale", NOW - RECENT_WINDOW_SECS - 1);
         assert_eq!(prefs.shortlist(NOW, 8), ["a", "z", "new", "old"]);
         assert_eq!(prefs.shortlist(NOW, 3), ["a", "z", "new"]);
+    }
+
+    #[test]
+    fn the_shortlist_reads_as_aliases_then_names_then_ids() {
+        let mut prefs = Prefs::default();
+        for id in ["aws:acme/1/Admin", "gcp:web", "gone"] {
+            prefs.toggle_star(id);
+        }
+        prefs.set_alias("gcp:web", "The website").unwrap();
+        let listed = [
+            Target {
+                account_name: "payments".into(),
+                role: "Admin".into(),
+                ..target("aws:acme/1/Admin")
+            },
+            Target {
+                cloud: "gcp",
+                project_name: "web".into(),
+                ..target("gcp:web")
+            },
+        ];
+        assert_eq!(
+            prefs.shortlist_labelled(&listed, NOW, 8),
+            [
+                ("aws:acme/1/Admin".to_owned(), "payments · Admin".to_owned()),
+                ("gcp:web".to_owned(), "The website".to_owned()),
+                ("gone".to_owned(), "gone".to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::aws::target::target_id;
@@ -39,6 +41,9 @@ pub struct Target {
     pub subscription_id: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub subscription_name: String,
+    /// Azure subscription tags and Google Cloud project labels.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 impl Target {
@@ -48,6 +53,14 @@ impl Target {
             "gcp" => &self.project_name,
             "azure" => &self.subscription_name,
             _ => &self.account_name,
+        }
+    }
+
+    /// A line that tells it apart: the name, and for AWS the role.
+    pub fn label(&self) -> String {
+        match self.cloud {
+            "aws" => format!("{} · {}", self.display_name(), self.role),
+            _ => self.display_name().to_owned(),
         }
     }
 }
@@ -63,6 +76,7 @@ pub fn from_subscriptions(subscriptions: &[crate::azure::Subscription]) -> Vec<T
             tenant_name: s.tenant_name.clone(),
             subscription_id: s.id.clone(),
             subscription_name: s.name.clone(),
+            tags: s.tags.clone(),
             ..Target::default()
         })
         .collect()
@@ -77,6 +91,7 @@ pub fn from_projects(projects: &[crate::gcp::Project]) -> Vec<Target> {
             cloud: "gcp",
             project_id: p.id.clone(),
             project_name: p.name.clone(),
+            tags: p.labels.clone(),
             ..Target::default()
         })
         .collect()
@@ -108,7 +123,8 @@ pub fn from_cache(cache: &OrgCache) -> Vec<Target> {
 }
 
 /// Targets matching `query` fuzzily (each word must match account name or id, role,
-/// org, project name or id, tenant, or subscription name or id), best first; all of them, in order, for an empty query.
+/// org, project name or id, tenant, subscription name or id, or a tag as `key:value`),
+/// best first; all of them, in order, for an empty query.
 pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
     if query.trim().is_empty() {
         return targets;
@@ -120,7 +136,7 @@ pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
         .into_iter()
         .enumerate()
         .filter_map(|(i, t)| {
-            let haystack = [
+            let mut haystack = [
                 &t.account_name,
                 &t.account_id,
                 &t.role,
@@ -137,6 +153,9 @@ pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join(" ");
+            for (key, value) in &t.tags {
+                haystack.push_str(&format!(" {key}:{value}"));
+            }
             let score = pattern.score(Utf32Str::new(&haystack, &mut buf), &mut matcher)?;
             Some((score, i, t))
         })
@@ -202,6 +221,21 @@ mod tests {
     #[test]
     fn an_empty_query_keeps_everything_in_order() {
         assert_eq!(search(targets(), " "), targets());
+    }
+
+    #[test]
+    fn a_query_finds_subscriptions_and_projects_by_tag() {
+        let tagged = |name: &str, env: &str| crate::gcp::Project {
+            id: name.into(),
+            name: name.into(),
+            labels: BTreeMap::from([("env".into(), env.into())]),
+        };
+        let projects = from_projects(&[tagged("web", "prod"), tagged("batch", "dev")]);
+        let found: Vec<String> = search(projects, "env:dev")
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(found, ["gcp:batch"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Azure Resource Manager's tenant and subscription listings (`/tenants`,
 //! `/subscriptions`), paged with `nextLink`, behind the Entra access token.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,6 +39,8 @@ pub struct AzureSubscription {
     pub display_name: String,
     /// `Enabled`, `Disabled`, `Warned`, `PastDue` or `Deleted`.
     pub state: String,
+    /// Left out of the answer when empty, as ARM does.
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +73,13 @@ pub fn generated_tenant(domain: &str, n: usize) -> AzureTenant {
                 id: format!("{tenant_number:08x}-{i:04x}-4000-8000-000000000000"),
                 display_name: format!("Subscription {i}"),
                 state: "Enabled".into(),
+                tags: BTreeMap::from([
+                    (
+                        "environment".into(),
+                        ["production", "development", "test"][i % 3].into(),
+                    ),
+                    ("costCenter".into(), format!("cc-{}", 100 + i)),
+                ]),
             })
             .collect(),
     }
@@ -401,7 +410,7 @@ pub async fn subscriptions(
         .subscriptions
         .iter()
         .map(|s| {
-            json!({
+            let mut subscription = json!({
                 "id": format!("/subscriptions/{}", s.id),
                 "authorizationSource": "RoleBased",
                 "managedByTenants": [],
@@ -414,7 +423,11 @@ pub async fn subscriptions(
                     "quotaId": "EnterpriseAgreement_2014-09-01",
                     "spendingLimit": "Off",
                 },
-            })
+            });
+            if !s.tags.is_empty() {
+                subscription["tags"] = json!(s.tags);
+            }
+            subscription
         })
         .collect();
     page(&shared, "/subscriptions", items, offset)

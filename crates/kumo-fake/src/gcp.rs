@@ -1,7 +1,7 @@
 //! Google Cloud Resource Manager v3 `projects:search`: the projects the signed-in user
 //! can see, paginated with `pageToken`/`pageSize`, behind the identity's access token.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
@@ -20,6 +20,8 @@ pub struct GcpProject {
     pub project_id: String,
     pub display_name: String,
     pub number: String,
+    /// Left out of the answer when empty, as Resource Manager does.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// `n` projects, named and numbered deterministically.
@@ -29,6 +31,13 @@ pub fn generated_projects(n: usize) -> Vec<GcpProject> {
             project_id: format!("acme-project-{i:03}"),
             display_name: format!("Acme Project {i}"),
             number: format!("{}", 400_000_000_000u64 + i as u64),
+            labels: BTreeMap::from([
+                ("env".into(), ["prod", "dev", "test"][i % 3].into()),
+                (
+                    "team".into(),
+                    ["payments", "search", "identity"][i / 3 % 3].into(),
+                ),
+            ]),
         })
         .collect()
 }
@@ -94,13 +103,17 @@ pub async fn search_projects(
         .unwrap_or_default()
         .iter()
         .map(|p| {
-            json!({
+            let mut project = json!({
                 "name": format!("projects/{}", p.number),
                 "parent": "organizations/123456789",
                 "projectId": p.project_id,
                 "state": "ACTIVE",
                 "displayName": p.display_name,
-            })
+            });
+            if !p.labels.is_empty() {
+                project["labels"] = json!(p.labels);
+            }
+            project
         })
         .collect();
     let mut answer = json!({ "projects": page });

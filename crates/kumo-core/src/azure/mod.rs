@@ -3,6 +3,7 @@
 //! Google session carries through), and the tenant's subscriptions from Azure Resource
 //! Manager, cached like the other clouds' listings.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -61,6 +62,9 @@ pub struct Subscription {
     /// The tenant's display name from ARM, when it lists the tenant.
     #[serde(default)]
     pub tenant_name: String,
+    /// The subscription's tags (ARM's `tags`), searchable like its name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -101,6 +105,9 @@ struct ArmSubscription {
     subscription_id: String,
     display_name: Option<String>,
     state: Option<String>,
+    /// Absent or null when the subscription has none.
+    #[serde(default)]
+    tags: Option<BTreeMap<String, String>>,
 }
 
 fn session_key(tenant: &str) -> String {
@@ -362,6 +369,7 @@ pub async fn list_subscriptions(
             id: s.subscription_id,
             tenant: configured.to_owned(),
             tenant_name: tenant_name.clone(),
+            tags: s.tags.unwrap_or_default(),
         })
         .collect())
 }

@@ -1,6 +1,7 @@
 //! Google Cloud: the projects the signed-in identity can see, from Cloud Resource
 //! Manager v3 `projects:search`, cached like the AWS listing.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,9 @@ const DEFAULT_ENDPOINT: &str = "https://cloudresourcemanager.googleapis.com";
 pub struct Project {
     pub id: String,
     pub name: String,
+    /// The project's labels, searchable like its name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +47,8 @@ struct SearchProject {
     project_id: String,
     display_name: Option<String>,
     state: Option<String>,
+    #[serde(default)]
+    labels: Option<BTreeMap<String, String>>,
 }
 
 /// Every active project, following `nextPageToken`.
@@ -90,6 +96,7 @@ pub async fn list_projects(
                 .map(|p| Project {
                     name: p.display_name.unwrap_or_else(|| p.project_id.clone()),
                     id: p.project_id,
+                    labels: p.labels.unwrap_or_default(),
                 }),
         );
         match page.next_page_token.filter(|t| !t.is_empty()) {
