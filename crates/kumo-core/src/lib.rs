@@ -23,6 +23,7 @@ pub mod loopback;
 pub mod onboarding;
 pub mod paths;
 pub mod prefs;
+pub mod reminders;
 pub mod sessions;
 pub mod targets;
 pub mod throttle;

@@ -15,12 +15,23 @@ use crate::identity::oidc;
 /// A session is announced as ending this long before it does.
 pub const WARN_BEFORE_SECS: i64 = 15 * 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     Identity,
     Aws,
     Azure,
+}
+
+impl Provider {
+    /// The name a person knows the provider by.
+    pub fn label(self) -> &'static str {
+        match self {
+            Provider::Identity => "Identity",
+            Provider::Aws => "AWS",
+            Provider::Azure => "Azure",
+        }
+    }
 }
 
 /// One provider's session, without anything secret.
