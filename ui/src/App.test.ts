@@ -33,6 +33,13 @@ describe("the app at launch", () => {
     expect(screen.getByRole("status")).toHaveTextContent("Loading your targets…");
   });
 
+  it("shows the overview main.ts asked for before mounting, without asking again", async () => {
+    const calls = serve({ refresh: () => unchanged(targets) });
+    render(App, { props: { launch: Promise.resolve(overviewOf(targets)) } });
+    expect(await screen.findByText("name-111111111111", { selector: ".name" })).toBeInTheDocument();
+    expect(calls.map((c) => c.cmd)).not.toContain("overview");
+  });
+
   it("opens on the list when something is configured", async () => {
     serve({ overview: () => overviewOf(targets), refresh: () => unchanged(targets) });
     render(App);

@@ -1,4 +1,4 @@
-import { render, screen, fireEvent, cleanup, within } from "@testing-library/svelte";
+import { render, screen, fireEvent, cleanup, waitFor, within } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -168,6 +168,7 @@ describe("the background refresh", () => {
 
   it("shows discovery progress while it lists", async () => {
     start(overviewOf(all), { refresh: () => new Promise(() => {}) });
+    await screen.findByRole("button", { name: "Refreshing…" });
     await emit("refresh-progress", { done: 40, total: 120 });
     expect(await screen.findByText(/Refreshing: 40 of 120/)).toBeInTheDocument();
   });
@@ -209,6 +210,28 @@ describe("sign-ins", () => {
       }),
     );
     expect(screen.getByRole("alert")).toHaveTextContent("Your AWS session for acme ends in 12 min.");
+  });
+
+  it("names a session ending by who is signed in, where the provider says", () => {
+    start(
+      overviewOf(all, {
+        sessions: [
+          { provider: "identity", name: "https://accounts.google.com", account: "dev@acme.com", expires_at: 1_800_000_000 + 5 * 60 },
+        ],
+      }),
+    );
+    expect(screen.getByRole("alert")).toHaveTextContent("Your Identity session for dev@acme.com ends in 5 min.");
+  });
+
+  it("follows sign-ins the app finds renewed elsewhere", async () => {
+    start(
+      overviewOf(all, {
+        sessions: [{ provider: "aws", name: "acme", account: null, expires_at: null }],
+      }),
+    );
+    await emit("sessions", [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 3600 }]);
+    const chip = screen.getByRole("listitem");
+    await waitFor(() => expect(chip).toHaveTextContent("AWS acme 1 h 00 min left Renew now"));
   });
 });
 

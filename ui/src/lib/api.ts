@@ -15,6 +15,8 @@ export interface TargetView {
   tenant_name?: string;
   subscription_id?: string;
   subscription_name?: string;
+  /** Azure subscription tags, Google Cloud project labels. */
+  tags?: Record<string, string>;
   starred?: boolean;
   alias?: string;
   colour?: string;
@@ -105,6 +107,9 @@ export const api = {
   onProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("refresh-progress", (event) => handler(event.payload)),
   onFocusSearch: (handler: () => void): Promise<UnlistenFn> => listen("focus-search", () => handler()),
+  /** The sign-ins as the app finds them, renewals elsewhere (the CLI) included. */
+  onSessions: (handler: (sessions: SessionStatus[]) => void): Promise<UnlistenFn> =>
+    listen<SessionStatus[]>("sessions", (event) => handler(event.payload)),
 };
 
 /** A message for a failed command, whatever shape the rejection took. */
@@ -136,11 +141,31 @@ export function detail(t: TargetView): string {
     case "aws":
       return `${t.role ?? ""} · ${t.account_id ?? ""} · ${t.org ?? ""}`;
     case "azure":
-      return `${t.subscription_id ?? ""} · ${t.tenant_name || t.tenant || ""}`;
+      return [t.subscription_id ?? "", t.tenant_name || t.tenant || "", tagText(t)].filter(Boolean).join(" · ");
     case "gcp":
-      return t.project_id ?? "";
+      return [t.project_id ?? "", tagText(t)].filter(Boolean).join(" · ");
   }
+}
+
+/** The target's tags as a person would type them: `key:value`, space-separated. */
+export function tagText(t: TargetView): string {
+  return Object.entries(t.tags ?? {})
+    .map(([key, value]) => `${key}:${value}`)
+    .join(" ");
 }
 
 export const CLOUD_LABEL: Record<TargetView["cloud"], string> = { aws: "AWS", azure: "Azure", gcp: "GCP" };
 export const PROVIDER_LABEL: Record<Provider, string> = { identity: "Identity", aws: "AWS", azure: "Azure" };
+
+/** Whether two lists hold the same targets, field for field, in the same order. */
+export function sameTargets(a: TargetView[], b: TargetView[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i] as TargetView;
+    const keys = Object.keys(x) as (keyof TargetView)[];
+    return (
+      keys.length === Object.keys(y).length &&
+      keys.every((k) => x[k] === y[k] || (k === "tags" && tagText(x) === tagText(y)))
+    );
+  });
+}

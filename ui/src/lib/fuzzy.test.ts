@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { index, score, search, typingSearch } from "./fuzzy";
 import { aws } from "../test-ipc";
+import type { TargetView } from "./api";
 
 describe("fuzzy search", () => {
   const targets = [
@@ -38,6 +39,30 @@ describe("fuzzy search", () => {
       expect(last).toEqual(ids(query));
     }
     expect(last).toEqual(["payments-prod", "payments-dev"]);
+  });
+
+  it("ranks the better match first and keeps list order between equals", () => {
+    expect(ids("dev")).toEqual(["search-dev", "payments-dev"]);
+    expect(ids("prod")).toEqual(["payments-prod"]);
+    expect(ids("access")).toEqual(["payments-prod", "search-dev", "payments-dev"]);
+  });
+
+  it("gives the same results as searching at once whatever is typed, deleted or retyped", () => {
+    const typing = typingSearch(index(targets));
+    const queries = ["r", "re", "rea", "read ", "read p", "read pay", "read pa", "read", "read  dev", "REad dev ", "", "2", "22 s", "33"];
+    for (const query of queries) {
+      expect(typing(query).map((t) => t.account_name)).toEqual(ids(query));
+    }
+  });
+
+  it("finds subscriptions and projects by their tags, typed as key:value", () => {
+    const tagged: TargetView[] = [
+      { id: "azure:t/1", cloud: "azure", subscription_name: "web", tags: { environment: "production" }, opens: 0 },
+      { id: "gcp:batch", cloud: "gcp", project_name: "batch", tags: { env: "dev" }, opens: 0 },
+    ];
+    const names = (query: string) => search(index(tagged), query).targets.map((t) => t.id);
+    expect(names("environment:prod")).toEqual(["azure:t/1"]);
+    expect(names("env:dev")).toEqual(["gcp:batch"]);
   });
 
   it("finds nothing for letters that are not there", () => {
