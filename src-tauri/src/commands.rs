@@ -19,7 +19,7 @@ use kumo_core::prefs::{Prefs, TargetPrefs};
 use kumo_core::sessions::{self, Provider, Renewal, SessionStatus};
 use kumo_core::targets::Target;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 use tokio::sync::RwLock;
 
 use crate::tray;
@@ -31,6 +31,46 @@ pub struct AppState {
     pub clipboard: Mutex<Option<arboard::Clipboard>>,
     /// Launched with KUMO_DEMO=1: the UI starts the demo instead of onboarding.
     pub demo_on_start: bool,
+    /// The launch overview, read while the webview starts: the UI's first `overview`
+    /// takes it instead of waiting for the caches and the keychain.
+    pub launch_overview: Mutex<Option<tauri::async_runtime::JoinHandle<Overview>>>,
+    /// Wakes the sign-in watch (reminders.rs) to read the statuses again now.
+    pub recheck: tokio::sync::Notify,
+    /// The UI has its launch overview: work the launch need not wait for may start.
+    pub launched: tokio::sync::Notify,
+}
+
+impl AppState {
+    /// Starts reading the launch overview in the background.
+    pub fn prefetch_overview(app: &AppHandle) {
+        let handle = app.clone();
+        let task = tauri::async_runtime::spawn(async move {
+            let state = handle.state::<AppState>();
+            overview_of(&*state.workspace.read().await, state.demo_on_start)
+        });
+        *lock(&app.state::<AppState>().launch_overview) = Some(task);
+    }
+
+    /// Puts `fresh` in place of the workspace; a launch overview of the old one is void.
+    async fn replace_workspace(
+        &self,
+        fresh: Workspace,
+    ) -> tokio::sync::RwLockWriteGuard<'_, Workspace> {
+        let mut workspace = self.workspace.write().await;
+        *workspace = fresh;
+        if let Some(stale) = lock(&self.launch_overview).take() {
+            stale.abort();
+        }
+        self.recheck.notify_one();
+        workspace
+    }
+}
+
+/// A plain mutex's guard, poisoned or not: what it guards stays consistent either way.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A target as the list shows it, with what the person made of it.
@@ -121,8 +161,18 @@ pub async fn doctor(state: State<'_, AppState>) -> Result<DoctorReport, String> 
 /// Everything the main screen shows at launch, from caches and the keychain only.
 #[tauri::command]
 pub async fn overview(state: State<'_, AppState>) -> Result<Overview, String> {
-    let workspace = state.workspace.read().await;
-    let overview = overview_of(&workspace, state.demo_on_start);
+    let prefetched = lock(&state.launch_overview).take();
+    let overview = match prefetched {
+        Some(task) => match task.await {
+            Ok(overview) => overview,
+            Err(e) => {
+                tracing::warn!("reading the launch overview failed ({e}); reading it again");
+                overview_of(&*state.workspace.read().await, state.demo_on_start)
+            }
+        },
+        None => overview_of(&*state.workspace.read().await, state.demo_on_start),
+    };
+    state.launched.notify_one();
     tracing::info!(
         targets = overview.targets.len(),
         "overview requested by the UI"
@@ -147,7 +197,8 @@ impl Feedback for ProgressEvents {
 #[tauri::command]
 pub async fn refresh(app: AppHandle, state: State<'_, AppState>) -> Result<Refreshed, String> {
     let workspace = state.workspace.read().await;
-    let (fresh, changes) = inventory::refresh(&workspace.ctx, &ProgressEvents(app)).await;
+    let (fresh, changes) = inventory::refresh(&workspace.ctx, &ProgressEvents(app.clone())).await;
+    tray::update(&app);
     Ok(Refreshed {
         changes,
         targets: views(&workspace, fresh.targets),
@@ -201,7 +252,7 @@ pub async fn open_console(
     let mut prefs = Prefs::load(&workspace.ctx.env);
     prefs.record_open(&console.id, now_secs());
     prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
-    tray::update(&app, &tray::shortlist(&prefs));
+    tray::update(&app);
     Ok(())
 }
 
@@ -222,7 +273,7 @@ pub async fn copy_exports(state: State<'_, AppState>, id: String) -> Result<(), 
         .await
         .map_err(|e| e.to_string())?;
     let text = zeroize::Zeroizing::new(render(&credentials, Format::Env));
-    let mut clipboard = state.clipboard.lock().unwrap_or_else(|e| e.into_inner());
+    let mut clipboard = lock(&state.clipboard);
     if clipboard.is_none() {
         *clipboard = Some(
             arboard::Clipboard::new()
@@ -326,12 +377,13 @@ pub async fn toggle_star(
     let mut prefs = Prefs::load(&workspace.ctx.env);
     let starred = prefs.toggle_star(&id);
     prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
-    tray::update(&app, &tray::shortlist(&prefs));
+    tray::update(&app);
     Ok(starred)
 }
 
 #[tauri::command]
 pub async fn set_alias(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: String,
     alias: String,
@@ -340,6 +392,7 @@ pub async fn set_alias(
     let mut prefs = Prefs::load(&workspace.ctx.env);
     prefs.set_alias(&id, &alias).map_err(|e| e.to_string())?;
     prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
+    tray::update(&app);
     Ok(prefs.get(&id))
 }
 
@@ -384,6 +437,7 @@ pub async fn renew(
     }
     .renew(provider, &name)
     .await?;
+    state.recheck.notify_one();
     Ok(sessions::statuses(&workspace.ctx))
 }
 
@@ -394,8 +448,7 @@ pub async fn start_demo(state: State<'_, AppState>) -> Result<Overview, String> 
         .await
         .map_err(|e| format!("the demo cannot start: {e:#}"))?;
     sign_in_everywhere(&demo).await?;
-    let mut workspace = state.workspace.write().await;
-    *workspace = demo;
+    let workspace = state.replace_workspace(demo).await;
     tracing::info!("switched to the demo cloud");
     Ok(overview_of(&workspace, false))
 }
@@ -438,8 +491,7 @@ pub async fn save_config(
         other => whole(other.to_string()),
     })?;
     let fresh = Workspace::load().map_err(|e| whole(format!("{e:#}")))?;
-    let mut workspace = state.workspace.write().await;
-    *workspace = fresh;
+    let workspace = state.replace_workspace(fresh).await;
     Ok(overview_of(&workspace, false))
 }
 
@@ -527,6 +579,7 @@ mod tests {
                 tenant_name: "t".into(),
                 subscription_id: "s".into(),
                 subscription_name: "s".into(),
+                tags: [("env".to_owned(), "prod".to_owned())].into(),
             },
             prefs: TargetPrefs {
                 starred: true,

@@ -4,6 +4,7 @@
 //! The Kumo desktop app: a thin shell. Commands call kumo-core and return metadata only.
 
 mod commands;
+mod reminders;
 #[cfg(unix)]
 mod single_instance;
 mod tray;
@@ -40,6 +41,18 @@ pub fn open_from_tray(app: &AppHandle, id: String) {
     });
 }
 
+/// How long after the UI has its list the background work starts: the window renders
+/// first, on a machine of two cores, without the keychain and the caches read beside it.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The tray's names (from the caches) and the sign-in watch, once the window has its list.
+async fn after_launch(app: AppHandle) {
+    app.state::<AppState>().launched.notified().await;
+    tokio::time::sleep(SETTLE).await;
+    tray::update(&app);
+    reminders::watch(app).await;
+}
+
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -50,7 +63,7 @@ fn main() -> anyhow::Result<()> {
         .init();
     let minimised = std::env::args().any(|a| a == "--minimised");
     let workspace = Workspace::load()?;
-    let shortlist = tray::shortlist(&kumo_core::prefs::Prefs::load(&workspace.ctx.env));
+    let shortlist = tray::shortlist(&kumo_core::prefs::Prefs::load(&workspace.ctx.env), &[]);
 
     #[cfg(unix)]
     let instance = {
@@ -80,9 +93,14 @@ fn main() -> anyhow::Result<()> {
             workspace: RwLock::new(workspace),
             clipboard: Mutex::new(None),
             demo_on_start,
+            launch_overview: Mutex::new(None),
+            recheck: tokio::sync::Notify::new(),
+            launched: tokio::sync::Notify::new(),
         })
         .setup(move |app| {
             let handle = app.handle().clone();
+            AppState::prefetch_overview(&handle);
+            tauri::async_runtime::spawn(after_launch(handle.clone()));
             #[cfg(unix)]
             if let Some(listener) = instance {
                 let handle = handle.clone();

@@ -1,10 +1,13 @@
 //! The tray icon: favourites and recents to open at once, "Search…", and Quit.
 
 use kumo_core::aws::session::now_secs;
+use kumo_core::inventory;
 use kumo_core::prefs::Prefs;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Wry};
+use tauri::{AppHandle, Manager, Wry};
+
+use crate::commands::AppState;
 
 pub const TRAY_ID: &str = "kumo";
 const SEARCH: &str = "search";
@@ -13,18 +16,19 @@ const QUIT: &str = "quit";
 const OPEN: &str = "open:";
 const MAX_ITEMS: usize = 8;
 
-/// Starred targets, then recently opened ones, as the tray lists them.
-pub fn shortlist(prefs: &Prefs) -> Vec<String> {
-    prefs.shortlist(now_secs(), MAX_ITEMS)
+/// Starred targets, then recently opened ones, as the tray lists them: id and label.
+/// Without `targets` (at start, before the caches are read) aliases and ids stand in.
+pub fn shortlist(prefs: &Prefs, targets: &[kumo_core::targets::Target]) -> Vec<(String, String)> {
+    prefs.shortlist_labelled(targets, now_secs(), MAX_ITEMS)
 }
 
-fn menu(app: &AppHandle, shortlist: &[String]) -> tauri::Result<Menu<Wry>> {
+fn menu(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
-    for id in shortlist {
+    for (id, label) in shortlist {
         menu.append(&MenuItem::with_id(
             app,
             format!("{OPEN}{id}"),
-            id,
+            label,
             true,
             None::<&str>,
         )?)?;
@@ -49,7 +53,7 @@ fn menu(app: &AppHandle, shortlist: &[String]) -> tauri::Result<Menu<Wry>> {
     Ok(menu)
 }
 
-pub fn install(app: &AppHandle, shortlist: &[String]) -> tauri::Result<()> {
+pub fn install(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result<()> {
     let icon = app
         .default_window_icon()
         .cloned()
@@ -72,11 +76,22 @@ pub fn install(app: &AppHandle, shortlist: &[String]) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Rebuilds the menu after stars or opens changed the shortlist.
-pub fn update(app: &AppHandle, shortlist: &[String]) {
-    if let Some(tray) = app.tray_by_id(TRAY_ID)
-        && let Ok(menu) = menu(app, shortlist)
-    {
-        let _ = tray.set_menu(Some(menu));
-    }
+/// Rebuilds the menu from the prefs and the cached list (after a star, an open, an
+/// alias or a relisting), in the background: the caches are read off the caller's path.
+pub fn update(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let shortlist = {
+            let state = app.state::<AppState>();
+            let workspace = state.workspace.read().await;
+            let ctx = &workspace.ctx;
+            let listed = inventory::cached(&ctx.config, &ctx.env).targets;
+            shortlist(&Prefs::load(&ctx.env), &listed)
+        };
+        if let Some(tray) = app.tray_by_id(TRAY_ID)
+            && let Ok(menu) = menu(&app, &shortlist)
+        {
+            let _ = tray.set_menu(Some(menu));
+        }
+    });
 }

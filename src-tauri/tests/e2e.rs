@@ -53,8 +53,8 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
     let refresh = d.wait_for(".search-bar button").await;
     d.click(&refresh).await;
     // 3 accounts x 2 roles, 3 subscriptions, 3 projects.
-    d.wait_for_count(".row", 12).await;
     d.wait_for_text("12 of 12").await;
+    d.wait_for(".row").await;
     d.screenshot("app-list").await;
 
     let search = d.wait_for("input[type=search]").await;
@@ -156,6 +156,54 @@ async fn launched_for_the_demo_it_opens_signed_in_on_the_demo_cloud() {
     );
     d.screenshot("app-demo").await;
     assert!(!home.path().join("config.toml").exists());
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    clear_keychain(&service);
+}
+
+/// The demo, listed, in a launch with `extra` settings of the desktop.
+async fn demo_listed(
+    home: &Path,
+    service: &str,
+    extra: &[(&str, &str)],
+) -> (Driver, support::webdriver::KillOnDrop) {
+    let mut settings = vec![("KUMO_DEMO", "1")];
+    settings.extend_from_slice(extra);
+    let (d, driver) = Driver::start(home, service, &settings).await;
+    d.wait_for_text("114 of 114").await;
+    (d, driver)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_twice_the_scale_everything_fits_the_window_at_twice_the_pixels() {
+    let home = tempfile::tempdir().unwrap();
+    let service = format!("kumo-e2e-scale-{}", std::process::id());
+    let (d, _driver) = demo_listed(home.path(), &service, &[("GDK_SCALE", "2")]).await;
+    let page = d
+        .script(
+            "const root = document.documentElement;
+             return [devicePixelRatio, root.scrollWidth - root.clientWidth,
+                     document.querySelector('.row').getBoundingClientRect().right <= root.clientWidth];",
+        )
+        .await;
+    assert_eq!(page, serde_json::json!([2, 0, true]));
+    d.screenshot("app-200-percent").await;
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    clear_keychain(&service);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_dark_desktop_the_app_is_dark() {
+    let home = tempfile::tempdir().unwrap();
+    let service = format!("kumo-e2e-dark-{}", std::process::id());
+    let (d, _driver) = demo_listed(home.path(), &service, &[("GTK_THEME", "Adwaita:dark")]).await;
+    let page = d
+        .script(
+            "return [matchMedia('(prefers-color-scheme: dark)').matches,
+                     getComputedStyle(document.body).backgroundColor];",
+        )
+        .await;
+    assert_eq!(page, serde_json::json!([true, "rgb(22, 24, 29)"]));
+    d.screenshot("app-dark").await;
     let _ = d.call(reqwest::Method::DELETE, "", None).await;
     clear_keychain(&service);
 }

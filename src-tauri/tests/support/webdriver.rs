@@ -252,7 +252,13 @@ impl Driver {
             .to_owned()
     }
 
+    /// Saves the window as `target/screenshots/{name}.png`, once the page has painted
+    /// what it holds now (two frames: under load the first may still be pending).
     pub async fn screenshot(&self, name: &str) {
+        let painted = "const done = arguments[arguments.length - 1];
+                       requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.post("/execute/async", json!({"script": painted, "args": []}))
+            .await;
         let png = self.get("/screenshot").await;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(png.as_str().unwrap())
