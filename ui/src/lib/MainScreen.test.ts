@@ -57,6 +57,12 @@ describe("the target list", () => {
     expect(badges).toEqual(["AWS", "AWS", "Azure", "GCP"]);
   });
 
+  it("marks each target's org or tenant by a colour named for it", () => {
+    start(overviewOf(all));
+    const sources = rows().map((o) => o.querySelector(".source")?.getAttribute("title"));
+    expect(sources).toEqual(["AWS org acme", "AWS org acme", "Azure tenant Acme", "Google Cloud"]);
+  });
+
   it("puts the focus in the search field on open", () => {
     start(overviewOf(all));
     expect(searchBox()).toHaveFocus();

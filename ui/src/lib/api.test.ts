@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detail, sameTargets, type TargetView } from "./api";
+import { detail, sameTargets, sourceColour, type TargetView } from "./api";
 import { aws } from "../test-ipc";
 
 describe("sameTargets", () => {
@@ -29,5 +29,15 @@ describe("detail", () => {
       opens: 0,
     };
     expect(detail(subscription)).toBe("s1 · ACME · costCenter:cc-100 environment:production");
+  });
+});
+
+describe("sourceColour", () => {
+  it("gives the targets of one org one colour, and two orgs two", () => {
+    const acme = aws("111111111111", "Admin", { org: "acme" });
+    const acmeToo = aws("222222222222", "ReadOnly", { org: "acme" });
+    const globex = aws("333333333333", "Admin", { org: "globex" });
+    expect(sourceColour(acme)).toBe(sourceColour(acmeToo));
+    expect(sourceColour(acme)).not.toBe(sourceColour(globex));
   });
 });

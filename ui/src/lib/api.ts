@@ -169,3 +169,27 @@ export function sameTargets(a: TargetView[], b: TargetView[]): boolean {
     );
   });
 }
+
+/** Where a target comes from, as a person names it: its AWS org, Azure tenant, or Google Cloud. */
+export function sourceName(t: TargetView): string {
+  switch (t.cloud) {
+    case "aws":
+      return `AWS org ${t.org ?? ""}`;
+    case "azure":
+      return `Azure tenant ${t.tenant_name || t.tenant || ""}`;
+    case "gcp":
+      return "Google Cloud";
+  }
+}
+
+/** Distinct hues, readable on the light and the dark page alike. */
+const SOURCE_COLOURS = ["#e8590c", "#1c7ed6", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#d6336c", "#5c7cfa"];
+
+/** A colour per source (org, tenant), the same at every launch: FNV-1a of its name. */
+export function sourceColour(t: TargetView): string {
+  let hash = 0x811c9dc5;
+  for (const ch of sourceName(t)) {
+    hash = Math.imul(hash ^ (ch.codePointAt(0) ?? 0), 0x01000193);
+  }
+  return SOURCE_COLOURS[(hash >>> 0) % SOURCE_COLOURS.length] as string;
+}
