@@ -1,7 +1,7 @@
 //! The tray menu as a desktop shows it: the real app registers its StatusNotifierItem
 //! with a stand-in watcher (org.kde.StatusNotifierWatcher) on the test session's D-Bus,
 //! and its menu, read over com.canonical.dbusmenu, names the starred target, then
-//! "Search…" and "Quit Kumo".
+//! "Search…" and "Quit Kumo"; clicking "Quit Kumo" there ends the app.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -100,16 +100,17 @@ fn start_watcher() -> mpsc::Receiver<Registration> {
     registered
 }
 
-/// The labels of the menu's top-level items, in order.
-fn menu_labels(conn: &Connection, item: &Registration) -> Vec<String> {
-    let timeout = Duration::from_secs(5);
-    let menu: dbus::Path = conn
-        .with_proxy(&item.0, &item.1, timeout)
+fn menu_path(conn: &Connection, item: &Registration) -> dbus::Path<'static> {
+    conn.with_proxy(&item.0, &item.1, Duration::from_secs(5))
         .get("org.kde.StatusNotifierItem", "Menu")
-        .expect("the item names its menu");
+        .expect("the item names its menu")
+}
+
+/// The menu's top-level items that have a label, in order: id and label.
+fn menu_items(conn: &Connection, item: &Registration) -> Vec<(i32, String)> {
     type Layout = (i32, PropMap, Vec<Variant<Box<dyn RefArg>>>);
     let (_revision, (_, _, children)): (u32, Layout) = conn
-        .with_proxy(&item.0, menu, timeout)
+        .with_proxy(&item.0, menu_path(conn, item), Duration::from_secs(5))
         .method_call(
             "com.canonical.dbusmenu",
             "GetLayout",
@@ -120,7 +121,7 @@ fn menu_labels(conn: &Connection, item: &Registration) -> Vec<String> {
         .iter()
         .filter_map(|child| {
             let mut fields = child.0.as_iter()?;
-            let _id = fields.next()?;
+            let id = fields.next()?.as_i64()? as i32;
             let mut props = fields.next()?.as_iter()?;
             let mut label = None;
             while let (Some(key), Some(value)) = (props.next(), props.next()) {
@@ -128,13 +129,13 @@ fn menu_labels(conn: &Connection, item: &Registration) -> Vec<String> {
                     label = value.as_str().map(str::to_owned);
                 }
             }
-            label
+            Some((id, label?))
         })
         .collect()
 }
 
 #[test]
-fn the_tray_menu_names_the_starred_target_then_search_and_quit() {
+fn the_tray_menu_names_the_starred_target_then_search_and_quit_and_quit_ends_the_app() {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run the tests with `make test`, which starts Xvfb"
@@ -169,7 +170,7 @@ fn the_tray_menu_names_the_starred_target_then_search_and_quit() {
     )
     .unwrap();
 
-    let _app = KillOnDrop(
+    let mut app = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_kumo-app"))
             .env("HOME", home.path())
             .env("KUMO_CONFIG", home.path().join("config.toml"))
@@ -198,12 +199,33 @@ fn the_tray_menu_names_the_starred_target_then_search_and_quit() {
         "Quit Kumo",
     ];
     let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let labels = menu_labels(&conn, &item);
+    let items = loop {
+        let items = menu_items(&conn, &item);
+        let labels: Vec<&str> = items.iter().map(|(_, label)| label.as_str()).collect();
         if labels == expected {
-            break;
+            break items;
         }
         assert!(Instant::now() < deadline, "the tray menu says {labels:?}");
         std::thread::sleep(Duration::from_millis(250));
-    }
+    };
+
+    // A click, as a panel reports it: the app ends, successfully.
+    let quit = items[2].0;
+    let _: () = conn
+        .with_proxy(&item.0, menu_path(&conn, &item), Duration::from_secs(5))
+        .method_call(
+            "com.canonical.dbusmenu",
+            "Event",
+            (quit, "clicked", Variant(0i32), 0u32),
+        )
+        .expect("the menu takes the click");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = app.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the app is still running");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status}");
 }
