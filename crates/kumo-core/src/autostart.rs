@@ -5,14 +5,13 @@ use std::path::{Path, PathBuf};
 
 use crate::environment::Environment;
 use crate::fsutil::write_atomic;
+use crate::paths;
 
 /// `$XDG_CONFIG_HOME/autostart/kumo.desktop`, else under `~/.config`.
 pub fn entry_path(env: &Environment) -> PathBuf {
-    let config = match env.get("XDG_CONFIG_HOME") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env.get("HOME").unwrap_or(".")).join(".config"),
-    };
-    config.join("autostart").join("kumo.desktop")
+    paths::config_home(env)
+        .join("autostart")
+        .join("kumo.desktop")
 }
 
 pub fn is_enabled(env: &Environment) -> bool {

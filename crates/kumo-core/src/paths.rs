@@ -44,7 +44,8 @@ fn home(env: &Environment) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), PathBuf::from)
 }
 
-fn config_home(env: &Environment) -> PathBuf {
+/// Configuration's home: `$XDG_CONFIG_HOME`, else `~/.config` (`%APPDATA%` on Windows).
+pub fn config_home(env: &Environment) -> PathBuf {
     if let Some(dir) = env.get("XDG_CONFIG_HOME") {
         return PathBuf::from(dir);
     }
