@@ -46,9 +46,14 @@ impl AppState {
         let handle = app.clone();
         let task = tauri::async_runtime::spawn(async move {
             let state = handle.state::<AppState>();
-            overview_of(&*state.workspace.read().await, state.demo_on_start)
+            state.read_overview().await
         });
         *lock(&app.state::<AppState>().launch_overview) = Some(task);
+    }
+
+    /// The overview of the workspace as it is now, from caches and the keychain.
+    async fn read_overview(&self) -> Overview {
+        overview_of(&*self.workspace.read().await, self.demo_on_start)
     }
 
     /// Puts `fresh` in place of the workspace; a launch overview of the old one is void.
@@ -161,16 +166,19 @@ pub async fn doctor(state: State<'_, AppState>) -> Result<DoctorReport, String> 
 /// Everything the main screen shows at launch, from caches and the keychain only.
 #[tauri::command]
 pub async fn overview(state: State<'_, AppState>) -> Result<Overview, String> {
-    let prefetched = lock(&state.launch_overview).take();
-    let overview = match prefetched {
-        Some(task) => match task.await {
-            Ok(overview) => overview,
-            Err(e) => {
+    let task = lock(&state.launch_overview).take();
+    let prefetched = match task {
+        Some(task) => task
+            .await
+            .inspect_err(|e| {
                 tracing::warn!("reading the launch overview failed ({e}); reading it again");
-                overview_of(&*state.workspace.read().await, state.demo_on_start)
-            }
-        },
-        None => overview_of(&*state.workspace.read().await, state.demo_on_start),
+            })
+            .ok(),
+        None => None,
+    };
+    let overview = match prefetched {
+        Some(overview) => overview,
+        None => state.read_overview().await,
     };
     state.launched.notify_one();
     tracing::info!(
