@@ -9,7 +9,7 @@ describe("fuzzy search", () => {
     aws("222222222222", "ReadOnlyAccess", { account_name: "search-dev" }),
     aws("333333333333", "ReadOnlyAccess", { account_name: "payments-dev" }),
   ];
-  const ids = (query: string) => search(index(targets), query).targets.map((t) => t.account_name);
+  const ids = (query: string) => search(index(targets), query).map((t) => t.account_name);
 
   it("keeps everything in order for an empty query", () => {
     expect(ids("  ")).toEqual(["payments-prod", "search-dev", "payments-dev"]);
@@ -60,7 +60,7 @@ describe("fuzzy search", () => {
       { id: "azure:t/1", cloud: "azure", subscription_name: "web", tags: { environment: "production" }, opens: 0 },
       { id: "gcp:batch", cloud: "gcp", project_name: "batch", tags: { env: "dev" }, opens: 0 },
     ];
-    const names = (query: string) => search(index(tagged), query).targets.map((t) => t.id);
+    const names = (query: string) => search(index(tagged), query).map((t) => t.id);
     expect(names("environment:prod")).toEqual(["azure:t/1"]);
     expect(names("env:dev")).toEqual(["gcp:batch"]);
   });

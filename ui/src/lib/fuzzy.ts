@@ -111,14 +111,11 @@ export function index(targets: TargetView[]): SearchIndex {
   return new SearchIndex(targets);
 }
 
-/** A search's result: the targets, best first, and their positions in the index. */
-export interface Found {
+/** A search's result, with what the next keystroke's search can build on. */
+interface Scored {
+  /** Best first, and their positions in the index. */
   targets: TargetView[];
-  positions: ArrayLike<number>;
-}
-
-/** A search's result with what the next keystroke's search can build on. */
-interface Scored extends Found {
+  positions: Int32Array;
   words: string[];
   /** For each hit, in order: the score of every word but the last, and of all. */
   allButLast: Float64Array;
@@ -153,7 +150,7 @@ function wordsOf(query: string): string[] {
 function scoreWords(
   idx: SearchIndex,
   words: string[],
-  candidates: ArrayLike<number> | null,
+  candidates: Int32Array | null,
   base: Float64Array | null,
   from: number,
 ): Scored {
@@ -220,12 +217,9 @@ function scoreWords(
  * The targets where every word of `query` matches within one of their fields, best
  * first, ties in list order; all of them, in order, for an empty query.
  */
-export function search(idx: SearchIndex, query: string): Found {
+export function search(idx: SearchIndex, query: string): TargetView[] {
   const words = wordsOf(query);
-  if (words.length === 0) {
-    return { targets: idx.targets, positions: idx.targets.map((_, i) => i) };
-  }
-  return scoreWords(idx, words, null, null, 0);
+  return words.length === 0 ? idx.targets : scoreWords(idx, words, null, null, 0).targets;
 }
 
 /**
