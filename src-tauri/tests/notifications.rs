@@ -3,16 +3,13 @@
 //! notification service (org.freedesktop.Notifications, stood in for here on the test
 //! session's D-Bus) at once, and its window shows the same warning.
 
+#[path = "support/bus.rs"]
+mod bus;
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use dbus::blocking::Connection;
-use dbus::channel::{MatchingReceiver, Sender};
-use dbus::message::MatchRule;
 use kumo_fake::{FakeServer, Options};
 use support::webdriver::Driver;
 
@@ -25,72 +22,37 @@ struct Shown {
     actions: Vec<String>,
 }
 
-/// A notification service on the session bus that records what it is asked to show.
-struct NotificationService {
-    shown: mpsc::Receiver<Shown>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Drop for NotificationService {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-impl NotificationService {
-    fn start() -> Self {
-        let (shown_tx, shown) = mpsc::channel();
-        let (ready_tx, ready) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = stop.clone();
-        std::thread::spawn(move || {
-            let conn = Connection::new_session().expect("the test session's D-Bus");
-            conn.request_name("org.freedesktop.Notifications", false, true, true)
-                .expect("no other notification service on the test bus");
-            conn.start_receive(
-                MatchRule::new_method_call(),
-                Box::new(move |call, conn| {
-                    let reply = match call.member().as_deref() {
-                        Some("Notify") => {
-                            let mut args = call.iter_init();
-                            let app: String = args.read().unwrap();
-                            let _replaces: u32 = args.read().unwrap();
-                            let _icon: String = args.read().unwrap();
-                            let summary: String = args.read().unwrap();
-                            let body: String = args.read().unwrap();
-                            let actions: Vec<String> = args.read().unwrap();
-                            let _ = shown_tx.send(Shown {
-                                app,
-                                summary,
-                                body,
-                                actions,
-                            });
-                            call.method_return().append1(1u32)
-                        }
-                        Some("GetCapabilities") => {
-                            call.method_return().append1(vec!["actions", "body"])
-                        }
-                        _ => call.method_return(),
-                    };
-                    let _ = conn.send(reply);
-                    true
-                }),
-            );
-            ready_tx.send(()).unwrap();
-            while !stopped.load(Ordering::Relaxed) {
-                let _ = conn.process(Duration::from_millis(100));
+/// A notification service on the session bus that hands over what it is asked to show.
+fn notification_service() -> mpsc::Receiver<Shown> {
+    let (shown_tx, shown) = mpsc::channel();
+    bus::stand_in("org.freedesktop.Notifications", move |call| {
+        match call.member().as_deref() {
+            Some("Notify") => {
+                let mut args = call.iter_init();
+                let app: String = args.read().unwrap();
+                let _replaces: u32 = args.read().unwrap();
+                let _icon: String = args.read().unwrap();
+                let summary: String = args.read().unwrap();
+                let body: String = args.read().unwrap();
+                let actions: Vec<String> = args.read().unwrap();
+                let _ = shown_tx.send(Shown {
+                    app,
+                    summary,
+                    body,
+                    actions,
+                });
+                call.method_return().append1(1u32)
             }
-        });
-        ready
-            .recv_timeout(Duration::from_secs(10))
-            .expect("the notification service started");
-        Self { shown, stop }
-    }
+            Some("GetCapabilities") => call.method_return().append1(vec!["actions", "body"]),
+            _ => call.method_return(),
+        }
+    });
+    shown
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_session_ending_within_fifteen_minutes_is_announced_on_the_desktop() {
-    let notifications = NotificationService::start();
+    let notifications = notification_service();
     let mut options = Options::default();
     options.identity.token_lifetime = Duration::from_secs(10 * 60);
     let fake = FakeServer::start(options.clone()).await.unwrap();
@@ -107,12 +69,11 @@ async fn a_session_ending_within_fifteen_minutes_is_announced_on_the_desktop() {
         .wait_for(".session[data-provider=\"identity\"] button")
         .await;
     d.click(&sign_in).await;
-    let shown = tokio::task::spawn_blocking(move || {
-        notifications.shown.recv_timeout(Duration::from_secs(30))
-    })
-    .await
-    .unwrap()
-    .expect("a desktop notification");
+    let shown =
+        tokio::task::spawn_blocking(move || notifications.recv_timeout(Duration::from_secs(30)))
+            .await
+            .unwrap()
+            .expect("a desktop notification");
     assert_eq!(
         shown,
         Shown {

@@ -3,6 +3,9 @@
 //! and its menu, read over com.canonical.dbusmenu, names the starred target, then
 //! "Search…" and "Quit Kumo"; clicking "Quit Kumo" there ends the app.
 
+#[path = "support/bus.rs"]
+mod bus;
+
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -10,8 +13,6 @@ use std::time::{Duration, Instant};
 use dbus::arg::{PropMap, RefArg, Variant};
 use dbus::blocking::Connection;
 use dbus::blocking::stdintf::org_freedesktop_dbus::Properties;
-use dbus::channel::{MatchingReceiver, Sender};
-use dbus::message::MatchRule;
 use kumo_core::cache::{self, Account, OrgCache};
 use kumo_core::environment::Environment;
 
@@ -33,70 +34,50 @@ type Registration = (String, String);
 /// item that registers.
 fn start_watcher() -> mpsc::Receiver<Registration> {
     let (registered_tx, registered) = mpsc::channel();
-    let (ready_tx, ready) = mpsc::channel();
-    std::thread::spawn(move || {
-        let conn = Connection::new_session().expect("the test session's D-Bus");
-        conn.request_name("org.kde.StatusNotifierWatcher", false, true, true)
-            .expect("no other watcher on the test bus");
-        conn.start_receive(
-            MatchRule::new_method_call(),
-            Box::new(move |call, conn| {
-                let member = call.member().map(|m| m.to_string()).unwrap_or_default();
-                let reply = match member.as_str() {
-                    "RegisterStatusNotifierItem" => {
-                        let named: String = call.read1().unwrap_or_default();
-                        let sender = call.sender().map(|s| s.to_string()).unwrap_or_default();
-                        // An item names either its object path or its bus name.
-                        let registration = if named.starts_with('/') {
-                            (sender, named)
-                        } else {
-                            (named, "/StatusNotifierItem".to_owned())
-                        };
-                        let _ = registered_tx.send(registration);
-                        call.method_return()
-                    }
-                    "RegisterStatusNotifierHost" => call.method_return(),
-                    "Get" => {
-                        let (_, property): (String, String) = call.read2().unwrap_or_default();
-                        match property.as_str() {
-                            "IsStatusNotifierHostRegistered" => {
-                                call.method_return().append1(Variant(true))
-                            }
-                            "ProtocolVersion" => call.method_return().append1(Variant(0i32)),
-                            _ => call.method_return().append1(Variant(Vec::<String>::new())),
-                        }
-                    }
-                    "GetAll" => {
-                        let mut all = PropMap::new();
-                        all.insert(
-                            "IsStatusNotifierHostRegistered".into(),
-                            Variant(Box::new(true)),
-                        );
-                        all.insert("ProtocolVersion".into(), Variant(Box::new(0i32)));
-                        all.insert(
-                            "RegisteredStatusNotifierItems".into(),
-                            Variant(Box::new(Vec::<String>::new())),
-                        );
-                        call.method_return().append1(all)
-                    }
-                    _ => dbus::Message::error(
-                        &call,
-                        &"org.freedesktop.DBus.Error.UnknownMethod".into(),
-                        &std::ffi::CString::new(format!("no {member} here")).unwrap(),
-                    ),
+    bus::stand_in("org.kde.StatusNotifierWatcher", move |call| {
+        let member = call.member().map(|m| m.to_string()).unwrap_or_default();
+        match member.as_str() {
+            "RegisterStatusNotifierItem" => {
+                let named: String = call.read1().unwrap_or_default();
+                let sender = call.sender().map(|s| s.to_string()).unwrap_or_default();
+                // An item names either its object path or its bus name.
+                let registration = if named.starts_with('/') {
+                    (sender, named)
+                } else {
+                    (named, "/StatusNotifierItem".to_owned())
                 };
-                let _ = conn.send(reply);
-                true
-            }),
-        );
-        ready_tx.send(()).unwrap();
-        loop {
-            let _ = conn.process(Duration::from_millis(100));
+                let _ = registered_tx.send(registration);
+                call.method_return()
+            }
+            "RegisterStatusNotifierHost" => call.method_return(),
+            "Get" => {
+                let (_, property): (String, String) = call.read2().unwrap_or_default();
+                match property.as_str() {
+                    "IsStatusNotifierHostRegistered" => call.method_return().append1(Variant(true)),
+                    "ProtocolVersion" => call.method_return().append1(Variant(0i32)),
+                    _ => call.method_return().append1(Variant(Vec::<String>::new())),
+                }
+            }
+            "GetAll" => {
+                let mut all = PropMap::new();
+                all.insert(
+                    "IsStatusNotifierHostRegistered".into(),
+                    Variant(Box::new(true)),
+                );
+                all.insert("ProtocolVersion".into(), Variant(Box::new(0i32)));
+                all.insert(
+                    "RegisteredStatusNotifierItems".into(),
+                    Variant(Box::new(Vec::<String>::new())),
+                );
+                call.method_return().append1(all)
+            }
+            _ => dbus::Message::error(
+                call,
+                &"org.freedesktop.DBus.Error.UnknownMethod".into(),
+                &std::ffi::CString::new(format!("no {member} here")).unwrap(),
+            ),
         }
     });
-    ready
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the watcher started");
     registered
 }
 
