@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use kumo_core::export::aws_config::{with_block, without_block};
+use kumo_core::harness::{with_block, without_block};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

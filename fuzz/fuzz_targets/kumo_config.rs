@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use kumo_core::config::Config;
+use kumo_core::harness::Config;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kumo_core::cache::{self, Account, OrgCache};
-use kumo_core::environment::Environment;
+use kumo_core::harness::{Account, Environment, OrgCache, save_aws_listing};
 use serde_json::json;
 use webdriver::Driver;
 
@@ -40,7 +39,7 @@ fn home_with(targets: usize) -> tempfile::TempDir {
         "XDG_CACHE_HOME",
         home.path().join("cache").display().to_string(),
     )]);
-    cache::save(
+    save_aws_listing(
         &env,
         &OrgCache::new("bench", "https://bench.awsapps.com/start", 0, accounts),
     )

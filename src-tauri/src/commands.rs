@@ -1,32 +1,24 @@
-//! The commands the UI may call. Each is thin: it calls kumo-core and returns metadata.
-//! No return type carries a secret (tests/commands.rs checks every one); credentials
-//! go from the keychain to the clipboard on this side and never to the webview.
+//! The commands the UI may call, one to one with the access layer: each parses, calls
+//! kumo-core's door and returns metadata. No return type carries a secret (the tests
+//! below check every one); credentials go from the keychain to the clipboard on this
+//! side and never to the webview. Every failure is one serializable error: what
+//! happened, and the next step for the UI to offer as a button.
 
 use std::sync::Mutex;
 
-use kumo_core::aws::session::now_secs;
-use kumo_core::aws::sign_in::{Flow, Interaction, LoginOptions};
-use kumo_core::browser::Browser;
-use kumo_core::config::BrowserName;
-use kumo_core::doctor::{self, DoctorReport};
-use kumo_core::export::aws_config;
-use kumo_core::export::env::{Format, render};
-use kumo_core::feedback::Feedback;
-use kumo_core::inventory::{self, Changes, SourceError};
-use kumo_core::launch::{self, Options};
-use kumo_core::onboarding::{self, Draft, FieldError, OnboardingError};
-use kumo_core::prefs::{Prefs, TargetPrefs};
-use kumo_core::sessions::{self, Provider, Renewal, SessionStatus};
-use kumo_core::targets::Target;
+use kumo_core::access::{
+    Changes, ConsoleRequest, CredentialFormat, DoctorReport, Draft, Error, Feedback, Kumo,
+    ListRequest, OnboardingRefusal, ProfileExport, Prompt, Provider, SessionStatus, Silent,
+    SourceError, TargetPrefs, TargetView,
+};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tokio::sync::RwLock;
 
 use crate::tray;
-use crate::workspace::Workspace;
 
 pub struct AppState {
-    pub workspace: RwLock<Workspace>,
+    pub kumo: RwLock<Kumo>,
     /// Kept for the app's life: on X11 the clipboard's content lives with its owner.
     pub clipboard: Mutex<Option<arboard::Clipboard>>,
     /// Launched with KUMO_DEMO=1: the UI starts the demo instead of onboarding.
@@ -53,21 +45,18 @@ impl AppState {
 
     /// The overview of the workspace as it is now, from caches and the keychain.
     async fn read_overview(&self) -> Overview {
-        overview_of(&*self.workspace.read().await, self.demo_on_start)
+        overview_of(&*self.kumo.read().await, self.demo_on_start)
     }
 
     /// Puts `fresh` in place of the workspace; a launch overview of the old one is void.
-    async fn replace_workspace(
-        &self,
-        fresh: Workspace,
-    ) -> tokio::sync::RwLockWriteGuard<'_, Workspace> {
-        let mut workspace = self.workspace.write().await;
-        *workspace = fresh;
+    async fn replace_workspace(&self, fresh: Kumo) -> tokio::sync::RwLockWriteGuard<'_, Kumo> {
+        let mut kumo = self.kumo.write().await;
+        *kumo = fresh;
         if let Some(stale) = lock(&self.launch_overview).take() {
             stale.abort();
         }
         self.recheck.notify_one();
-        workspace
+        kumo
     }
 }
 
@@ -76,15 +65,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// A target as the list shows it, with what the person made of it.
-#[derive(Debug, Clone, Serialize)]
-pub struct TargetView {
-    #[serde(flatten)]
-    pub target: Target,
-    #[serde(flatten)]
-    pub prefs: TargetPrefs,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,63 +89,38 @@ pub struct Refreshed {
     pub changes: Changes,
 }
 
-/// Refused onboarding input: field-level messages, or one for the whole form.
-#[derive(Debug, Clone, Serialize)]
-pub struct OnboardingRefusal {
-    pub fields: Vec<FieldError>,
-    pub message: String,
-}
-
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Progress {
     pub done: usize,
     pub total: usize,
 }
 
-fn views(workspace: &Workspace, targets: Vec<Target>) -> Vec<TargetView> {
-    let prefs = Prefs::load(&workspace.ctx.env);
-    prefs
-        .rank(targets, now_secs())
-        .into_iter()
-        .map(|target| TargetView {
-            prefs: prefs.get(&target.id),
-            target,
-        })
-        .collect()
-}
-
-fn overview_of(workspace: &Workspace, demo_on_start: bool) -> Overview {
-    let cached = inventory::cached(&workspace.ctx.config, &workspace.ctx.env);
+fn overview_of(kumo: &Kumo, demo_on_start: bool) -> Overview {
+    let cached = kumo.cached();
     Overview {
-        configured: workspace.is_configured(),
-        demo: workspace.is_demo(),
-        start_demo: demo_on_start && !workspace.is_configured(),
-        start_at_login: kumo_core::autostart::is_enabled(&workspace.ctx.env),
-        config_path: workspace.ctx.config_path.display().to_string(),
-        now: now_secs(),
-        sessions: sessions::statuses(&workspace.ctx),
-        targets: views(workspace, cached.targets),
+        configured: kumo.is_configured(),
+        demo: kumo.is_demo(),
+        start_demo: demo_on_start && !kumo.is_configured(),
+        start_at_login: kumo.starts_at_login(),
+        config_path: kumo.config_path().display().to_string(),
+        now: kumo.now(),
+        sessions: kumo.statuses(),
+        targets: kumo.views(cached.targets),
         errors: cached.errors,
     }
 }
 
 /// The facts `kumo doctor` prints. Runs off the UI thread: the keychain probe can block.
 #[tauri::command]
-pub async fn doctor(state: State<'_, AppState>) -> Result<DoctorReport, String> {
+pub async fn doctor(state: State<'_, AppState>) -> Result<DoctorReport, Error> {
     tracing::info!("doctor report requested by the UI");
-    let workspace = state.workspace.read().await;
-    let env = workspace.ctx.env.clone();
-    let store_env = env.clone();
-    tokio::task::spawn_blocking(move || {
-        doctor::diagnose(&env, kumo_core::vault::store_for(&store_env).as_ref())
-    })
-    .await
-    .map_err(|e| format!("the checks stopped unexpectedly: {e}"))
+    let kumo = state.kumo.read().await;
+    Ok(tokio::task::block_in_place(|| kumo.doctor()))
 }
 
 /// Everything the main screen shows at launch, from caches and the keychain only.
 #[tauri::command]
-pub async fn overview(state: State<'_, AppState>) -> Result<Overview, String> {
+pub async fn overview(state: State<'_, AppState>) -> Result<Overview, Error> {
     let task = lock(&state.launch_overview).take();
     let prefetched = match task {
         Some(task) => task
@@ -202,33 +157,28 @@ impl Feedback for ProgressEvents {
 }
 
 /// Lists every cloud again, concurrently; a failing source keeps its cached targets.
+/// Never prompts: a source without a session says so, with "Sign in" as its next step.
 #[tauri::command]
-pub async fn refresh(app: AppHandle, state: State<'_, AppState>) -> Result<Refreshed, String> {
-    let workspace = state.workspace.read().await;
-    let (fresh, changes) = inventory::refresh(&workspace.ctx, &ProgressEvents(app.clone())).await;
+pub async fn refresh(app: AppHandle, state: State<'_, AppState>) -> Result<Refreshed, Error> {
+    let kumo = state.kumo.read().await;
+    let request = ListRequest {
+        org: None,
+        cloud: None,
+        refresh: true,
+        keep_stale: true,
+        prompt: Prompt::Never,
+    };
+    let listed = kumo.list(&request, &ProgressEvents(app.clone())).await;
     tray::update(&app);
     Ok(Refreshed {
-        changes,
-        targets: views(&workspace, fresh.targets),
-        errors: fresh.errors,
+        changes: listed.changes,
+        targets: kumo.views(listed.targets),
+        errors: listed.errors,
     })
 }
 
-/// A person is at the app: a session that is gone is signed in again in the browser.
-fn browser_sign_in(browser: &dyn Browser) -> Interaction<'_> {
-    Interaction::Login {
-        options: LoginOptions {
-            flow: Flow::Browser,
-            open_browser: true,
-            force: false,
-        },
-        browser,
-        feedback: &kumo_core::feedback::Silent,
-    }
-}
-
 /// Opens the target's console in its browser (signing in through the browser first if
-/// the org's session is gone) and counts the open for the recent/frequent order.
+/// the org's session is gone); the access layer records the open.
 #[tauri::command]
 pub async fn open_console(
     app: AppHandle,
@@ -236,30 +186,15 @@ pub async fn open_console(
     id: String,
     browser: Option<String>,
     isolate: Option<bool>,
-) -> Result<(), String> {
-    let workspace = state.workspace.read().await;
-    let browser = browser
-        .as_deref()
-        .map(|b| BrowserName::parse(b).ok_or_else(|| format!("unknown browser `{b}`")))
-        .transpose()?;
-    let options = Options {
-        browser,
+) -> Result<(), Error> {
+    let kumo = state.kumo.read().await;
+    let request = ConsoleRequest {
+        target: &id,
+        browser: browser.as_deref(),
         no_isolation: isolate == Some(false),
-        ..Options::default()
+        ..ConsoleRequest::default()
     };
-    let sign_in_browser = workspace.sign_in_browser().map_err(|e| e.to_string())?;
-    let interaction = browser_sign_in(sign_in_browser.as_ref());
-    let console = workspace
-        .ctx
-        .launcher()
-        .console(&id, &options, &interaction)
-        .await
-        .map_err(|e| e.to_string())?;
-    launch::open(&console, &workspace.ctx.env).map_err(|e| e.to_string())?;
-    tracing::info!(target = %console.id, "opened a console");
-    let mut prefs = Prefs::load(&workspace.ctx.env);
-    prefs.record_open(&console.id, now_secs());
-    prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
+    kumo.open_console(&request, Prompt::Always, &Silent).await?;
     tray::update(&app);
     Ok(())
 }
@@ -267,112 +202,45 @@ pub async fn open_console(
 /// Puts `export AWS_…` lines for an AWS target on the clipboard, from this side: the
 /// secret never passes through the webview.
 #[tauri::command]
-pub async fn copy_exports(state: State<'_, AppState>, id: String) -> Result<(), String> {
+pub async fn copy_exports(state: State<'_, AppState>, id: String) -> Result<(), Error> {
     if !id.starts_with("aws:") {
-        return Err("credential exports are for AWS roles; Azure and Google Cloud sign in through their CLIs".into());
+        return Err(Error {
+            message: "credential exports are for AWS roles; Azure and Google Cloud sign in through their CLIs".into(),
+            next: None,
+        });
     }
-    let workspace = state.workspace.read().await;
-    let sign_in_browser = workspace.sign_in_browser().map_err(|e| e.to_string())?;
-    let interaction = browser_sign_in(sign_in_browser.as_ref());
-    let credentials = workspace
-        .ctx
-        .launcher()
-        .credentials(&id, &interaction)
-        .await
-        .map_err(|e| e.to_string())?;
-    let text = zeroize::Zeroizing::new(render(&credentials, Format::Env));
+    let kumo = state.kumo.read().await;
+    let credentials = kumo.credentials(&id, Prompt::Always, &Silent).await?;
+    let text = credentials.render(CredentialFormat::Env);
+    let failed = |message: String| Error {
+        message,
+        next: None,
+    };
     let mut clipboard = lock(&state.clipboard);
     if clipboard.is_none() {
         *clipboard = Some(
             arboard::Clipboard::new()
-                .map_err(|e| format!("the clipboard is not available: {e}"))?,
+                .map_err(|e| failed(format!("the clipboard is not available: {e}")))?,
         );
     }
     clipboard
         .as_mut()
         .expect("set above")
         .set_text(text.as_str())
-        .map_err(|e| format!("the clipboard refused the text: {e}"))?;
+        .map_err(|e| failed(format!("the clipboard refused the text: {e}")))?;
     tracing::info!(target = %id, "copied credential exports to the clipboard");
     Ok(())
 }
 
-/// Where "Export as profile" wrote, and the profile to use.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProfileExport {
-    pub path: String,
-    pub profile: String,
-}
-
 /// Writes the org's profiles into ~/.aws/config (Kumo's block only, atomically) with
-/// `credential_process` pointing at the `kumo` installed beside the app, and says which
-/// profile is the target's.
+/// `credential_process` pointing at the installed `kumo`, and says which profile is the
+/// target's.
 #[tauri::command]
 pub async fn export_profile(
     state: State<'_, AppState>,
     id: String,
-) -> Result<ProfileExport, String> {
-    let workspace = state.workspace.read().await;
-    let target = workspace
-        .ctx
-        .launcher()
-        .resolve_aws(&id)
-        .map_err(|e| e.to_string())?;
-    let listing = kumo_core::cache::load(
-        &workspace.ctx.env,
-        target.org.name.as_str(),
-        target.org.start_url.as_str(),
-    )
-    .map_err(|e| e.to_string())?
-    .ok_or_else(|| format!("no listing of `{}` yet: refresh first", target.org.name))?;
-    let kumo = kumo_cli_path()?;
-    let exported = aws_config::export(
-        &workspace.ctx.env,
-        &[aws_config::OrgExport {
-            org: target.org,
-            listing: Some(&listing),
-        }],
-        &aws_config::Options {
-            mode: aws_config::Mode::CredentialProcess,
-            prefix: "",
-            kumo: &kumo,
-            dry_run: false,
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    let wanted = kumo_core::aws::target::target_id(
-        target.org.name.as_str(),
-        &target.account_id,
-        &target.role,
-    );
-    let profile = exported
-        .names
-        .into_iter()
-        .find(|(target, _)| *target == wanted)
-        .map(|(_, name)| name)
-        .ok_or_else(|| {
-            format!("{wanted} is not in the listing, or a profile of yours has its name")
-        })?;
-    Ok(ProfileExport {
-        path: exported.path.display().to_string(),
-        profile,
-    })
-}
-
-/// The `kumo` command line the package installs beside the app (or on PATH).
-fn kumo_cli_path() -> Result<std::path::PathBuf, String> {
-    let beside = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("kumo")));
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .map(|dir| dir.join("kumo"));
-    beside
-        .into_iter()
-        .chain(on_path)
-        .find(|p| p.is_file())
-        .ok_or_else(|| "the `kumo` command line is not installed beside the app or on PATH".into())
+) -> Result<ProfileExport, Error> {
+    state.kumo.read().await.export_profile(&id).await
 }
 
 #[tauri::command]
@@ -380,11 +248,8 @@ pub async fn toggle_star(
     app: AppHandle,
     state: State<'_, AppState>,
     id: String,
-) -> Result<bool, String> {
-    let workspace = state.workspace.read().await;
-    let mut prefs = Prefs::load(&workspace.ctx.env);
-    let starred = prefs.toggle_star(&id);
-    prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
+) -> Result<bool, Error> {
+    let starred = state.kumo.read().await.toggle_star(&id)?;
     tray::update(&app);
     Ok(starred)
 }
@@ -395,13 +260,10 @@ pub async fn set_alias(
     state: State<'_, AppState>,
     id: String,
     alias: String,
-) -> Result<TargetPrefs, String> {
-    let workspace = state.workspace.read().await;
-    let mut prefs = Prefs::load(&workspace.ctx.env);
-    prefs.set_alias(&id, &alias).map_err(|e| e.to_string())?;
-    prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
+) -> Result<TargetPrefs, Error> {
+    let prefs = state.kumo.read().await.set_alias(&id, &alias)?;
     tray::update(&app);
-    Ok(prefs.get(&id))
+    Ok(prefs)
 }
 
 #[tauri::command]
@@ -409,24 +271,18 @@ pub async fn set_colour(
     state: State<'_, AppState>,
     id: String,
     colour: Option<String>,
-) -> Result<TargetPrefs, String> {
-    let workspace = state.workspace.read().await;
-    let mut prefs = Prefs::load(&workspace.ctx.env);
-    prefs
-        .set_colour(&id, colour.as_deref())
-        .map_err(|e| e.to_string())?;
-    prefs.save(&workspace.ctx.env).map_err(|e| e.to_string())?;
-    Ok(prefs.get(&id))
+) -> Result<TargetPrefs, Error> {
+    state.kumo.read().await.set_colour(&id, colour.as_deref())
 }
 
 /// Starts Kumo (minimised to the tray) at login, or stops doing so; returns the new state.
 #[tauri::command]
-pub async fn set_start_at_login(state: State<'_, AppState>, enabled: bool) -> Result<bool, String> {
-    let workspace = state.workspace.read().await;
-    let app = std::env::current_exe().map_err(|e| e.to_string())?;
-    kumo_core::autostart::set(&workspace.ctx.env, &app, enabled)
-        .map_err(|e| format!("cannot change the autostart entry: {e}"))?;
-    Ok(kumo_core::autostart::is_enabled(&workspace.ctx.env))
+pub async fn set_start_at_login(state: State<'_, AppState>, enabled: bool) -> Result<bool, Error> {
+    let app = std::env::current_exe().map_err(|e| Error {
+        message: format!("cannot tell where the app is installed: {e}"),
+        next: None,
+    })?;
+    state.kumo.read().await.set_start_at_login(&app, enabled)
 }
 
 /// "Renew now": silently where a refresh token still works, else through the browser.
@@ -435,48 +291,34 @@ pub async fn renew(
     state: State<'_, AppState>,
     provider: Provider,
     name: String,
-) -> Result<Vec<SessionStatus>, String> {
-    let workspace = state.workspace.read().await;
-    let browser = workspace.sign_in_browser().map_err(|e| e.to_string())?;
-    Renewal {
-        ctx: &workspace.ctx,
-        browser: browser.as_ref(),
-        feedback: &kumo_core::feedback::Silent,
-    }
-    .renew(provider, &name)
-    .await?;
+) -> Result<Vec<SessionStatus>, Error> {
+    let kumo = state.kumo.read().await;
+    kumo.renew(provider, &name, &Silent).await?;
     state.recheck.notify_one();
-    Ok(sessions::statuses(&workspace.ctx))
+    Ok(kumo.statuses())
 }
 
-/// "Try the demo": switches the app to the embedded demo cloud, signed in.
+/// "Try the demo": switches the app to the embedded demo cloud, signed in and listed,
+/// as a person would have it on first use.
 #[tauri::command]
-pub async fn start_demo(state: State<'_, AppState>) -> Result<Overview, String> {
-    let demo = Workspace::demo()
-        .await
-        .map_err(|e| format!("the demo cannot start: {e:#}"))?;
-    sign_in_everywhere(&demo).await?;
-    let workspace = state.replace_workspace(demo).await;
-    tracing::info!("switched to the demo cloud");
-    Ok(overview_of(&workspace, false))
-}
-
-/// Signs the demo in to every provider and lists it, as a person would on first use.
-async fn sign_in_everywhere(demo: &Workspace) -> Result<(), String> {
-    let browser = demo.sign_in_browser().map_err(|e| e.to_string())?;
-    let renewal = Renewal {
-        ctx: &demo.ctx,
-        browser: browser.as_ref(),
-        feedback: &kumo_core::feedback::Silent,
+pub async fn start_demo(state: State<'_, AppState>) -> Result<Overview, Error> {
+    let demo = Kumo::demo().await?;
+    for status in demo.statuses() {
+        demo.renew(status.provider, &status.name, &Silent).await?;
+    }
+    let request = ListRequest {
+        org: None,
+        cloud: None,
+        refresh: true,
+        keep_stale: false,
+        prompt: Prompt::Never,
     };
-    for status in sessions::statuses(&demo.ctx) {
-        renewal.renew(status.provider, &status.name).await?;
+    if let Some(failed) = demo.list(&request, &Silent).await.errors.into_iter().next() {
+        return Err(failed.error.context(failed.source));
     }
-    let (listed, _) = inventory::refresh(&demo.ctx, &kumo_core::feedback::Silent).await;
-    match listed.errors.first() {
-        Some(e) => Err(format!("{}: {}", e.source, e.message)),
-        None => Ok(()),
-    }
+    let kumo = state.replace_workspace(demo).await;
+    tracing::info!("switched to the demo cloud");
+    Ok(overview_of(&kumo, false))
 }
 
 /// Onboarding: writes the first config and switches to it.
@@ -485,29 +327,16 @@ pub async fn save_config(
     state: State<'_, AppState>,
     draft: Draft,
 ) -> Result<Overview, OnboardingRefusal> {
-    let whole = |message: String| OnboardingRefusal {
-        fields: Vec::new(),
-        message,
-    };
-    // Where the person's config goes: the environment alone says so.
-    let path = kumo_core::paths::config_file(&kumo_core::environment::Environment::from_process());
-    onboarding::write(&draft, &path).map_err(|e| match e {
-        OnboardingError::Invalid(fields) => OnboardingRefusal {
-            message: format!("{} field(s) need a change", fields.len()),
-            fields,
-        },
-        other => whole(other.to_string()),
-    })?;
-    let fresh = Workspace::load().map_err(|e| whole(format!("{e:#}")))?;
-    let workspace = state.replace_workspace(fresh).await;
-    Ok(overview_of(&workspace, false))
+    let fresh = Kumo::save_config(&draft)?;
+    let kumo = state.replace_workspace(fresh).await;
+    Ok(overview_of(&kumo, false))
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
-    use kumo_core::doctor::{Check, Status};
+    use kumo_core::access::{Check, NextStep, SignInReason, Status, Target};
 
     use super::*;
 
@@ -605,7 +434,14 @@ mod tests {
         };
         let error = SourceError {
             source: "AWS org `acme`".into(),
-            message: "m".into(),
+            error: Error {
+                message: "m".into(),
+                next: Some(NextStep::SignIn {
+                    provider: Provider::Aws,
+                    name: "acme".into(),
+                    why: SignInReason::Missing,
+                }),
+            },
         };
         let overview = Overview {
             configured: true,

@@ -1,14 +1,14 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-//! The Kumo desktop app: a thin shell. Commands call kumo-core and return metadata only.
+//! The Kumo desktop app: a thin shell. Commands call kumo-core's access layer and return
+//! metadata only.
 
 mod commands;
 mod reminders;
 #[cfg(unix)]
 mod single_instance;
 mod tray;
-mod workspace;
 
 use std::sync::Mutex;
 
@@ -17,7 +17,7 @@ use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
 use tokio::sync::RwLock;
 
 use commands::AppState;
-use workspace::Workspace;
+use kumo_core::access::Kumo;
 
 /// Brings the search window to the front, focused on its search field.
 pub fn show_search(app: &AppHandle) {
@@ -62,13 +62,12 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let minimised = std::env::args().any(|a| a == "--minimised");
-    let workspace = Workspace::load()?;
-    let shortlist = tray::shortlist(&kumo_core::prefs::Prefs::load(&workspace.ctx.env), &[]);
+    let kumo = Kumo::load()?;
+    let shortlist = tray::shortlist(&kumo, false);
 
     #[cfg(unix)]
     let instance = {
-        let socket = kumo_core::paths::lock_dir(&workspace.ctx.env).join("app.sock");
-        match single_instance::claim(&socket)? {
+        match single_instance::claim(&kumo.app_socket())? {
             Some(listener) => Some(listener),
             None => {
                 tracing::info!("Kumo is already running: asked it to show its window");
@@ -90,7 +89,7 @@ fn main() -> anyhow::Result<()> {
                 .build(),
         )
         .manage(AppState {
-            workspace: RwLock::new(workspace),
+            kumo: RwLock::new(kumo),
             clipboard: Mutex::new(None),
             demo_on_start,
             launch_overview: Mutex::new(None),

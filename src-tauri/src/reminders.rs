@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use kumo_core::aws::session::now_secs;
-use kumo_core::reminders::{Reminder, Reminders};
-use kumo_core::sessions;
+use kumo_core::access::{Reminder, Reminders};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::commands::AppState;
@@ -19,8 +17,10 @@ pub async fn watch(app: AppHandle) {
     let mut reminders = Reminders::default();
     loop {
         let state = app.state::<AppState>();
-        let statuses = sessions::statuses(&state.workspace.read().await.ctx);
-        let now = now_secs();
+        let (statuses, now) = {
+            let kumo = state.kumo.read().await;
+            (kumo.statuses(), kumo.now())
+        };
         let _ = app.emit("sessions", &statuses);
         for reminder in reminders.due(&statuses, now) {
             tracing::info!("{}", reminder.title());

@@ -1,8 +1,6 @@
 //! The tray icon: favourites and recents to open at once, "Search…", and Quit.
 
-use kumo_core::aws::session::now_secs;
-use kumo_core::inventory;
-use kumo_core::prefs::Prefs;
+use kumo_core::access::Kumo;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
@@ -17,9 +15,9 @@ const OPEN: &str = "open:";
 const MAX_ITEMS: usize = 8;
 
 /// Starred targets, then recently opened ones, as the tray lists them: id and label.
-/// Without `targets` (at start, before the caches are read) aliases and ids stand in.
-pub fn shortlist(prefs: &Prefs, targets: &[kumo_core::targets::Target]) -> Vec<(String, String)> {
-    prefs.shortlist_labelled(targets, now_secs(), MAX_ITEMS)
+/// Without `named` (at start, before the caches are read) aliases and ids stand in.
+pub fn shortlist(kumo: &Kumo, named: bool) -> Vec<(String, String)> {
+    kumo.shortlist(MAX_ITEMS, named)
 }
 
 fn menu(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result<Menu<Wry>> {
@@ -83,10 +81,7 @@ pub fn update(app: &AppHandle) {
     tauri::async_runtime::spawn(async move {
         let shortlist = {
             let state = app.state::<AppState>();
-            let workspace = state.workspace.read().await;
-            let ctx = &workspace.ctx;
-            let listed = inventory::cached(&ctx.config, &ctx.env).targets;
-            shortlist(&Prefs::load(&ctx.env), &listed)
+            shortlist(&*state.kumo.read().await, true)
         };
         if let Some(tray) = app.tray_by_id(TRAY_ID)
             && let Ok(menu) = menu(&app, &shortlist)

@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 use dbus::arg::{PropMap, RefArg, Variant};
 use dbus::blocking::Connection;
 use dbus::blocking::stdintf::org_freedesktop_dbus::Properties;
-use kumo_core::cache::{self, Account, OrgCache};
-use kumo_core::environment::Environment;
+use kumo_core::harness::{Account, Environment, OrgCache, save_aws_listing};
 
 const STARRED: &str = "aws:bench/200000000000/AdministratorAccess";
 
@@ -138,7 +137,7 @@ fn the_tray_menu_names_the_starred_target_then_search_and_quit_and_quit_ends_the
         email: String::new(),
         roles: vec!["AdministratorAccess".into(), "ReadOnlyAccess".into()],
     };
-    cache::save(
+    save_aws_listing(
         &env,
         &OrgCache::new("bench", "https://bench.awsapps.com/start", 0, vec![account]),
     )

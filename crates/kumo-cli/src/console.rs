@@ -1,14 +1,9 @@
 //! `kumo console`: the console of a target, signed in, in the chosen browser.
 
-use anyhow::Context as _;
 use clap::Args;
-use kumo_core::aws::target::TargetSpec;
-use kumo_core::browser::SystemBrowser;
-use kumo_core::config::BrowserName;
-use kumo_core::launch::{self, Options};
+use kumo_core::access::{self, ConsoleRequest, Kumo};
 
-use crate::aws::{is_person, sign_in_if};
-use crate::context::{Context, runtime};
+use crate::credentials::prompt;
 use crate::feedback::Terminal;
 
 #[derive(Args)]
@@ -36,39 +31,22 @@ pub struct ConsoleArgs {
 }
 
 pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
-    let ctx = Context::load()?;
-    let browser = args
-        .browser
-        .as_deref()
-        .map(|b| {
-            BrowserName::parse(b).with_context(|| {
-                format!("unknown browser `{b}`: use chrome, chromium, brave, edge, vivaldi, firefox or default")
-            })
-        })
-        .transpose()?;
-    let options = Options {
+    let kumo = Kumo::load()?;
+    let request = ConsoleRequest {
+        target: &args.target,
         region: args.region.as_deref(),
         service: args.service.as_deref(),
         destination: args.destination.as_deref(),
-        browser,
+        browser: args.browser.as_deref(),
         no_isolation: args.no_isolation,
     };
-    let launcher = ctx.launcher();
-    let system_browser = SystemBrowser::from_env(&ctx.env)?;
     let feedback = Terminal::new();
-    // Signing in is a person's choice: allowed on a terminal, or where the org says so.
-    let auto_login = || -> anyhow::Result<bool> {
-        let spec = TargetSpec::parse(&args.target)?;
-        Ok(spec.org(&ctx.config, &ctx.config_path)?.auto_login)
-    };
-    let allowed = args.target.starts_with("aws:") && (is_person() || auto_login()?);
-    let interaction = sign_in_if(allowed, &ctx, &system_browser, &feedback);
-    let console = runtime()?.block_on(launcher.console(&args.target, &options, &interaction))?;
     if args.print {
-        println!("{}", console.url);
+        let url = access::block_on(kumo.console_url(&request, prompt(), &feedback))??;
+        println!("{url}");
         return Ok(());
     }
-    launch::open(&console, &ctx.env)?;
-    eprintln!("Opened the console of {}.", console.id);
+    let id = access::block_on(kumo.open_console(&request, prompt(), &feedback))??;
+    eprintln!("Opened the console of {id}.");
     Ok(())
 }

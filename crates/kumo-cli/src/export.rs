@@ -1,15 +1,11 @@
 //! `kumo export aws`: Kumo's profiles in ~/.aws/config, inside a marked block per org.
 //! `kumo export gcloud`: a gcloud configuration per Google Cloud project.
 
-use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
-use kumo_core::export::aws_config::{self, Mode, Options, OrgExport};
-use kumo_core::export::gcloud;
-use kumo_core::identity::oidc;
+use kumo_core::access::{self, AwsExport, GcloudExport, Kumo, ProfileMode};
 
-use crate::aws::{listing, orgs};
-use crate::context::Context;
-use crate::list::gcp_projects;
+use crate::credentials::prompt;
+use crate::feedback::Terminal;
 
 #[derive(Subcommand)]
 pub enum Export {
@@ -60,127 +56,68 @@ pub struct AwsArgs {
 }
 
 pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
-    let ctx = Context::load()?;
-    let kumo = std::env::current_exe()?;
-    let selected = orgs(&ctx, args.org.as_deref())?;
-    let listings = if args.remove {
-        Vec::new()
-    } else {
-        selected
-            .iter()
-            .map(|org| listing(&ctx, org, false))
-            .collect::<anyhow::Result<Vec<_>>>()?
-    };
-    let items: Vec<OrgExport> = selected
-        .iter()
-        .enumerate()
-        .map(|(i, org)| OrgExport {
-            org,
-            listing: listings.get(i),
-        })
-        .collect();
-    let exported = aws_config::export(
-        &ctx.env,
-        &items,
-        &Options {
-            mode: match args.mode {
-                ModeArg::CredentialProcess => Mode::CredentialProcess,
-                ModeArg::SsoSession => Mode::SsoSession,
-            },
-            prefix: &args.prefix,
-            kumo: &kumo,
-            dry_run: args.dry_run,
+    let kumo = Kumo::load()?;
+    let request = AwsExport {
+        org: args.org.as_deref(),
+        mode: match args.mode {
+            ModeArg::CredentialProcess => ProfileMode::CredentialProcess,
+            ModeArg::SsoSession => ProfileMode::SsoSession,
         },
-    )?;
-    for (org, profiles, collisions) in &exported.orgs {
-        for name in collisions {
+        prefix: &args.prefix,
+        dry_run: args.dry_run,
+        remove: args.remove,
+        prompt: prompt(),
+    };
+    let exported = access::block_on(kumo.export_aws(&request, &Terminal::new()))??;
+    for org in &exported.orgs {
+        for name in &org.collisions {
             eprintln!(
                 "kumo: left out `{name}`: a section of that name exists outside Kumo's block (rename yours, or export with --prefix)"
             );
         }
-        eprintln!("{org}: {profiles} profiles");
+        eprintln!("{}: {} profiles", org.org, org.profiles);
     }
-    let path = &exported.path;
-    if args.dry_run {
-        print!(
-            "{}",
-            aws_config::unified_diff(&exported.original, &exported.text, path)
-        );
-    } else if !exported.changed() {
-        println!("{} is already up to date.", path.display());
+    let path = exported.path.display();
+    if let Some(diff) = &exported.diff {
+        print!("{diff}");
+    } else if !exported.changed {
+        println!("{path} is already up to date.");
     } else {
-        println!("Updated {}.", path.display());
+        println!("Updated {path}.");
     }
     Ok(())
 }
 
 pub fn gcloud(args: GcloudArgs) -> anyhow::Result<()> {
-    let ctx = Context::load()?;
-    let gcp = ctx.config.gcp.as_ref().with_context(|| {
-        format!(
-            "no Google Cloud in {}: add a `[gcp]` table and an `[identity]`",
-            ctx.config_path.display()
-        )
-    })?;
-    let who = oidc::whoami(ctx.store.as_ref())?.ok_or(oidc::IdentityError::NotSignedIn)?;
-    let listed: Vec<String> = gcp_projects(&ctx, gcp, false)?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let chosen: Vec<String> = if args.projects.is_empty() {
-        listed.clone()
-    } else {
-        let chosen: Vec<String> = args
-            .projects
-            .iter()
-            .map(|p| p.strip_prefix("gcp:").unwrap_or(p).to_owned())
-            .collect();
-        if let Some(unknown) = chosen.iter().find(|p| !listed.contains(p)) {
-            anyhow::bail!(
-                "no Google Cloud project `{unknown}` is listed for {}: check `kumo ls --cloud gcp --refresh`",
-                who.email
-            );
-        }
-        chosen
+    let kumo = Kumo::load()?;
+    let request = GcloudExport {
+        projects: &args.projects,
+        dry_run: args.dry_run,
+        activate: args.activate,
     };
-    let dir = gcloud::config_dir(&ctx.env);
-    let _lock = kumo_core::lock::FileLock::acquire(
-        &kumo_core::paths::lock_dir(&ctx.env).join("gcloud.lock"),
-    )?;
-    let plan = gcloud::plan(
-        &dir,
-        &gcloud::Request {
-            account: &who.email,
-            projects: &chosen,
-            prune: args.projects.is_empty(),
-            activate: args.activate,
-        },
-    )?;
-    for name in &plan.foreign {
+    let exported = access::block_on(kumo.export_gcloud(&request))??;
+    for name in &exported.foreign {
         eprintln!(
             "kumo: left out `{name}`: a configuration of that name exists that Kumo did not write"
         );
     }
-    for name in &plan.kept_active {
+    for name in &exported.kept_active {
         eprintln!(
             "kumo: kept `{name}`: its project is no longer listed, but it is gcloud's active configuration"
         );
     }
-    if args.dry_run {
-        print!("{}", gcloud::unified_diff(&plan));
-    } else if plan.changes.is_empty() {
+    let dir = exported.dir.display();
+    if let Some(diff) = &exported.diff {
+        print!("{diff}");
+    } else if exported.files_changed == 0 {
         println!(
-            "{} gcloud configurations in {} are already up to date.",
-            plan.configurations,
-            dir.display()
+            "{} gcloud configurations in {dir} are already up to date.",
+            exported.configurations
         );
     } else {
-        gcloud::apply(&plan)?;
         println!(
-            "Wrote {} gcloud configurations in {} ({} files changed).",
-            plan.configurations,
-            dir.display(),
-            plan.changes.len()
+            "Wrote {} gcloud configurations in {dir} ({} files changed).",
+            exported.configurations, exported.files_changed
         );
     }
     Ok(())

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use kumo_core::feedback::Feedback;
+use kumo_core::access::Feedback;
 
 pub struct Terminal {
     bar: Option<ProgressBar>,

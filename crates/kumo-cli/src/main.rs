@@ -1,19 +1,18 @@
 //! `kumo`: the command line over kumo-core. Parse, call core, render; nothing more.
 
-mod aws;
-mod azure;
 mod console;
-mod context;
+mod credentials;
 mod demo;
 mod export;
 mod feedback;
 mod list;
+mod output;
+mod session;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kumo_core::doctor::{self, DoctorReport, Status};
-use kumo_core::environment::Environment;
+use kumo_core::access::{self, DoctorReport, Status};
 
 /// One sign-in, every cloud console: AWS accounts and roles, Azure subscriptions and GCP
 /// projects, with credentials kept in the OS keychain.
@@ -28,18 +27,18 @@ struct Cli {
 enum Command {
     /// Sign in: the company identity (when configured), then every AWS org and Azure
     /// tenant, or only the one named. Prompts only when no session can be renewed silently.
-    Login(aws::LoginArgs),
+    Login(session::LoginArgs),
     /// Show who is signed in to the company identity, with which issuer, until when.
     Whoami,
     /// Sign out of an AWS org (or --tenant) and remove its tokens and credentials from the keychain.
-    Logout(aws::LogoutArgs),
+    Logout(session::LogoutArgs),
     /// List the AWS roles, Azure subscriptions and GCP projects you can open (from the
     /// cache; --refresh re-lists).
     Ls(list::LsArgs),
     /// Print role credentials for TARGET (aws:<org>/<account>/<role>) in a shell's format.
-    Creds(aws::CredsArgs),
+    Creds(credentials::CredsArgs),
     /// Print TARGET's credentials as `credential_process` expects, and nothing else.
-    CredentialProcess(aws::TargetArg),
+    CredentialProcess(credentials::TargetArg),
     /// Open the console of TARGET (AWS signed in, Azure portal, GCP console) in its own
     /// browser profile/container.
     Console(console::ConsoleArgs),
@@ -65,12 +64,12 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match Cli::parse().command {
-        Command::Login(args) => aws::login(args),
-        Command::Logout(args) => aws::logout(args),
-        Command::Whoami => aws::whoami(),
+        Command::Login(args) => session::login(args),
+        Command::Logout(args) => session::logout(args),
+        Command::Whoami => session::whoami(),
         Command::Ls(args) => list::ls(args),
-        Command::Creds(args) => aws::creds(args),
-        Command::CredentialProcess(args) => aws::credential_process(args),
+        Command::Creds(args) => credentials::creds(args),
+        Command::CredentialProcess(args) => credentials::credential_process(args),
         Command::Export(export::Export::Aws(args)) => export::aws(args),
         Command::Export(export::Export::Gcloud(args)) => export::gcloud(args),
         Command::Console(args) => console::run(args),
@@ -80,15 +79,17 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("kumo: {e:#}");
+            match e.downcast_ref::<access::Error>() {
+                Some(e) => eprintln!("kumo: {}", output::error_line(e)),
+                None => eprintln!("kumo: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }
 }
 
 fn run_doctor(json: bool) -> ExitCode {
-    let env = Environment::from_process();
-    let report = doctor::diagnose(&env, kumo_core::vault::store_for(&env).as_ref());
+    let report = access::doctor();
     if json {
         match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),

@@ -149,10 +149,7 @@ async fn export_gcloud_writes_a_configuration_per_project_as_the_identity() {
     );
     assert_eq!(
         std::fs::read_to_string(dir.join("configurations/config_kumo-acme-project-001")).unwrap(),
-        format!(
-            "{}\n[core]\naccount = developer@example.com\nproject = acme-project-001\n",
-            kumo_core::export::gcloud::MARKER
-        )
+        "# Written by Kumo (`kumo export gcloud`), which rewrites or removes this file.\n[core]\naccount = developer@example.com\nproject = acme-project-001\n"
     );
     assert!(!dir.join("active_config").exists());
 }

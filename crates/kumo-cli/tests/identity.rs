@@ -143,10 +143,10 @@ async fn an_unverified_email_is_refused() {
 async fn the_jwks_is_cached_and_fetched_again_for_a_new_key() {
     let world = world().await;
     world.ok(&["login", "--identity"]).await;
-    world.ok(&["login", "--identity"]).await;
+    world.ok(&["login", "--identity", "--force"]).await;
     assert_eq!(world.fake.calls(Operation::Jwks), 1);
     world.fake.rotate_identity_key();
-    world.ok(&["login", "--identity"]).await;
+    world.ok(&["login", "--identity", "--force"]).await;
     assert_eq!(world.fake.calls(Operation::Jwks), 2);
 }
 
@@ -179,4 +179,55 @@ async fn login_identity_without_an_identity_configured_says_where_to_add_it() {
             world.home.path().join("config.toml").display()
         )
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_standard_oidc_issuer_signs_in_once_then_renews_with_its_refresh_token() {
+    // Tokens of a minute are always due for renewal: every later command renews them.
+    let options = Options {
+        identity: IdentityOptions {
+            standard_offline_access: true,
+            token_lifetime: std::time::Duration::from_secs(60),
+            ..IdentityOptions::default()
+        },
+        ..accounts(1, 1)
+    };
+    let world = world_with(options, "example.com").await;
+    world.ok(&["login", "--identity"]).await;
+    let authorize = &world.browser_urls()[0];
+    assert!(
+        authorize.contains("&scope=openid+email+profile+offline_access&"),
+        "{authorize}"
+    );
+    assert!(authorize.contains("&prompt=consent"), "{authorize}");
+
+    let again = world.ok(&["login", "--identity"]).await;
+    assert!(
+        again.starts_with("Renewed the session of developer@example.com"),
+        "{again}"
+    );
+    world.ok(&["whoami"]).await;
+    assert_eq!(world.fake.calls(Operation::IdentityAuthorize), 1);
+    assert_eq!(world.fake.calls(Operation::IdentityToken), 3);
+    assert_eq!(world.browser_urls().len(), 1);
+
+    world.ok(&["login", "--identity", "--force"]).await;
+    let forced = &world.browser_urls()[1];
+    assert!(
+        !forced.contains("prompt=consent"),
+        "a refresh token is held: {forced}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_login_with_a_valid_session_opens_no_browser() {
+    let world = world().await;
+    world.ok(&["login", "--identity"]).await;
+    let again = world.ok(&["login", "--identity"]).await;
+    assert!(
+        again.starts_with("Already signed in as developer@example.com"),
+        "{again}"
+    );
+    assert_eq!(world.browser_urls().len(), 1);
+    assert_eq!(world.fake.calls(Operation::IdentityAuthorize), 1);
 }

@@ -57,30 +57,6 @@ impl OrgCache {
     pub fn role_count(&self) -> usize {
         self.accounts.iter().map(|a| a.roles.len()).sum()
     }
-
-    /// `account/role` pairs, for comparing two listings.
-    fn pairs(&self) -> std::collections::BTreeSet<(String, String)> {
-        self.accounts
-            .iter()
-            .flat_map(|a| a.roles.iter().map(|r| (a.id.clone(), r.clone())))
-            .collect()
-    }
-}
-
-/// What a refresh changed: `account-id/role` pairs added and removed.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Diff {
-    pub added: Vec<(String, String)>,
-    pub removed: Vec<(String, String)>,
-}
-
-pub fn diff(old: Option<&OrgCache>, new: &OrgCache) -> Diff {
-    let before = old.map(OrgCache::pairs).unwrap_or_default();
-    let after = new.pairs();
-    Diff {
-        added: after.difference(&before).cloned().collect(),
-        removed: before.difference(&after).cloned().collect(),
-    }
 }
 
 pub fn path(env: &Environment, org: &str) -> PathBuf {
@@ -111,15 +87,6 @@ pub fn save(env: &Environment, cache: &OrgCache) -> Result<(), CacheError> {
     let path = path(env, &cache.org);
     let bytes = serde_json::to_vec(cache).expect("the cache serializes");
     write_atomic(&path, &bytes).map_err(|source| CacheError::Write { path, source })
-}
-
-pub fn remove(env: &Environment, org: &str) -> Result<(), CacheError> {
-    let path = path(env, org);
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(CacheError::Write { path, source }),
-    }
 }
 
 #[cfg(test)]
@@ -163,7 +130,7 @@ mod tests {
     }
 
     #[test]
-    fn diff_names_added_and_removed_roles() {
+    fn a_relisting_names_the_roles_added_and_removed() {
         let old = OrgCache::new("o", "u", 1, vec![account("1", &["A", "B"])]);
         let new = OrgCache::new(
             "o",
@@ -171,11 +138,12 @@ mod tests {
             2,
             vec![account("1", &["B"]), account("2", &["C"])],
         );
+        let ids = |c: &OrgCache| crate::targets::from_cache(c);
         assert_eq!(
-            diff(Some(&old), &new),
-            Diff {
-                added: vec![("2".into(), "C".into())],
-                removed: vec![("1".into(), "A".into())],
+            crate::inventory::changes(&ids(&old), &ids(&new)),
+            crate::inventory::Changes {
+                added: vec!["aws:o/2/C".into()],
+                removed: vec!["aws:o/1/A".into()],
             }
         );
     }

@@ -1,8 +1,6 @@
 //! What long-running work tells the person waiting on it: messages (a device code to
 //! confirm, what was added) and progress. The CLI prints them; tests record them.
 
-use std::sync::Mutex;
-
 pub trait Feedback: Send + Sync {
     /// A line for the person: never a secret.
     fn say(&self, message: &str);
@@ -15,28 +13,4 @@ pub struct Silent;
 
 impl Feedback for Silent {
     fn say(&self, _message: &str) {}
-}
-
-/// Feedback kept for tests to read.
-#[derive(Default)]
-pub struct Recorded {
-    messages: Mutex<Vec<String>>,
-}
-
-impl Recorded {
-    pub fn messages(&self) -> Vec<String> {
-        self.messages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-}
-
-impl Feedback for Recorded {
-    fn say(&self, message: &str) {
-        self.messages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(message.to_owned());
-    }
 }

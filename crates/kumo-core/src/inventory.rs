@@ -6,13 +6,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::aws::org::OrgClient;
-use crate::aws::sign_in::Interaction;
 use crate::cache;
 use crate::config::Config;
-use crate::context::Context;
 use crate::environment::Environment;
-use crate::feedback::Feedback;
 use crate::targets::{self, Target};
 
 /// A listing that failed, named for the person: "AWS org `acme`", "Azure tenant `…`".
@@ -72,72 +68,7 @@ pub fn cached(config: &Config, env: &Environment) -> Inventory {
     inventory
 }
 
-/// Lists every source again, all at once, saving each one's cache as it succeeds, and
-/// says what changed since the caches. A failed source keeps its cached targets in the
-/// result and reports its error. Never prompts: sources without a session say how to
-/// sign in.
-pub async fn refresh(ctx: &Context, feedback: &dyn Feedback) -> (Inventory, Changes) {
-    let (config, env, store) = (&ctx.config, &ctx.env, ctx.store.as_ref());
-    let before = cached(config, env);
-    let aws = config.aws.iter().map(|org| async move {
-        let listed = OrgClient::new(org, env, store)
-            .relist(env, &Interaction::None, feedback)
-            .await;
-        (
-            format!("AWS org `{}`", org.name),
-            listed
-                .map(|fresh| targets::from_cache(&fresh))
-                .map_err(|e| e.to_string()),
-        )
-    });
-    let azure = config.azure.iter().map(|tenant| async move {
-        let listed = crate::azure::relist(tenant, store, env).await;
-        (
-            format!("Azure tenant `{}`", tenant.tenant),
-            listed
-                .map(|subs| targets::from_subscriptions(&subs))
-                .map_err(|e| e.to_string()),
-        )
-    });
-    let gcp = config.gcp.iter().map(|gcp| async move {
-        let listed = crate::gcp::relist(ctx, gcp).await;
-        (
-            "Google Cloud".to_owned(),
-            listed
-                .map(|projects| targets::from_projects(&projects))
-                .map_err(|e| e.to_string()),
-        )
-    });
-    let (aws, azure, gcp) = futures::join!(
-        futures::future::join_all(aws),
-        futures::future::join_all(azure),
-        futures::future::join_all(gcp)
-    );
-    let mut inventory = Inventory::default();
-    for (source, result) in aws.into_iter().chain(azure).chain(gcp) {
-        match result {
-            Ok(targets) => inventory.targets.extend(targets),
-            Err(message) => {
-                inventory.errors.push(SourceError {
-                    source: source.clone(),
-                    message,
-                });
-                // What this source had before still opens: keep it listed.
-                inventory.targets.extend(
-                    before
-                        .targets
-                        .iter()
-                        .filter(|t| belongs_to(t, &source))
-                        .cloned(),
-                );
-            }
-        }
-    }
-    let changes = changes(&before.targets, &inventory.targets);
-    (inventory, changes)
-}
-
-fn belongs_to(target: &Target, source: &str) -> bool {
+pub(crate) fn belongs_to(target: &Target, source: &str) -> bool {
     match target.cloud {
         "aws" => source == format!("AWS org `{}`", target.org),
         "azure" => source == format!("Azure tenant `{}`", target.tenant),

@@ -9,12 +9,11 @@ use crate::aws::console::{
     ConsoleError, destination, federation_endpoint, portal_shortcut, signin_url,
 };
 use crate::aws::org::OrgClient;
-use crate::aws::session::RoleCredentials;
 use crate::aws::sign_in::Interaction;
 use crate::aws::target::{TargetSpec, target_id};
 use crate::browser::isolation::{self, Context as BrowserContext};
 use crate::browser::{Browser, BrowserError, SystemBrowser};
-use crate::cache::{self, OrgCache};
+use crate::cache;
 use crate::config::{AwsOrg, AzureTenantConfig, BrowserName, Config, Isolation};
 use crate::environment::Environment;
 use crate::identity::oidc::{self, IdentityError};
@@ -65,12 +64,11 @@ pub struct Options<'a> {
     pub no_isolation: bool,
 }
 
-/// An AWS target resolved against the config and the cached listing.
+/// An AWS target resolved against the config (and, for an account name, the listing).
 pub struct AwsTarget<'a> {
     pub org: &'a AwsOrg,
     pub account_id: String,
     pub role: String,
-    pub listing: Option<OrgCache>,
 }
 
 pub struct Launcher<'a> {
@@ -100,7 +98,7 @@ impl<'a> Launcher<'a> {
     }
 
     /// The org, account id and role an AWS TARGET names; an account name is resolved
-    /// through the cached listing, which is returned when it was read.
+    /// through the cached listing.
     pub fn resolve_aws(&self, target: &str) -> Result<AwsTarget<'a>, LaunchError> {
         let spec = TargetSpec::parse(target)?;
         let org = spec.org(self.config, self.config_path)?;
@@ -115,22 +113,7 @@ impl<'a> Launcher<'a> {
             org,
             account_id,
             role: spec.role,
-            listing,
         })
-    }
-
-    /// An AWS target's role credentials: from the keychain, else fetched (signing in as
-    /// `interaction` allows).
-    pub async fn credentials(
-        &self,
-        target: &str,
-        interaction: &Interaction<'_>,
-    ) -> Result<RoleCredentials, LaunchError> {
-        let t = self.resolve_aws(target)?;
-        let client = OrgClient::new(t.org, self.env, self.store);
-        Ok(client
-            .role_credentials(&t.account_id, &t.role, interaction)
-            .await?)
     }
 
     async fn aws(

@@ -1,30 +1,43 @@
 //! Kumo's engine. Everything the CLI and the desktop app do is decided here; they only
-//! parse input, call into this crate and render what it returns.
+//! parse input, call [`access`] (the one door) and render what it returns.
 
-pub mod autostart;
-pub mod aws;
-pub mod azure;
-pub mod browser;
-pub mod cache;
-pub mod config;
-pub mod context;
-pub mod doctor;
-pub mod environment;
-pub mod export;
-pub mod feedback;
+pub mod access;
+
+mod autostart;
+mod aws;
+mod azure;
+mod browser;
+mod cache;
+mod config;
+mod context;
+mod doctor;
+mod environment;
+mod export;
+mod feedback;
 mod fsutil;
-pub mod gcp;
-pub mod http;
-pub mod identity;
-pub mod inventory;
-pub mod launch;
-pub mod lock;
-pub mod loopback;
-pub mod onboarding;
-pub mod paths;
-pub mod prefs;
-pub mod reminders;
-pub mod sessions;
-pub mod targets;
-pub mod throttle;
-pub mod vault;
+mod gcp;
+mod http;
+mod identity;
+mod inventory;
+mod launch;
+mod lock;
+mod loopback;
+mod onboarding;
+mod paths;
+mod prefs;
+mod reminders;
+mod sessions;
+mod targets;
+mod throttle;
+mod vault;
+
+/// What the fuzz targets (fuzz/) and the app's benchmark drive directly: the config
+/// parser, the AWS config block editor, and writing a listing cache of any size. Not for
+/// front ends, which go through [`access`].
+#[doc(hidden)]
+pub mod harness {
+    pub use crate::cache::{Account, OrgCache, save as save_aws_listing};
+    pub use crate::config::Config;
+    pub use crate::environment::Environment;
+    pub use crate::export::aws_config::{with_block, without_block};
+}

@@ -1,6 +1,7 @@
 //! The loopback redirect listener of a browser sign-in (RFC 8252): bound to 127.0.0.1
-//! on a free port before the browser opens, it takes exactly one request, checks its
-//! `state`, answers the browser with a page, and gives up after a timeout.
+//! on a free port before the browser opens, it answers stray requests 400 and keeps
+//! waiting until the redirect with the sign-in's `state` arrives, answers the browser
+//! with a page, and gives up after a timeout.
 
 use std::time::Duration;
 
@@ -53,43 +54,54 @@ impl Loopback {
         &self.redirect_uri
     }
 
-    /// Takes the one request, and returns the authorization code it carries.
+    /// Waits for the browser's redirect with `state`, and returns the authorization code
+    /// it carries. Any other local request (a stray connection, a wrong `state`, a
+    /// malformed one) gets a 400 and the wait goes on, so it cannot end the sign-in; only
+    /// the matching redirect or the timeout does.
     pub async fn receive_code(
         self,
         state: &str,
         timeout: Duration,
     ) -> Result<String, LoopbackError> {
-        let (mut stream, _) = tokio::time::timeout(timeout, self.listener.accept())
-            .await
-            .map_err(|_| LoopbackError::Timeout(timeout))??;
-        drop(self.listener);
-        let outcome = match tokio::time::timeout(READ_TIMEOUT, read_target(&mut stream)).await {
-            Ok(Ok(target)) => parse_callback(&target, state),
-            Ok(Err(e)) => Err(e),
-            Err(_) => Err(LoopbackError::Malformed(
-                "the request did not arrive".into(),
-            )),
-        };
-        let (status, title, message) = match &outcome {
-            Ok(_) => (
-                "200 OK",
-                "Signed in",
-                "Kumo is signed in. You can close this tab.",
-            ),
-            Err(LoopbackError::Refused(_)) => (
-                "200 OK",
-                "Sign-in refused",
-                "The sign-in was refused. Return to Kumo to try again.",
-            ),
-            Err(_) => (
-                "400 Bad Request",
-                "Sign-in failed",
-                "This sign-in answer was not expected. Return to Kumo and try again.",
-            ),
-        };
-        // The browser's page is a courtesy; the outcome stands even if it cannot be sent.
-        let _ = respond(&mut stream, status, title, message).await;
-        outcome
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let (mut stream, _) = tokio::time::timeout_at(deadline, self.listener.accept())
+                .await
+                .map_err(|_| LoopbackError::Timeout(timeout))??;
+            let outcome = match tokio::time::timeout(READ_TIMEOUT, read_target(&mut stream)).await {
+                Ok(Ok(target)) => parse_callback(&target, state),
+                Ok(Err(e)) => Err(e),
+                Err(_) => Err(LoopbackError::Malformed(
+                    "the request did not arrive".into(),
+                )),
+            };
+            let (status, title, message) = match &outcome {
+                Ok(_) => (
+                    "200 OK",
+                    "Signed in",
+                    "Kumo is signed in. You can close this tab.",
+                ),
+                Err(LoopbackError::Refused(_)) => (
+                    "200 OK",
+                    "Sign-in refused",
+                    "The sign-in was refused. Return to Kumo to try again.",
+                ),
+                Err(_) => (
+                    "400 Bad Request",
+                    "Sign-in failed",
+                    "This sign-in answer was not expected. Return to Kumo and try again.",
+                ),
+            };
+            // The browser's page is a courtesy; the outcome stands even if it cannot be sent.
+            let _ = respond(&mut stream, status, title, message).await;
+            match outcome {
+                Ok(code) => return Ok(code),
+                Err(refused @ LoopbackError::Refused(_)) => return Err(refused),
+                Err(stray) => {
+                    tracing::warn!("ignored a local request to the sign-in listener: {stray}")
+                }
+            }
+        }
     }
 }
 
@@ -201,16 +213,36 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_wrong_state_is_refused() {
+    async fn a_stray_request_gets_a_400_and_the_sign_in_goes_on() {
         let loopback = Loopback::bind().await.unwrap();
-        let uri = format!("{}?code=abc&state=other", loopback.redirect_uri());
-        let browser = tokio::spawn(async move { get(&uri).await });
-        let err = loopback
+        let base = loopback.redirect_uri().to_owned();
+        let browser = tokio::spawn(async move {
+            let wrong_state = get(&format!("{base}?code=evil&state=other")).await;
+            let wrong_path = get(&base.replace("/oauth/callback", "/favicon.ico")).await;
+            let right = get(&format!("{base}?code=abc&state=s1")).await;
+            (wrong_state, wrong_path, right)
+        });
+        let code = loopback
             .receive_code("s1", Duration::from_secs(5))
             .await
+            .unwrap();
+        assert_eq!(code, "abc");
+        let (wrong_state, wrong_path, right) = browser.await.unwrap();
+        assert!(wrong_state.starts_with("HTTP/1.1 400"), "{wrong_state}");
+        assert!(wrong_path.starts_with("HTTP/1.1 400"), "{wrong_path}");
+        assert!(right.starts_with("HTTP/1.1 200 OK"), "{right}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_stray_requests_end_in_the_timeout() {
+        let loopback = Loopback::bind().await.unwrap();
+        let uri = format!("{}?code=abc&state=other", loopback.redirect_uri());
+        tokio::spawn(async move { get(&uri).await });
+        let err = loopback
+            .receive_code("s1", Duration::from_secs(60))
+            .await
             .unwrap_err();
-        assert!(matches!(err, LoopbackError::StateMismatch));
-        assert!(browser.await.unwrap().starts_with("HTTP/1.1 400"));
+        assert!(matches!(err, LoopbackError::Timeout(_)), "{err}");
     }
 
     #[tokio::test]

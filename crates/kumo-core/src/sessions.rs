@@ -1,15 +1,10 @@
-//! Sign-in status of every provider (the identity, each AWS org, each Azure tenant), and
-//! renewing one: silently with its refresh token when it can, else through the browser.
+//! Sign-in status of every provider (the identity, each AWS org, each Azure tenant), from
+//! the keychain and the clock alone.
 
 use serde::Serialize;
 
 use crate::aws::org::OrgClient;
-use crate::aws::select_org;
-use crate::aws::session::now_secs;
-use crate::aws::sign_in::{Flow, LoginOptions};
-use crate::browser::Browser;
 use crate::context::Context;
-use crate::feedback::Feedback;
 use crate::identity::oidc;
 
 /// A session is announced as ending this long before it does.
@@ -93,78 +88,6 @@ pub fn statuses(ctx: &Context) -> Vec<SessionStatus> {
         });
     }
     all
-}
-
-pub struct Renewal<'a> {
-    pub ctx: &'a Context,
-    pub browser: &'a dyn Browser,
-    pub feedback: &'a dyn Feedback,
-}
-
-impl Renewal<'_> {
-    /// Renews one provider's session: with the refresh token when it still works, else
-    /// a browser sign-in. Errors are the providers' own one-line messages.
-    pub async fn renew(&self, provider: Provider, name: &str) -> Result<(), String> {
-        let ctx = self.ctx;
-        let store = ctx.store.as_ref();
-        match provider {
-            Provider::Identity => {
-                let identity = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)
-                    .map_err(|e| e.to_string())?;
-                if oidc::access_token(identity, store).await.is_ok()
-                    && oidc::whoami(store)
-                        .ok()
-                        .flatten()
-                        .is_some_and(|w| w.expires_at - now_secs() > WARN_BEFORE_SECS)
-                {
-                    return Ok(());
-                }
-                let scopes: &[&str] = if ctx.config.gcp.is_some() {
-                    &[oidc::GCP_SCOPE]
-                } else {
-                    &[]
-                };
-                oidc::sign_in(
-                    identity,
-                    scopes,
-                    &ctx.env,
-                    store,
-                    self.browser,
-                    self.feedback,
-                )
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-            }
-            Provider::Aws => {
-                let org = select_org(&ctx.config, Some(name), &ctx.config_path)
-                    .map_err(|e| e.to_string())?;
-                let options = LoginOptions {
-                    flow: Flow::Browser,
-                    open_browser: true,
-                    force: false,
-                };
-                OrgClient::new(org, &ctx.env, store)
-                    .login(options, self.browser, self.feedback)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            }
-            Provider::Azure => {
-                let tenant = ctx
-                    .config
-                    .tenant(name)
-                    .ok_or_else(|| format!("no [[azure]] table for tenant `{name}`"))?;
-                if crate::azure::access_token(tenant, store).await.is_ok() {
-                    return Ok(());
-                }
-                let email = oidc::whoami(store).ok().flatten().map(|w| w.email);
-                crate::azure::sign_in(tenant, email.as_deref(), store, self.browser, self.feedback)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-        }
-    }
 }
 
 #[cfg(test)]

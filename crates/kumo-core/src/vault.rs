@@ -10,6 +10,9 @@ use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 mod kernel_keyring;
+/// The real OS keychain, read back with `secret-tool`: needs the test command's session.
+#[cfg(test)]
+mod real_keychain_tests;
 pub use kernel_keyring::KernelKeyring;
 
 /// The keychain service name Kumo's items live under.
@@ -37,15 +40,13 @@ impl fmt::Debug for Secret {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum VaultError {
-    #[error(
-        "the OS keychain is not reachable ({0}); on Linux, start and unlock a Secret Service such as gnome-keyring, then run `kumo doctor`"
-    )]
+    #[error("the OS keychain is not reachable ({0})")]
     Unavailable(String),
     #[error("the keychain refused the item `{key}` ({reason})")]
     Refused { key: String, reason: String },
-    #[error("the keychain item `{key}` is damaged ({reason}); run `kumo logout` and sign in again")]
+    #[error("the keychain item `{key}` is damaged ({reason})")]
     Corrupt { key: String, reason: String },
 }
 
@@ -293,6 +294,7 @@ impl MemoryStore {
         Self::default()
     }
 
+    #[cfg(test)]
     pub fn keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self.lock().keys().cloned().collect();
         keys.sort();

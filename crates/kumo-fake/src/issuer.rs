@@ -36,6 +36,10 @@ pub struct IdentityOptions {
     pub hosted_domain: Option<String>,
     pub name: String,
     pub token_lifetime: Duration,
+    /// Behave as a standard OpenID Connect issuer (Okta, Keycloak, Auth0) rather than
+    /// Google: list `offline_access` in the discovery document and issue a refresh token
+    /// only for that scope, not for Google's `access_type=offline`.
+    pub standard_offline_access: bool,
 }
 
 impl Default for IdentityOptions {
@@ -48,6 +52,7 @@ impl Default for IdentityOptions {
             hosted_domain: Some("example.com".into()),
             name: "Dev Eloper".into(),
             token_lifetime: Duration::from_secs(3600),
+            standard_offline_access: false,
         }
     }
 }
@@ -109,6 +114,8 @@ pub struct IdCode {
     redirect_uri: String,
     challenge: String,
     nonce: Option<String>,
+    /// A refresh token goes with the tokens of this code.
+    offline: bool,
 }
 
 #[derive(Default)]
@@ -147,7 +154,11 @@ pub async fn discovery(State(shared): S) -> Response {
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["ES256"],
-            "scopes_supported": ["openid", "email", "profile"],
+            "scopes_supported": if shared.options.identity.standard_offline_access {
+                json!(["openid", "email", "profile", "offline_access"])
+            } else {
+                json!(["openid", "email", "profile"])
+            },
             "code_challenge_methods_supported": ["S256"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
         }),
@@ -172,6 +183,7 @@ pub struct AuthorizeQuery {
     nonce: Option<String>,
     code_challenge: Option<String>,
     code_challenge_method: Option<String>,
+    access_type: Option<String>,
 }
 
 pub async fn authorize(State(shared): S, Query(q): Query<AuthorizeQuery>) -> Response {
@@ -207,6 +219,11 @@ pub async fn authorize(State(shared): S, Query(q): Query<AuthorizeQuery>) -> Res
                 redirect_uri: target.to_string(),
                 challenge: q.code_challenge.clone().unwrap_or_default(),
                 nonce: q.nonce.clone(),
+                offline: if options.standard_offline_access {
+                    scopes.contains(&"offline_access")
+                } else {
+                    q.access_type.as_deref() == Some("offline")
+                },
             },
         );
         Ok(code)
@@ -250,12 +267,15 @@ pub async fn token(State(shared): S, body: Bytes) -> Response {
             {
                 return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "Bad Request");
             }
-            let refresh = shared.token("1//", 100, ALNUM);
-            shared
-                .identity()
-                .refresh_tokens
-                .insert(refresh.clone(), false);
-            (code.nonce, Some(refresh))
+            let refresh = code.offline.then(|| {
+                let refresh = shared.token("1//", 100, ALNUM);
+                shared
+                    .identity()
+                    .refresh_tokens
+                    .insert(refresh.clone(), false);
+                refresh
+            });
+            (code.nonce, refresh)
         }
         Some("refresh_token") => {
             let valid = get("refresh_token")

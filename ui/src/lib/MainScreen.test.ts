@@ -149,6 +149,44 @@ describe("errors where they happen", () => {
     );
   });
 
+  it("offers the sign-in that the error names as its next step", async () => {
+    const calls = start(overviewOf(all), {
+      open_console: () =>
+        Promise.reject({
+          message: "not signed in to `acme`",
+          next: { kind: "sign_in", provider: "aws", name: "acme", why: "missing" },
+        }),
+      renew: () => [],
+    });
+    await fireEvent.keyDown(searchBox(), { key: "Enter" });
+    expect(await screen.findByRole("alert")).toHaveTextContent(`Could not open ${payments.id}: not signed in to \`acme\``);
+    await fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "renew")).toHaveLength(1));
+    expect(calls.find((c) => c.cmd === "renew")?.args).toMatchObject({ provider: "aws", name: "acme" });
+  });
+
+  it("offers a sign-in beside a cloud that could not list for want of one", async () => {
+    const calls = start(
+      overviewOf(all, {
+        errors: [
+          {
+            source: "Azure tenant `acme.onmicrosoft.com`",
+            message: "not signed in to Azure tenant `acme.onmicrosoft.com`",
+            next: { kind: "sign_in", provider: "azure", name: "acme.onmicrosoft.com", why: "missing" },
+          },
+        ],
+      }),
+      { renew: () => [] },
+    );
+    await fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "renew")?.args).toMatchObject({
+        provider: "azure",
+        name: "acme.onmicrosoft.com",
+      }),
+    );
+  });
+
   it("shows a cloud that failed to list beside the others' targets", () => {
     start(overviewOf(all, { errors: [{ source: "Azure tenant `acme.onmicrosoft.com`", message: "HTTP 500" }] }));
     expect(screen.getByText("Azure tenant `acme.onmicrosoft.com`:").parentElement).toHaveTextContent(

@@ -34,9 +34,24 @@ export interface SessionStatus {
   expires_at: number | null;
 }
 
+/** What puts a failure right, as the Rust side says it: the UI words it as a button. */
+export interface NextStep {
+  kind: "sign_in" | "relist" | "unlock_keychain" | "sign_out_and_in" | "check_network";
+  provider?: Provider;
+  name?: string;
+  why?: "missing" | "ended" | "refused" | "code_expired";
+}
+
+/** Every command's failure: what happened, and the next step when one puts it right. */
+export interface CoreError {
+  message: string;
+  next: NextStep | null;
+}
+
 export interface SourceError {
   source: string;
   message: string;
+  next?: NextStep | null;
 }
 
 export interface Overview {
@@ -120,6 +135,20 @@ export function errorMessage(error: unknown): string {
     return error.message;
   }
   return "an unknown error occurred";
+}
+
+/** The next step a failed command names, if it names one. */
+export function nextStep(error: unknown): NextStep | null {
+  if (error && typeof error === "object" && "next" in error) {
+    return (error as CoreError).next ?? null;
+  }
+  return null;
+}
+
+/** A sign-in the next step asks for, as the provider and name "Sign in" renews. */
+export function signInStep(step: NextStep | null | undefined): { provider: Provider; name: string } | null {
+  if (step?.kind !== "sign_in" || !step.provider) return null;
+  return { provider: step.provider, name: step.name ?? "" };
 }
 
 /** What a person calls the target: its alias, else the account, subscription or project name. */

@@ -50,9 +50,7 @@ pub enum ConsoleError {
     UnknownService(String),
     #[error("--destination must be an https URL on {host} (got `{url}`)")]
     ForeignDestination { url: String, host: String },
-    #[error(
-        "the federation endpoint refused the credentials ({0}); run `kumo creds` to check them, or `kumo login --force`"
-    )]
+    #[error("the federation endpoint refused the role's credentials ({0})")]
     Refused(String),
     #[error("cannot reach the federation endpoint {endpoint}: {message}")]
     Unreachable { endpoint: String, message: String },

@@ -27,17 +27,13 @@ pub enum AwsError {
     UnknownOrg { name: String, available: String },
     #[error("several AWS orgs are configured ({0}): pick one with --org")]
     OrgRequired(String),
-    #[error("not signed in to `{0}`: run `kumo login --org {0}`")]
+    #[error("not signed in to `{0}`")]
     NotSignedIn(String),
-    #[error("the session for `{0}` has expired or was revoked: run `kumo login --org {0}`")]
+    #[error("the session for `{0}` has expired or was revoked")]
     SessionExpired(String),
-    #[error(
-        "the sign-in for `{0}` was denied in the browser: run `kumo login --org {0}` to try again"
-    )]
+    #[error("the sign-in for `{0}` was denied in the browser")]
     SignInDenied(String),
-    #[error(
-        "the sign-in code for `{0}` expired before it was approved: run `kumo login --org {0}` again"
-    )]
+    #[error("the sign-in code for `{0}` expired before it was approved")]
     SignInExpired(String),
     #[error("browser sign-in for `{org}` failed: {source}")]
     Loopback {
@@ -47,9 +43,7 @@ pub enum AwsError {
     },
     #[error("`{target}` is not a target: {reason}")]
     BadTarget { target: String, reason: String },
-    #[error(
-        "no account `{account}` in org `{org}`: check the name, or run `kumo ls --org {org} --refresh`"
-    )]
+    #[error("no account `{account}` in org `{org}`")]
     UnknownAccount { org: String, account: String },
     #[error("the name `{account}` matches several accounts in `{org}` ({ids}): use the account id")]
     AmbiguousAccount {
@@ -57,9 +51,7 @@ pub enum AwsError {
         account: String,
         ids: String,
     },
-    #[error(
-        "no access to role `{role}` in account {account_id} of `{org}`: check the role name with `kumo ls --org {org}`"
-    )]
+    #[error("no access to role `{role}` in account {account_id} of `{org}`")]
     NoAccess {
         org: String,
         account_id: String,
@@ -71,9 +63,7 @@ pub enum AwsError {
         operation: &'static str,
         message: String,
     },
-    #[error(
-        "cannot reach AWS for {operation} (`{org}`): {message}; check the network and the endpoint overrides (`kumo doctor`)"
-    )]
+    #[error("cannot reach AWS for {operation} (`{org}`): {message}")]
     Unreachable {
         org: String,
         operation: &'static str,

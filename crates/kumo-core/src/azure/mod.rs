@@ -33,11 +33,9 @@ const MAX_PAGES: usize = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AzureError {
-    #[error("not signed in to Azure tenant `{0}`: run `kumo login --tenant {0}`")]
+    #[error("not signed in to Azure tenant `{0}`")]
     NotSignedIn(String),
-    #[error(
-        "the Azure session for `{0}` has expired or was revoked: run `kumo login --tenant {0}`"
-    )]
+    #[error("the Azure session for `{0}` has expired or was revoked")]
     Expired(String),
     #[error(
         "Microsoft Entra refused the sign-in to `{tenant}` ({reason}); check the tenant and client_id in the config"

@@ -7,7 +7,6 @@
 pub mod isolation;
 
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 
 use crate::environment::Environment;
 
@@ -120,35 +119,6 @@ impl Browser for FollowingBrowser {
 
     fn describe(&self) -> String {
         "a stand-in user following the sign-in's redirects".into()
-    }
-}
-
-/// A browser that only records what it was asked to open, for unit tests.
-#[derive(Debug, Default)]
-pub struct RecordingBrowser {
-    opened: Mutex<Vec<String>>,
-}
-
-impl RecordingBrowser {
-    pub fn opened(&self) -> Vec<String> {
-        self.opened
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-}
-
-impl Browser for RecordingBrowser {
-    fn open(&self, url: &str) -> Result<(), BrowserError> {
-        self.opened
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(url.to_owned());
-        Ok(())
-    }
-
-    fn describe(&self) -> String {
-        "a recording browser".into()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct Project {
 
 #[derive(Debug, thiserror::Error)]
 pub enum GcpError {
-    #[error("Google Cloud refused the project listing ({0}): run `kumo login --identity`")]
+    #[error("Google Cloud refused the project listing ({0})")]
     Unauthorized(u16),
     #[error("listing Google Cloud projects failed: {0}")]
     Failed(String),

@@ -14,6 +14,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::access::Outcome;
 use crate::aws::session::now_secs;
 use crate::browser::Browser;
 use crate::config::IdentityConfig;
@@ -27,6 +28,8 @@ use crate::vault::{SecretStore, VaultError};
 
 const SESSION_KEY: &str = "identity/session";
 const SCOPES: &str = "openid email profile";
+/// The standard OpenID Connect scope for a refresh token (Okta, Keycloak, Entra, Auth0).
+const OFFLINE_ACCESS: &str = "offline_access";
 /// Listing Google Cloud projects needs this scope on the identity's access token.
 pub const GCP_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform.read-only";
 /// Access tokens with less left than this are renewed before use.
@@ -40,13 +43,13 @@ pub enum IdentityError {
         "no [identity] is configured: add one with client_id (and issuer, client_secret, hosted_domain) to {0}"
     )]
     NotConfigured(String),
-    #[error("not signed in to the identity provider: run `kumo login --identity`")]
+    #[error("not signed in to the identity provider")]
     NotSignedIn,
     #[error("cannot read the OpenID configuration of {issuer}: {reason}")]
     Discovery { issuer: String, reason: String },
-    #[error("the identity provider refused the sign-in ({0}); run `kumo login --identity` again")]
+    #[error("the identity provider refused the sign-in ({0})")]
     Refused(String),
-    #[error("the identity session has expired or was revoked: run `kumo login --identity`")]
+    #[error("the identity session has expired or was revoked")]
     Expired,
     #[error("browser sign-in failed: {0}")]
     Loopback(#[from] LoopbackError),
@@ -132,6 +135,14 @@ struct Discovery {
     authorization_endpoint: String,
     token_endpoint: String,
     jwks_uri: String,
+    #[serde(default)]
+    scopes_supported: Vec<String>,
+}
+
+impl Discovery {
+    fn offers_offline_access(&self) -> bool {
+        self.scopes_supported.iter().any(|s| s == OFFLINE_ACCESS)
+    }
 }
 
 #[derive(Deserialize)]
@@ -163,10 +174,6 @@ fn load(store: &dyn SecretStore) -> Result<Option<StoredSession>, VaultError> {
         .and_then(|s| serde_json::from_slice(s.expose()).ok()))
 }
 
-pub fn sign_out(store: &dyn SecretStore) -> Result<(), VaultError> {
-    store.delete(SESSION_KEY)
-}
-
 fn issuer_of(config: &IdentityConfig) -> String {
     config.issuer.as_str().trim_end_matches('/').to_owned()
 }
@@ -195,8 +202,32 @@ async fn discover(config: &IdentityConfig) -> Result<Discovery, IdentityError> {
     Ok(doc)
 }
 
-/// `kumo login --identity`: signs in through the browser and stores the session.
-pub async fn sign_in(
+/// Makes sure the identity is signed in, asking the person only when no session can be
+/// had silently: a valid session is kept, one near its end is renewed with the refresh
+/// token, and only then (or with `force`) the browser opens.
+pub async fn login(
+    config: &IdentityConfig,
+    extra_scopes: &[&str],
+    force: bool,
+    env: &Environment,
+    store: &dyn SecretStore,
+    browser: &dyn Browser,
+    feedback: &dyn Feedback,
+) -> Result<(Outcome, Whoami), IdentityError> {
+    if !force && let Some(held) = load(store)? {
+        if held.who.expires_at - now_secs() > RENEW_MARGIN_SECS {
+            return Ok((Outcome::AlreadySignedIn, held.who));
+        }
+        if let Ok((_, who)) = access_token(config, store).await {
+            return Ok((Outcome::Renewed, who));
+        }
+    }
+    let who = sign_in(config, extra_scopes, env, store, browser, feedback).await?;
+    Ok((Outcome::SignedIn, who))
+}
+
+/// Signs in through the browser and stores the session.
+async fn sign_in(
     config: &IdentityConfig,
     extra_scopes: &[&str],
     env: &Environment,
@@ -205,6 +236,11 @@ pub async fn sign_in(
     feedback: &dyn Feedback,
 ) -> Result<Whoami, IdentityError> {
     let doc = discover(config).await?;
+    // Consent is asked only to get a refresh token, which a person gives once.
+    let holds_refresh_token = load(store)
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.refresh_token.is_some());
     let loopback = Loopback::bind().await.map_err(LoopbackError::from)?;
     let (state, nonce) = (random_token(), random_token());
     let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
@@ -221,6 +257,7 @@ pub async fn sign_in(
             .append_pair(
                 "scope",
                 &std::iter::once(SCOPES)
+                    .chain(doc.offers_offline_access().then_some(OFFLINE_ACCESS))
                     .chain(extra_scopes.iter().copied())
                     .collect::<Vec<_>>()
                     .join(" "),
@@ -229,9 +266,12 @@ pub async fn sign_in(
             .append_pair("nonce", &nonce)
             .append_pair("code_challenge", challenge.as_str())
             .append_pair("code_challenge_method", "S256")
-            // Google issues a refresh token only for offline access with consent.
-            .append_pair("access_type", "offline")
-            .append_pair("prompt", "consent");
+            // Google issues a refresh token only for offline access with consent; standard
+            // issuers for the `offline_access` scope.
+            .append_pair("access_type", "offline");
+        if !holds_refresh_token {
+            q.append_pair("prompt", "consent");
+        }
         if let Some(hd) = &config.hosted_domain {
             q.append_pair("hd", hd);
         }

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use kumo_core::vault::{Chunked, KeyringStore, SecretStore};
+use crate::vault::{Chunked, KeyringStore, SecretStore};
 
 /// A service name of this test run, so parallel runs and the user's items never meet.
 fn service(test: &str) -> String {

@@ -1,0 +1,136 @@
+//! `kumo login`, `kumo logout`, `kumo whoami`.
+
+use clap::Args;
+use kumo_core::access::{
+    self, Kumo, Outcome, Provider, SignInOptions, SignInScope, SignOutScope, SignedIn,
+};
+
+use crate::feedback::Terminal;
+use crate::output::until;
+
+#[derive(Args)]
+pub struct LoginArgs {
+    /// The org (the `name` of an [[aws]] table); may be left out with one org configured.
+    #[arg(long)]
+    org: Option<String>,
+    /// Sign in only the company identity ([identity] in the config).
+    #[arg(long, conflicts_with_all = ["org", "tenant"])]
+    identity: bool,
+    /// Sign in only this Azure tenant (the `tenant` of an [[azure]] table).
+    #[arg(long, conflicts_with = "org")]
+    tenant: Option<String>,
+    /// Use the device flow: a code to confirm in any browser, on any device.
+    #[arg(long)]
+    device_code: bool,
+    /// Print the URL instead of opening the browser.
+    #[arg(long)]
+    no_browser: bool,
+    /// Sign in again even with a valid session.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+pub struct LogoutArgs {
+    /// The org (the `name` of an [[aws]] table); may be left out with one org configured.
+    #[arg(long)]
+    org: Option<String>,
+    /// Sign out of this Azure tenant instead.
+    #[arg(long, conflicts_with = "org")]
+    tenant: Option<String>,
+}
+
+pub fn login(args: LoginArgs) -> anyhow::Result<()> {
+    let kumo = Kumo::load()?;
+    let scope = match (args.identity, args.org, args.tenant) {
+        (true, _, _) => SignInScope::Identity,
+        (_, Some(org), _) => SignInScope::Org(org),
+        (_, _, Some(tenant)) => SignInScope::Tenant(tenant),
+        _ => SignInScope::Everything,
+    };
+    let options = SignInOptions {
+        device_code: args.device_code,
+        no_browser: args.no_browser,
+        force: args.force,
+    };
+    let feedback = Terminal::new();
+    let now = kumo.now();
+    access::block_on(kumo.sign_in(&scope, options, &feedback, &mut |done| {
+        println!("{}", signed_in_line(done, now));
+    }))??;
+    Ok(())
+}
+
+pub fn signed_in_line(done: &SignedIn, now: i64) -> String {
+    let name = &done.name;
+    let until = until(done.expires_at, now);
+    match (done.provider, done.outcome) {
+        (Provider::Identity, outcome) => {
+            let who = done.account.as_deref().unwrap_or_default();
+            match outcome {
+                Outcome::SignedIn => format!("Signed in as {who} ({name})."),
+                Outcome::Renewed => {
+                    format!("Renewed the session of {who} ({name}) without a prompt, {until}.")
+                }
+                Outcome::AlreadySignedIn => format!(
+                    "Already signed in as {who} ({name}), {until}. Use --force to sign in again."
+                ),
+            }
+        }
+        (Provider::Aws, Outcome::AlreadySignedIn) => {
+            format!("Already signed in to `{name}`, {until}. Use --force to sign in again.")
+        }
+        (Provider::Aws, Outcome::Renewed) => {
+            format!("Renewed the session for `{name}` without a prompt, {until}.")
+        }
+        (Provider::Aws, Outcome::SignedIn) => format!("Signed in to `{name}`, {until}."),
+        (Provider::Azure, Outcome::AlreadySignedIn) => format!(
+            "Already signed in to Azure tenant `{name}`, {until}. Use --force to sign in again."
+        ),
+        (Provider::Azure, Outcome::Renewed) => {
+            format!("Renewed the Azure session for `{name}` without a prompt, {until}.")
+        }
+        (Provider::Azure, Outcome::SignedIn) => {
+            format!("Signed in to Azure tenant `{name}`, {until}.")
+        }
+    }
+}
+
+/// `kumo whoami`: who is signed in, with which issuer, until when.
+pub fn whoami() -> anyhow::Result<()> {
+    let kumo = Kumo::load()?;
+    let who = access::block_on(kumo.whoami())??;
+    println!(
+        "{} ({}), {}.",
+        who.email,
+        who.issuer,
+        until(who.expires_at, kumo.now())
+    );
+    Ok(())
+}
+
+pub fn logout(args: LogoutArgs) -> anyhow::Result<()> {
+    let kumo = Kumo::load()?;
+    let scope = match args.tenant {
+        Some(tenant) => SignOutScope::Tenant(tenant),
+        None => SignOutScope::Org(args.org),
+    };
+    let out = access::block_on(kumo.sign_out(&scope))??;
+    let name = &out.name;
+    println!(
+        "{}",
+        match (out.provider, out.had_session) {
+            (Provider::Azure, true) => format!(
+                "Signed out of Azure tenant `{name}`: its tokens are gone from the keychain."
+            ),
+            (Provider::Azure, false) => {
+                format!("Not signed in to Azure tenant `{name}`; nothing to remove.")
+            }
+            (_, true) => format!(
+                "Signed out of `{name}`: its tokens and role credentials are gone from the keychain."
+            ),
+            (_, false) => format!("Not signed in to `{name}`; nothing to remove."),
+        }
+    );
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! Opening a target's console, whatever its cloud, and recording the open: the CLI's
+//! `kumo console` and the app's Enter count alike in the recent and frequent order.
+
+use super::{Error, Feedback, Kumo, Prompt};
+use crate::aws::sign_in::Interaction;
+use crate::aws::target::TargetSpec;
+use crate::config::BrowserName;
+use crate::launch::{self, Console, Options};
+use crate::prefs::Prefs;
+
+/// Which console to open, and how.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleRequest<'a> {
+    /// `aws:…`, `azure:<tenant>/<subscription>` or `gcp:<project>`.
+    pub target: &'a str,
+    /// The AWS console's region (default: the org's).
+    pub region: Option<&'a str>,
+    /// An AWS service to land on (`ec2`, `s3`, …).
+    pub service: Option<&'a str>,
+    /// An https URL of the AWS console to land on.
+    pub destination: Option<&'a str>,
+    /// chrome, chromium, brave, edge, vivaldi, firefox or default; overrides the config.
+    pub browser: Option<&'a str>,
+    /// Open in the browser's everyday profile, not the target's own.
+    pub no_isolation: bool,
+}
+
+impl Kumo {
+    async fn console(
+        &self,
+        request: &ConsoleRequest<'_>,
+        prompt: Prompt,
+        feedback: &dyn Feedback,
+    ) -> Result<Console, Error> {
+        let browser = request
+            .browser
+            .map(|b| {
+                BrowserName::parse(b).ok_or_else(|| {
+                    Error::new(format!(
+                        "unknown browser `{b}`: use chrome, chromium, brave, edge, vivaldi, firefox or default"
+                    ))
+                })
+            })
+            .transpose()?;
+        let options = Options {
+            region: request.region,
+            service: request.service,
+            destination: request.destination,
+            browser,
+            no_isolation: request.no_isolation,
+        };
+        let sign_in_browser = self.sign_in_browser()?;
+        // Only an AWS console signs in: the others open the portal as the person.
+        let interaction = if request.target.starts_with("aws:") {
+            let spec = TargetSpec::parse(request.target)?;
+            let org = spec.org(&self.ctx.config, &self.ctx.config_path)?;
+            self.interaction(prompt, org, sign_in_browser.as_ref(), feedback)
+        } else {
+            Interaction::None
+        };
+        Ok(self
+            .ctx
+            .launcher()
+            .console(request.target, &options, &interaction)
+            .await?)
+    }
+
+    /// The console's sign-in URL, for the person to open themselves. Not recorded as an
+    /// open: nothing was opened.
+    pub async fn console_url(
+        &self,
+        request: &ConsoleRequest<'_>,
+        prompt: Prompt,
+        feedback: &dyn Feedback,
+    ) -> Result<String, Error> {
+        Ok(self.console(request, prompt, feedback).await?.url)
+    }
+
+    /// Opens the console in its browser and records the open; returns the target's id.
+    pub async fn open_console(
+        &self,
+        request: &ConsoleRequest<'_>,
+        prompt: Prompt,
+        feedback: &dyn Feedback,
+    ) -> Result<String, Error> {
+        let console = self.console(request, prompt, feedback).await?;
+        launch::open(&console, &self.ctx.env)?;
+        tracing::info!(target = %console.id, "opened a console");
+        let mut prefs = Prefs::load(&self.ctx.env);
+        prefs.record_open(&console.id, self.now());
+        prefs.save(&self.ctx.env)?;
+        Ok(console.id)
+    }
+}

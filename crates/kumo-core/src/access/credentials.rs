@@ -1,0 +1,92 @@
+//! An AWS target's role credentials: from the keychain on a synchronous fast path (no
+//! runtime, no network: what keeps `credential_process` at a few milliseconds), else
+//! fetched once however many processes ask at the same moment.
+
+use zeroize::Zeroizing;
+
+use super::{CredentialFormat, Error, Feedback, Kumo, Prompt};
+use crate::aws::credentials;
+use crate::aws::org::OrgClient;
+use crate::aws::session::RoleCredentials;
+use crate::aws::target::target_id;
+use crate::export::env::render;
+
+/// Role credentials. Secret: shown only as the text a caller asked for.
+pub struct Credentials(RoleCredentials);
+
+impl Credentials {
+    /// The text for the caller, in `format`; it holds the secret and is wiped on drop.
+    pub fn render(&self, format: CredentialFormat) -> Zeroizing<String> {
+        Zeroizing::new(render(&self.0, format))
+    }
+
+    pub fn access_key_id(&self) -> &str {
+        &self.0.access_key_id
+    }
+
+    pub fn expires_at(&self) -> i64 {
+        self.0.expires_at
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.0.access_key_id)
+            .field("expires_at", &self.0.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Kumo {
+    /// TARGET's credentials from the keychain alone, when fresh ones are there: no
+    /// runtime is started and nothing goes over the network.
+    pub fn stored_credentials(&self, target: &str) -> Result<Option<Credentials>, Error> {
+        let t = self.ctx.launcher().resolve_aws(target)?;
+        Ok(credentials::cached(
+            self.ctx.store.as_ref(),
+            t.org.name.as_str(),
+            &t.account_id,
+            &t.role,
+        )?
+        .map(Credentials))
+    }
+
+    /// TARGET's credentials: from the keychain, else fetched (signing in as `prompt`
+    /// allows), single-flight across processes.
+    pub async fn credentials(
+        &self,
+        target: &str,
+        prompt: Prompt,
+        feedback: &dyn Feedback,
+    ) -> Result<Credentials, Error> {
+        let t = self.ctx.launcher().resolve_aws(target)?;
+        let browser = self.sign_in_browser()?;
+        let interaction = self.interaction(prompt, t.org, browser.as_ref(), feedback);
+        let client = OrgClient::new(t.org, &self.ctx.env, self.ctx.store.as_ref());
+        client
+            .role_credentials(&t.account_id, &t.role, &interaction)
+            .await
+            .map(Credentials)
+            .map_err(|e| {
+                Error::from(e).context(format!(
+                    "no credentials for {}",
+                    target_id(t.org.name.as_str(), &t.account_id, &t.role)
+                ))
+            })
+    }
+
+    /// What `credential_process` prints for TARGET: the keychain's credentials when
+    /// fresh, else fetched, where only an org's `auto_login` may start a sign-in.
+    pub fn credential_process(
+        &self,
+        target: &str,
+        feedback: &dyn Feedback,
+    ) -> Result<Zeroizing<String>, Error> {
+        let credentials = match self.stored_credentials(target)? {
+            Some(stored) => stored,
+            None => super::block_on(self.credentials(target, Prompt::IfOrgAllows, feedback))??,
+        };
+        Ok(credentials.render(CredentialFormat::Process))
+    }
+}

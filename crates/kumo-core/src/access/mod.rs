@@ -1,0 +1,180 @@
+//! The access layer: the one door of kumo-core. Every sign-in, listing, credential,
+//! console and export of the CLI and the app passes through [`Kumo`], so what must hold
+//! for every access (the record of a console opened, who may be prompted to sign in)
+//! holds once, here. Front ends import only this module and the types it names.
+
+mod console;
+mod credentials;
+#[cfg(feature = "demo")]
+mod demo;
+mod error;
+mod export;
+mod listing;
+mod personal;
+mod sign_in;
+
+use std::future::Future;
+use std::path::Path;
+
+pub use crate::doctor::{Check, DoctorReport, Status};
+pub use crate::export::env::Format as CredentialFormat;
+pub use crate::feedback::{Feedback, Silent};
+pub use crate::inventory::Changes;
+pub use crate::onboarding::{Draft, FieldError};
+pub use crate::prefs::TargetPrefs;
+pub use crate::reminders::{Reminder, Reminders};
+pub use crate::sessions::{Provider, SessionStatus};
+pub use crate::targets::{LIST_FORMAT_VERSION, Target, TargetList};
+pub use console::ConsoleRequest;
+pub use credentials::Credentials;
+pub use error::{Error, NextStep, SignInReason};
+pub use export::{
+    AwsExport, AwsExported, GcloudExport, GcloudExported, OrgProfiles, ProfileExport, ProfileMode,
+};
+pub use listing::{Cloud, ListRequest, Listing, Relisted, SourceError};
+pub use personal::{OnboardingRefusal, TargetView};
+pub use sign_in::{
+    Identity, Outcome, SignInOptions, SignInScope, SignOutScope, SignedIn, SignedOut,
+};
+
+use crate::aws::sign_in::{Flow, Interaction, LoginOptions};
+use crate::browser::{Browser, FollowingBrowser, SystemBrowser};
+use crate::config::AwsOrg;
+use crate::context::Context;
+use crate::environment::Environment;
+
+/// When a use case may start a sign-in of its own, for a session that is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    /// Never: fail with the sign-in as the next step.
+    Never,
+    /// A person is there to answer it.
+    Always,
+    /// Only for an org whose config allows a script to start one (`auto_login`).
+    IfOrgAllows,
+}
+
+/// Kumo over one workspace: the person's config, caches and keychain, or the demo's.
+pub struct Kumo {
+    ctx: Context,
+    #[cfg(feature = "demo")]
+    demo: Option<kumo_fake::demo::DemoCloud>,
+}
+
+impl Kumo {
+    /// The person's workspace, as this process's environment names it; a missing config
+    /// file is an empty config.
+    pub fn load() -> Result<Self, Error> {
+        Ok(Self::over(Context::load()?))
+    }
+
+    fn over(ctx: Context) -> Self {
+        Self {
+            ctx,
+            #[cfg(feature = "demo")]
+            demo: None,
+        }
+    }
+
+    pub fn config_path(&self) -> &Path {
+        &self.ctx.config_path
+    }
+
+    /// Whether anything is configured to sign in to.
+    pub fn is_configured(&self) -> bool {
+        let config = &self.ctx.config;
+        config.identity.is_some() || !config.aws.is_empty() || !config.azure.is_empty()
+    }
+
+    pub fn is_demo(&self) -> bool {
+        #[cfg(feature = "demo")]
+        return self.demo.is_some();
+        #[cfg(not(feature = "demo"))]
+        false
+    }
+
+    /// Now, in epoch seconds.
+    pub fn now(&self) -> i64 {
+        crate::aws::session::now_secs()
+    }
+
+    /// Where the app's single-instance socket lives.
+    pub fn app_socket(&self) -> std::path::PathBuf {
+        crate::paths::lock_dir(&self.ctx.env).join("app.sock")
+    }
+
+    /// Where sign-ins go: the person's browser, or in the demo a stand-in user who
+    /// follows the demo cloud's redirects back to Kumo.
+    fn sign_in_browser(&self) -> Result<Box<dyn Browser>, Error> {
+        if self.is_demo() {
+            Ok(Box::new(FollowingBrowser))
+        } else {
+            Ok(Box::new(SystemBrowser::from_env(&self.ctx.env)?))
+        }
+    }
+
+    /// The sign-in flow this machine supports: the browser where one can open, else the
+    /// device flow. The demo's stand-in user always has a browser.
+    fn flow(&self) -> Flow {
+        if self.is_demo() {
+            Flow::Browser
+        } else {
+            Flow::for_environment(&self.ctx.env)
+        }
+    }
+
+    /// What `prompt` allows for `org` when its session is gone.
+    fn interaction<'b>(
+        &self,
+        prompt: Prompt,
+        org: &AwsOrg,
+        browser: &'b dyn Browser,
+        feedback: &'b dyn Feedback,
+    ) -> Interaction<'b> {
+        let allowed = match prompt {
+            Prompt::Never => false,
+            Prompt::Always => true,
+            Prompt::IfOrgAllows => org.auto_login,
+        };
+        if !allowed {
+            return Interaction::None;
+        }
+        Interaction::Login {
+            options: LoginOptions {
+                flow: self.flow(),
+                open_browser: true,
+                force: false,
+            },
+            browser,
+            feedback,
+        }
+    }
+}
+
+/// What `kumo doctor` checks, in this process's environment: it works with a broken
+/// config, which is one of the things it reports.
+pub fn doctor() -> DoctorReport {
+    let env = Environment::from_process();
+    crate::doctor::diagnose(&env, crate::vault::store_for(&env).as_ref())
+}
+
+/// Where this process's environment puts the config file.
+pub fn config_file() -> std::path::PathBuf {
+    crate::paths::config_file(&Environment::from_process())
+}
+
+/// Runs async work of the access layer to its end, for front ends without a runtime of
+/// their own (the CLI): two workers, as many as the machine Kumo is built for has cores.
+pub fn block_on<F: Future>(work: F) -> Result<F::Output, Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(format!("cannot start Kumo's async runtime: {e}")))?;
+    Ok(runtime.block_on(work))
+}
+
+/// The RFC 3339 (UTC) form of epoch seconds, as the SDKs print expiry times.
+pub fn rfc3339(epoch_secs: i64) -> String {
+    crate::export::env::rfc3339(epoch_secs)
+}
