@@ -38,7 +38,7 @@ pub struct IdentityOptions {
     pub token_lifetime: Duration,
     /// Behave as a standard OpenID Connect issuer (Okta, Keycloak, Auth0) rather than
     /// Google: list `offline_access` in the discovery document and issue a refresh token
-    /// only for that scope, not for Google's `access_type=offline`.
+    /// only for that scope.
     pub standard_offline_access: bool,
 }
 
@@ -183,7 +183,6 @@ pub struct AuthorizeQuery {
     nonce: Option<String>,
     code_challenge: Option<String>,
     code_challenge_method: Option<String>,
-    access_type: Option<String>,
 }
 
 pub async fn authorize(State(shared): S, Query(q): Query<AuthorizeQuery>) -> Response {
@@ -219,11 +218,7 @@ pub async fn authorize(State(shared): S, Query(q): Query<AuthorizeQuery>) -> Res
                 redirect_uri: target.to_string(),
                 challenge: q.code_challenge.clone().unwrap_or_default(),
                 nonce: q.nonce.clone(),
-                offline: if options.standard_offline_access {
-                    scopes.contains(&"offline_access")
-                } else {
-                    q.access_type.as_deref() == Some("offline")
-                },
+                offline: !options.standard_offline_access || scopes.contains(&"offline_access"),
             },
         );
         Ok(code)
