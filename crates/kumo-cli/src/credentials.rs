@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use clap::Args;
-use kumo_core::access::{self, CredentialFormat, Kumo, Prompt};
+use kumo_core::access::{CredentialFormat, Kumo, Prompt};
 
 use crate::feedback::Terminal;
 
@@ -39,11 +39,7 @@ pub fn prompt() -> Prompt {
 pub fn creds(args: CredsArgs) -> anyhow::Result<()> {
     let kumo = Kumo::load()?;
     let format = CredentialFormat::parse(&args.format).expect("clap checked the format");
-    let target = &args.target.target;
-    let credentials = match kumo.stored_credentials(target)? {
-        Some(stored) => stored,
-        None => access::block_on(kumo.credentials(target, prompt(), &Terminal::new()))??,
-    };
+    let credentials = kumo.credentials_now(&args.target.target, prompt(), &Terminal::new())?;
     print!("{}", credentials.render(format).as_str());
     Ok(())
 }

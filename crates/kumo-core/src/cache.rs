@@ -140,8 +140,8 @@ mod tests {
         );
         let ids = |c: &OrgCache| crate::targets::from_cache(c);
         assert_eq!(
-            crate::inventory::changes(&ids(&old), &ids(&new)),
-            crate::inventory::Changes {
+            crate::targets::changes(&ids(&old), &ids(&new)),
+            crate::targets::Changes {
                 added: vec!["aws:o/2/C".into()],
                 removed: vec!["aws:o/1/A".into()],
             }

@@ -18,7 +18,6 @@ mod fsutil;
 mod gcp;
 mod http;
 mod identity;
-mod inventory;
 mod launch;
 mod lock;
 mod loopback;

@@ -29,6 +29,18 @@ impl Provider {
     }
 }
 
+/// How a sign-in ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A valid session existed; nothing was asked.
+    AlreadySignedIn,
+    /// Renewed with the refresh token, without a prompt.
+    Renewed,
+    /// Signed in through the browser or the device flow.
+    SignedIn,
+}
+
 /// One provider's session, without anything secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SessionStatus {

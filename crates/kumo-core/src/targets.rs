@@ -3,7 +3,7 @@
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -95,6 +95,22 @@ pub fn from_projects(projects: &[crate::gcp::Project]) -> Vec<Target> {
             ..Target::default()
         })
         .collect()
+}
+
+/// What a relisting changed, by target id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+pub fn changes(before: &[Target], after: &[Target]) -> Changes {
+    let old: BTreeSet<&str> = before.iter().map(|t| t.id.as_str()).collect();
+    let new: BTreeSet<&str> = after.iter().map(|t| t.id.as_str()).collect();
+    Changes {
+        added: new.difference(&old).map(|s| s.to_string()).collect(),
+        removed: old.difference(&new).map(|s| s.to_string()).collect(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -236,6 +252,24 @@ mod tests {
             .map(|t| t.id)
             .collect();
         assert_eq!(found, ["gcp:batch"]);
+    }
+
+    #[test]
+    fn changes_name_what_was_added_and_removed() {
+        let target = |id: &str| Target {
+            id: id.into(),
+            cloud: "aws",
+            ..Target::default()
+        };
+        let before = [target("a"), target("b")];
+        let after = [target("b"), target("c")];
+        assert_eq!(
+            changes(&before, &after),
+            Changes {
+                added: vec!["c".into()],
+                removed: vec!["a".into()],
+            }
+        );
     }
 
     #[test]

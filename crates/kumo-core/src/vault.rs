@@ -40,7 +40,7 @@ impl fmt::Debug for Secret {
     }
 }
 
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum VaultError {
     #[error("the OS keychain is not reachable ({0})")]
     Unavailable(String),

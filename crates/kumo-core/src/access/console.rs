@@ -49,11 +49,12 @@ impl Kumo {
             browser,
             no_isolation: request.no_isolation,
         };
-        let sign_in_browser = self.sign_in_browser()?;
         // Only an AWS console signs in: the others open the portal as the person.
+        let sign_in_browser;
         let interaction = if request.target.starts_with("aws:") {
             let spec = TargetSpec::parse(request.target)?;
             let org = spec.org(&self.ctx.config, &self.ctx.config_path)?;
+            sign_in_browser = self.sign_in_browser()?;
             self.interaction(prompt, org, sign_in_browser.as_ref(), feedback)
         } else {
             Interaction::None

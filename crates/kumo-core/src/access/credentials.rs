@@ -10,6 +10,7 @@ use crate::aws::org::OrgClient;
 use crate::aws::session::RoleCredentials;
 use crate::aws::target::target_id;
 use crate::export::env::render;
+use crate::launch::AwsTarget;
 
 /// Role credentials. Secret: shown only as the text a caller asked for.
 pub struct Credentials(RoleCredentials);
@@ -39,19 +40,6 @@ impl std::fmt::Debug for Credentials {
 }
 
 impl Kumo {
-    /// TARGET's credentials from the keychain alone, when fresh ones are there: no
-    /// runtime is started and nothing goes over the network.
-    pub fn stored_credentials(&self, target: &str) -> Result<Option<Credentials>, Error> {
-        let t = self.ctx.launcher().resolve_aws(target)?;
-        Ok(credentials::cached(
-            self.ctx.store.as_ref(),
-            t.org.name.as_str(),
-            &t.account_id,
-            &t.role,
-        )?
-        .map(Credentials))
-    }
-
     /// TARGET's credentials: from the keychain, else fetched (signing in as `prompt`
     /// allows), single-flight across processes.
     pub async fn credentials(
@@ -61,6 +49,48 @@ impl Kumo {
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
         let t = self.ctx.launcher().resolve_aws(target)?;
+        self.fetch(&t, prompt, feedback).await
+    }
+
+    /// TARGET's credentials for a front end without a runtime: the keychain's when they
+    /// are fresh, read without starting one and without any network (the few
+    /// milliseconds of `credential_process`), else fetched as [`Kumo::credentials`] does.
+    pub fn credentials_now(
+        &self,
+        target: &str,
+        prompt: Prompt,
+        feedback: &dyn Feedback,
+    ) -> Result<Credentials, Error> {
+        let t = self.ctx.launcher().resolve_aws(target)?;
+        let stored = credentials::cached(
+            self.ctx.store.as_ref(),
+            t.org.name.as_str(),
+            &t.account_id,
+            &t.role,
+        )?;
+        match stored {
+            Some(fresh) => Ok(Credentials(fresh)),
+            None => super::block_on(self.fetch(&t, prompt, feedback))?,
+        }
+    }
+
+    /// What `credential_process` prints for TARGET, where only an org's `auto_login` may
+    /// start a sign-in.
+    pub fn credential_process(
+        &self,
+        target: &str,
+        feedback: &dyn Feedback,
+    ) -> Result<Zeroizing<String>, Error> {
+        let credentials = self.credentials_now(target, Prompt::IfOrgAllows, feedback)?;
+        Ok(credentials.render(CredentialFormat::Process))
+    }
+
+    async fn fetch(
+        &self,
+        t: &AwsTarget<'_>,
+        prompt: Prompt,
+        feedback: &dyn Feedback,
+    ) -> Result<Credentials, Error> {
         let browser = self.sign_in_browser()?;
         let interaction = self.interaction(prompt, t.org, browser.as_ref(), feedback);
         let client = OrgClient::new(t.org, &self.ctx.env, self.ctx.store.as_ref());
@@ -74,19 +104,5 @@ impl Kumo {
                     target_id(t.org.name.as_str(), &t.account_id, &t.role)
                 ))
             })
-    }
-
-    /// What `credential_process` prints for TARGET: the keychain's credentials when
-    /// fresh, else fetched, where only an org's `auto_login` may start a sign-in.
-    pub fn credential_process(
-        &self,
-        target: &str,
-        feedback: &dyn Feedback,
-    ) -> Result<Zeroizing<String>, Error> {
-        let credentials = match self.stored_credentials(target)? {
-            Some(stored) => stored,
-            None => super::block_on(self.credentials(target, Prompt::IfOrgAllows, feedback))??,
-        };
-        Ok(credentials.render(CredentialFormat::Process))
     }
 }

@@ -92,6 +92,9 @@ fn sign_in(provider: Provider, name: &str, why: SignInReason) -> NextStep {
 impl From<AwsError> for Error {
     fn from(e: AwsError) -> Self {
         use SignInReason::*;
+        if let AwsError::Vault(v) = e {
+            return v.into();
+        }
         let next = match &e {
             AwsError::NotSignedIn(org) => sign_in(Provider::Aws, org, Missing),
             AwsError::SessionExpired(org) => sign_in(Provider::Aws, org, Ended),
@@ -104,7 +107,6 @@ impl From<AwsError> for Error {
                 }
             }
             AwsError::Unreachable { .. } => NextStep::CheckNetwork,
-            AwsError::Vault(v) => return v.clone().into(),
             _ => return Error::new(e.to_string()),
         };
         Error::with(e, next)
@@ -113,10 +115,12 @@ impl From<AwsError> for Error {
 
 impl From<AzureError> for Error {
     fn from(e: AzureError) -> Self {
+        if let AzureError::Vault(v) = e {
+            return v.into();
+        }
         let next = match &e {
             AzureError::NotSignedIn(t) => sign_in(Provider::Azure, t, SignInReason::Missing),
             AzureError::Expired(t) => sign_in(Provider::Azure, t, SignInReason::Ended),
-            AzureError::Vault(v) => return v.clone().into(),
             _ => return Error::new(e.to_string()),
         };
         Error::with(e, next)
@@ -125,11 +129,13 @@ impl From<AzureError> for Error {
 
 impl From<IdentityError> for Error {
     fn from(e: IdentityError) -> Self {
+        if let IdentityError::Vault(v) = e {
+            return v.into();
+        }
         let why = match &e {
             IdentityError::NotSignedIn => SignInReason::Missing,
             IdentityError::Expired => SignInReason::Ended,
             IdentityError::Refused(_) => SignInReason::Refused,
-            IdentityError::Vault(v) => return v.clone().into(),
             _ => return Error::new(e.to_string()),
         };
         Error::with(e, sign_in(Provider::Identity, "", why))

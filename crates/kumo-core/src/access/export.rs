@@ -118,8 +118,7 @@ impl Kumo {
             let browser = self.sign_in_browser()?;
             for org in &orgs {
                 let interaction = self.interaction(request.prompt, org, browser.as_ref(), feedback);
-                let (listing, _) = self.org_cache(org, false, &interaction, feedback).await?;
-                listings.push(listing);
+                listings.push(self.org_listing(org, &interaction, feedback).await?);
             }
         }
         let items: Vec<OrgExport> = orgs
@@ -210,13 +209,11 @@ impl Kumo {
             ))
         })?;
         let who = oidc::whoami(ctx.store.as_ref())?.ok_or(oidc::IdentityError::NotSignedIn)?;
-        let listed: Vec<String> = self
-            .project_listing(gcp, false)
-            .await?
-            .0
-            .into_iter()
-            .map(|t| t.project_id)
-            .collect();
+        let projects = match crate::gcp::load_cache(&ctx.env) {
+            Some(cached) => cached,
+            None => crate::gcp::relist(ctx, gcp).await?,
+        };
+        let listed: Vec<String> = projects.into_iter().map(|p| p.id).collect();
         let chosen: Vec<String> = if request.projects.is_empty() {
             listed.clone()
         } else {
@@ -234,7 +231,7 @@ impl Kumo {
             chosen
         };
         let dir = gcloud::config_dir(&ctx.env);
-        let _lock = crate::lock::FileLock::acquire(&gcloud_lock(&ctx.env))?;
+        let _lock = gcloud::lock(&ctx.env)?;
         let plan = gcloud::plan(
             &dir,
             &gcloud::Request {
@@ -256,8 +253,4 @@ impl Kumo {
             dir,
         })
     }
-}
-
-fn gcloud_lock(env: &crate::environment::Environment) -> PathBuf {
-    crate::paths::lock_dir(env).join("gcloud.lock")
 }

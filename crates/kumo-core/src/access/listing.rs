@@ -2,6 +2,8 @@
 //! tenant and Google Cloud concurrently, with what each relisting added and removed.
 //! One source failing leaves the others' results in place.
 
+use std::future::Future;
+
 use serde::Serialize;
 
 use super::{Changes, Error, Feedback, Kumo, Prompt, Target};
@@ -9,8 +11,7 @@ use crate::aws::org::OrgClient;
 use crate::aws::sign_in::Interaction;
 use crate::aws::{AwsError, select_org};
 use crate::cache::{self, OrgCache};
-use crate::config::{AwsOrg, AzureTenantConfig, GcpConfig};
-use crate::inventory;
+use crate::config::{AwsOrg, AzureTenantConfig};
 use crate::targets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,31 +74,77 @@ pub struct Listing {
     pub changes: Changes,
 }
 
-/// One source's result: its targets, and for a relisted org what changed.
-type Listed = Result<(Vec<Target>, Option<Relisted>), Error>;
+/// One source's part of a listing.
+struct Sourced {
+    /// The source as a person names it: "AWS org `acme`", "Google Cloud".
+    source: String,
+    /// The org of an AWS source, whose relisting is reported.
+    org: Option<String>,
+    /// What the cache held when the source was listed again.
+    before: Option<Vec<Target>>,
+    now: Result<Vec<Target>, Error>,
+}
+
+impl Sourced {
+    /// The source's targets from its cache, unless `refresh` asks or there is none: then
+    /// from `relist`, which is not started otherwise.
+    async fn of(
+        source: String,
+        org: Option<String>,
+        cached: Result<Option<Vec<Target>>, Error>,
+        refresh: bool,
+        relist: impl Future<Output = Result<Vec<Target>, Error>>,
+    ) -> Self {
+        let (before, now) = match cached {
+            Err(e) => (None, Err(e)),
+            Ok(Some(cached)) if !refresh => (None, Ok(cached)),
+            Ok(before) => (before, relist.await),
+        };
+        Sourced {
+            source,
+            org,
+            before,
+            now,
+        }
+    }
+}
+
+fn org_source(org: &AwsOrg) -> String {
+    format!("AWS org `{}`", org.name)
+}
 
 impl Kumo {
     /// Every cached target: AWS, then Azure, then Google Cloud. Reads files only.
     pub fn cached(&self) -> Listing {
-        let cached = inventory::cached(&self.ctx.config, &self.ctx.env);
-        Listing {
-            targets: cached.targets,
-            errors: cached
-                .errors
-                .into_iter()
-                .map(|e| SourceError {
-                    source: e.source,
-                    error: Error::new(e.message),
-                })
-                .collect(),
-            ..Listing::default()
+        let config = &self.ctx.config;
+        let mut listing = Listing::default();
+        for org in &config.aws {
+            match self.org_cached(org) {
+                Ok(targets) => listing.targets.extend(targets.into_iter().flatten()),
+                Err(error) => listing.errors.push(SourceError {
+                    source: org_source(org),
+                    error,
+                }),
+            }
         }
+        for tenant in &config.azure {
+            listing
+                .targets
+                .extend(self.tenant_cached(tenant).into_iter().flatten());
+        }
+        if config.gcp.is_some() {
+            listing
+                .targets
+                .extend(self.projects_cached().into_iter().flatten());
+        }
+        listing
     }
 
     /// What `request` names, each source at the same time as the others: from its cache,
     /// or listed again when it has none or `refresh` asks (then cached).
     pub async fn list(&self, request: &ListRequest<'_>, feedback: &dyn Feedback) -> Listing {
-        let config = &self.ctx.config;
+        let ctx = &self.ctx;
+        let config = &ctx.config;
         let wants = |cloud: Cloud| request.cloud.is_none_or(|c| c == cloud);
         let only_aws = request.org.is_some();
         let azure: &[AzureTenantConfig] = if wants(Cloud::Azure) && !only_aws {
@@ -120,29 +167,54 @@ impl Kumo {
                 Err(e) => aws_error = Some(e),
             }
         }
-        let before = if request.keep_stale || request.refresh {
-            self.cached().targets
-        } else {
-            Vec::new()
-        };
         let browser = self.sign_in_browser().ok();
+        let (env, store) = (&ctx.env, ctx.store.as_ref());
         let aws = orgs.iter().map(|org| async {
             let interaction = match &browser {
                 Some(browser) => self.interaction(request.prompt, org, browser.as_ref(), feedback),
                 None => Interaction::None,
             };
-            let listed = self
-                .org_listing(org, request.refresh, &interaction, feedback)
-                .await;
-            (format!("AWS org `{}`", org.name), listed)
+            let relist = async {
+                let fresh = OrgClient::new(org, env, store)
+                    .relist(env, &interaction, feedback)
+                    .await?;
+                Ok(targets::from_cache(&fresh))
+            };
+            let org_name = Some(org.name.to_string());
+            Sourced::of(
+                org_source(org),
+                org_name,
+                self.org_cached(org),
+                request.refresh,
+                relist,
+            )
+            .await
         });
-        let tenants = azure.iter().map(|tenant| async {
-            let listed = self.tenant_listing(tenant, request.refresh).await;
-            (format!("Azure tenant `{}`", tenant.tenant), listed)
+        let tenants = azure.iter().map(|tenant| {
+            let relist = async {
+                let subscriptions = crate::azure::relist(tenant, store, env).await?;
+                Ok(targets::from_subscriptions(&subscriptions))
+            };
+            Sourced::of(
+                format!("Azure tenant `{}`", tenant.tenant),
+                None,
+                Ok(self.tenant_cached(tenant)),
+                request.refresh,
+                relist,
+            )
         });
-        let projects = gcp.into_iter().map(|gcp| async {
-            let listed = self.project_listing(gcp, request.refresh).await;
-            ("Google Cloud".to_owned(), listed)
+        let projects = gcp.into_iter().map(|gcp| {
+            let relist = async {
+                let projects = crate::gcp::relist(ctx, gcp).await?;
+                Ok(targets::from_projects(&projects))
+            };
+            Sourced::of(
+                "Google Cloud".to_owned(),
+                None,
+                Ok(self.projects_cached()),
+                request.refresh,
+                relist,
+            )
         });
         let (aws, tenants, projects) = futures::join!(
             futures::future::join_all(aws),
@@ -156,28 +228,38 @@ impl Kumo {
                 error,
             });
         }
-        for (source, listed) in aws.into_iter().chain(tenants).chain(projects) {
-            match listed {
-                Ok((targets, relisted)) => {
-                    listing.targets.extend(targets);
-                    listing.relisted.extend(relisted);
+        let mut before = Vec::new();
+        for sourced in aws.into_iter().chain(tenants).chain(projects) {
+            match sourced.now {
+                Ok(now) => {
+                    if let (Some(org), Some(before)) = (sourced.org, &sourced.before) {
+                        let changes = targets::changes(before, &now);
+                        listing.relisted.push(Relisted {
+                            org,
+                            roles: now.len(),
+                            added: changes.added,
+                            removed: changes.removed,
+                        });
+                    }
+                    listing.targets.extend(now);
                 }
                 Err(error) => {
                     if request.keep_stale {
                         // What this source had before still opens: keep it listed.
-                        listing.targets.extend(
-                            before
-                                .iter()
-                                .filter(|t| inventory::belongs_to(t, &source))
-                                .cloned(),
-                        );
+                        listing
+                            .targets
+                            .extend(sourced.before.iter().flatten().cloned());
                     }
-                    listing.errors.push(SourceError { source, error });
+                    listing.errors.push(SourceError {
+                        source: sourced.source,
+                        error,
+                    });
                 }
             }
+            before.extend(sourced.before.into_iter().flatten());
         }
         if request.refresh {
-            listing.changes = inventory::changes(&before, &listing.targets);
+            listing.changes = targets::changes(&before, &listing.targets);
         }
         listing
     }
@@ -194,65 +276,65 @@ impl Kumo {
         })
     }
 
-    /// The org's accounts and roles: from the cache, or listed from AWS when there is
-    /// none or `refresh` asks (then saved).
-    pub(super) async fn org_cache(
+    /// The org's accounts and roles: from the cache, or listed from AWS (then cached)
+    /// when there is none.
+    pub(super) async fn org_listing(
         &self,
         org: &AwsOrg,
-        refresh: bool,
         interaction: &Interaction<'_>,
         feedback: &dyn Feedback,
-    ) -> Result<(OrgCache, Option<OrgCache>), Error> {
+    ) -> Result<OrgCache, Error> {
         let env = &self.ctx.env;
-        let old = match cache::load(env, org.name.as_str(), org.start_url.as_str())? {
-            Some(cached) if !refresh => return Ok((cached, None)),
-            old => old,
-        };
+        if let Some(cached) = cache::load(env, org.name.as_str(), org.start_url.as_str())? {
+            return Ok(cached);
+        }
         let client = OrgClient::new(org, env, self.ctx.store.as_ref());
-        let fresh = client.relist(env, interaction, feedback).await?;
-        Ok((fresh, old))
+        Ok(client.relist(env, interaction, feedback).await?)
     }
 
-    async fn org_listing(
-        &self,
-        org: &AwsOrg,
-        refresh: bool,
-        interaction: &Interaction<'_>,
-        feedback: &dyn Feedback,
-    ) -> Listed {
-        let (fresh, old) = self.org_cache(org, refresh, interaction, feedback).await?;
-        let targets = targets::from_cache(&fresh);
-        let relisted = old.map(|old| {
-            let changes = inventory::changes(&targets::from_cache(&old), &targets);
-            Relisted {
-                org: org.name.to_string(),
-                roles: fresh.role_count(),
-                added: changes.added,
-                removed: changes.removed,
-            }
-        });
-        Ok((targets, relisted))
+    fn org_cached(&self, org: &AwsOrg) -> Result<Option<Vec<Target>>, Error> {
+        let cached = cache::load(&self.ctx.env, org.name.as_str(), org.start_url.as_str())?;
+        Ok(cached.map(|listing| targets::from_cache(&listing)))
     }
 
-    async fn tenant_listing(&self, tenant: &AzureTenantConfig, refresh: bool) -> Listed {
-        let env = &self.ctx.env;
-        let subscriptions = match crate::azure::load_cache(env, tenant) {
-            Some(cached) if !refresh => cached,
-            _ => crate::azure::relist(tenant, self.ctx.store.as_ref(), env).await?,
-        };
-        Ok((targets::from_subscriptions(&subscriptions), None))
+    fn tenant_cached(&self, tenant: &AzureTenantConfig) -> Option<Vec<Target>> {
+        crate::azure::load_cache(&self.ctx.env, tenant)
+            .map(|subscriptions| targets::from_subscriptions(&subscriptions))
     }
 
-    pub(super) async fn project_listing(&self, gcp: &GcpConfig, refresh: bool) -> Listed {
-        let projects = match crate::gcp::load_cache(&self.ctx.env) {
-            Some(cached) if !refresh => cached,
-            _ => crate::gcp::relist(&self.ctx, gcp).await?,
-        };
-        Ok((targets::from_projects(&projects), None))
+    fn projects_cached(&self) -> Option<Vec<Target>> {
+        crate::gcp::load_cache(&self.ctx.env).map(|projects| targets::from_projects(&projects))
     }
 
     /// Targets matching `query` fuzzily, best first; all of them for an empty query.
     pub fn search(targets: Vec<Target>, query: &str) -> Vec<Target> {
         targets::search(targets, query)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::context::Context;
+    use crate::environment::Environment;
+    use crate::vault::MemoryStore;
+
+    #[test]
+    fn a_config_without_caches_has_no_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Environment::from_pairs([("XDG_CACHE_HOME", dir.path().display().to_string())]);
+        let config = Config::parse(
+            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n",
+            std::path::Path::new("c.toml"),
+        )
+        .unwrap();
+        let kumo = Kumo::over(Context {
+            env,
+            config_path: "c.toml".into(),
+            config,
+            store: Box::new(MemoryStore::new()),
+        });
+        assert_eq!(kumo.cached(), Listing::default());
     }
 }

@@ -19,12 +19,11 @@ use std::path::Path;
 pub use crate::doctor::{Check, DoctorReport, Status};
 pub use crate::export::env::Format as CredentialFormat;
 pub use crate::feedback::{Feedback, Silent};
-pub use crate::inventory::Changes;
 pub use crate::onboarding::{Draft, FieldError};
 pub use crate::prefs::TargetPrefs;
 pub use crate::reminders::{Reminder, Reminders};
-pub use crate::sessions::{Provider, SessionStatus};
-pub use crate::targets::{LIST_FORMAT_VERSION, Target, TargetList};
+pub use crate::sessions::{Outcome, Provider, SessionStatus};
+pub use crate::targets::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
 pub use console::ConsoleRequest;
 pub use credentials::Credentials;
 pub use error::{Error, NextStep, SignInReason};
@@ -33,9 +32,7 @@ pub use export::{
 };
 pub use listing::{Cloud, ListRequest, Listing, Relisted, SourceError};
 pub use personal::{OnboardingRefusal, TargetView};
-pub use sign_in::{
-    Identity, Outcome, SignInOptions, SignInScope, SignOutScope, SignedIn, SignedOut,
-};
+pub use sign_in::{Identity, SignInOptions, SignInScope, SignOutScope, SignedIn, SignedOut};
 
 use crate::aws::sign_in::{Flow, Interaction, LoginOptions};
 use crate::browser::{Browser, FollowingBrowser, SystemBrowser};

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use super::{Error, Feedback, Kumo, Provider, SessionStatus};
+use super::{Error, Feedback, Kumo, Outcome, Provider, SessionStatus};
 use crate::aws::org::OrgClient;
 use crate::aws::select_org;
-use crate::aws::sign_in::{Flow, LoginOptions, LoginOutcome};
+use crate::aws::sign_in::{Flow, LoginOptions};
 use crate::browser::Browser;
 use crate::config::{AwsOrg, AzureTenantConfig};
 use crate::identity::oidc;
@@ -39,17 +39,6 @@ pub struct SignInOptions {
     pub no_browser: bool,
     /// Sign in again even with a valid session.
     pub force: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// A valid session existed; nothing was asked.
-    AlreadySignedIn,
-    /// Renewed with the refresh token, without a prompt.
-    Renewed,
-    /// Signed in through the browser or the device flow.
-    SignedIn,
 }
 
 /// One provider's sign-in, as it ended.
@@ -182,11 +171,7 @@ impl Kumo {
         feedback: &dyn Feedback,
     ) -> Result<SignedIn, Error> {
         let client = OrgClient::new(org, &self.ctx.env, self.ctx.store.as_ref());
-        let (outcome, expires_at) = match client.login(options, browser, feedback).await? {
-            LoginOutcome::AlreadySignedIn { expires_at } => (Outcome::AlreadySignedIn, expires_at),
-            LoginOutcome::Refreshed { expires_at } => (Outcome::Renewed, expires_at),
-            LoginOutcome::SignedIn { expires_at } => (Outcome::SignedIn, expires_at),
-        };
+        let (outcome, expires_at) = client.login(options, browser, feedback).await?;
         Ok(SignedIn {
             provider: Provider::Aws,
             name: org.name.to_string(),

@@ -14,6 +14,7 @@ use crate::browser::Browser;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::loopback::{CALLBACK_PATH, Loopback, random_token};
+use crate::sessions::Outcome;
 
 pub const SCOPE: &str = "sso:account:access";
 const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -59,21 +60,6 @@ pub struct LoginOptions {
     pub force: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginOutcome {
-    /// A valid session existed; nothing was asked of the person.
-    AlreadySignedIn {
-        expires_at: i64,
-    },
-    /// The session was renewed with its refresh token, without a prompt.
-    Refreshed {
-        expires_at: i64,
-    },
-    SignedIn {
-        expires_at: i64,
-    },
-}
-
 /// What a caller allows when no session can be had silently.
 pub enum Interaction<'b> {
     /// Fail with "run `kumo login`".
@@ -87,35 +73,30 @@ pub enum Interaction<'b> {
 }
 
 impl OrgClient<'_> {
-    /// `kumo login`: makes sure a session exists, prompting only when it must.
+    /// `kumo login`: makes sure a session exists, prompting only when it must; says how,
+    /// and until when the access token lasts.
     pub async fn login(
         &self,
         options: LoginOptions,
         browser: &dyn Browser,
         feedback: &dyn Feedback,
-    ) -> Result<LoginOutcome, AwsError> {
+    ) -> Result<(Outcome, i64), AwsError> {
         let _lock = self.lock().await?;
         let mut session = session::load_session(self.store, self.name())?;
         if !options.force {
             if let Some(token) = &session.token
                 && !token.needs_refresh()
             {
-                return Ok(LoginOutcome::AlreadySignedIn {
-                    expires_at: token.expires_at,
-                });
+                return Ok((Outcome::AlreadySignedIn, token.expires_at));
             }
             if let Some(token) = self.refresh(&mut session).await? {
-                return Ok(LoginOutcome::Refreshed {
-                    expires_at: token.expires_at,
-                });
+                return Ok((Outcome::Renewed, token.expires_at));
             }
         }
         let token = self
             .sign_in(&mut session, options, browser, feedback)
             .await?;
-        Ok(LoginOutcome::SignedIn {
-            expires_at: token.expires_at,
-        })
+        Ok((Outcome::SignedIn, token.expires_at))
     }
 
     /// A usable access token: from the keychain, refreshed when close to expiry, or, as

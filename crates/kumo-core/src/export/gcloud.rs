@@ -49,6 +49,12 @@ pub fn config_dir(env: &Environment) -> PathBuf {
     PathBuf::from(env.get("HOME").unwrap_or(".")).join(".config/gcloud")
 }
 
+/// Serialises gcloud exports across processes, as [`crate::export::aws_config::lock`]
+/// does AWS ones. Hold it from planning to applying.
+pub fn lock(env: &Environment) -> Result<crate::lock::FileLock, crate::lock::LockError> {
+    crate::lock::FileLock::acquire(&crate::paths::lock_dir(env).join("gcloud.lock"))
+}
+
 /// The configuration's name for a project: what `gcloud config configurations activate`
 /// and `CLOUDSDK_ACTIVE_CONFIG_NAME` take.
 pub fn configuration_name(project_id: &str) -> String {

@@ -14,7 +14,6 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::access::Outcome;
 use crate::aws::session::now_secs;
 use crate::browser::Browser;
 use crate::config::IdentityConfig;
@@ -24,6 +23,7 @@ use crate::fsutil::write_atomic;
 use crate::http::TokenError;
 use crate::loopback::{Loopback, LoopbackError, random_token};
 use crate::paths;
+use crate::sessions::Outcome;
 use crate::vault::{SecretStore, VaultError};
 
 const SESSION_KEY: &str = "identity/session";
@@ -214,33 +214,33 @@ pub async fn login(
     browser: &dyn Browser,
     feedback: &dyn Feedback,
 ) -> Result<(Outcome, Whoami), IdentityError> {
-    if !force && let Some(held) = load(store)? {
+    let held = load(store)?;
+    if !force && let Some(held) = &held {
         if held.who.expires_at - now_secs() > RENEW_MARGIN_SECS {
-            return Ok((Outcome::AlreadySignedIn, held.who));
+            return Ok((Outcome::AlreadySignedIn, held.who.clone()));
         }
         if let Ok((_, who)) = access_token(config, store).await {
             return Ok((Outcome::Renewed, who));
         }
     }
-    let who = sign_in(config, extra_scopes, env, store, browser, feedback).await?;
+    // Consent is asked only to get a refresh token, which a person gives once.
+    let consent = held.is_none_or(|s| s.refresh_token.is_none());
+    let who = sign_in(config, extra_scopes, consent, env, store, browser, feedback).await?;
     Ok((Outcome::SignedIn, who))
 }
 
-/// Signs in through the browser and stores the session.
+/// Signs in through the browser (asking for `consent` to offline access) and stores the
+/// session.
 async fn sign_in(
     config: &IdentityConfig,
     extra_scopes: &[&str],
+    consent: bool,
     env: &Environment,
     store: &dyn SecretStore,
     browser: &dyn Browser,
     feedback: &dyn Feedback,
 ) -> Result<Whoami, IdentityError> {
     let doc = discover(config).await?;
-    // Consent is asked only to get a refresh token, which a person gives once.
-    let holds_refresh_token = load(store)
-        .ok()
-        .flatten()
-        .is_some_and(|s| s.refresh_token.is_some());
     let loopback = Loopback::bind().await.map_err(LoopbackError::from)?;
     let (state, nonce) = (random_token(), random_token());
     let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
@@ -269,7 +269,7 @@ async fn sign_in(
             // Google issues a refresh token only for offline access with consent; standard
             // issuers for the `offline_access` scope.
             .append_pair("access_type", "offline");
-        if !holds_refresh_token {
+        if consent {
             q.append_pair("prompt", "consent");
         }
         if let Some(hd) = &config.hosted_domain {
