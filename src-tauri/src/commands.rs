@@ -203,12 +203,6 @@ pub async fn open_console(
 /// secret never passes through the webview.
 #[tauri::command]
 pub async fn copy_exports(state: State<'_, AppState>, id: String) -> Result<(), Error> {
-    if !id.starts_with("aws:") {
-        return Err(Error {
-            message: "credential exports are for AWS roles; Azure and Google Cloud sign in through their CLIs".into(),
-            next: None,
-        });
-    }
     let kumo = state.kumo.read().await;
     let credentials = kumo.credentials(&id, Prompt::Always, &Silent).await?;
     let text = credentials.render(CredentialFormat::Env);

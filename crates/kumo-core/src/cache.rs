@@ -138,10 +138,10 @@ mod tests {
             2,
             vec![account("1", &["B"]), account("2", &["C"])],
         );
-        let ids = |c: &OrgCache| crate::targets::from_cache(c);
+        let ids = |c: &OrgCache| crate::target::list::from_cache(c);
         assert_eq!(
-            crate::targets::changes(&ids(&old), &ids(&new)),
-            crate::targets::Changes {
+            crate::target::list::changes(&ids(&old), &ids(&new)),
+            crate::target::list::Changes {
                 added: vec!["aws:o/2/C".into()],
                 removed: vec!["aws:o/1/A".into()],
             }

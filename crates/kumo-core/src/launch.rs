@@ -10,24 +10,23 @@ use crate::aws::console::{
 };
 use crate::aws::org::OrgClient;
 use crate::aws::sign_in::Interaction;
-use crate::aws::target::{TargetSpec, target_id};
 use crate::browser::isolation::{self, Context as BrowserContext};
 use crate::browser::{Browser, BrowserError, SystemBrowser};
-use crate::cache;
-use crate::config::{AwsOrg, AzureTenantConfig, BrowserName, Config, Isolation};
+use crate::config::{AzureTenantConfig, BrowserName, Config, Isolation};
 use crate::environment::Environment;
 use crate::identity::oidc::{self, IdentityError};
 use crate::paths;
+use crate::target::{self, AwsRole, TargetError, TargetId};
 use crate::vault::SecretStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
-    #[error("`{0}` is not an Azure target: write azure:<tenant>/<subscription id>")]
-    BadAzureTarget(String),
     #[error(
         "no [[azure]] table for tenant `{tenant}` in {config}: add one with tenant and client_id"
     )]
     UnknownTenant { tenant: String, config: String },
+    #[error(transparent)]
+    Target(#[from] TargetError),
     #[error(transparent)]
     Aws(#[from] AwsError),
     #[error(transparent)]
@@ -64,13 +63,6 @@ pub struct Options<'a> {
     pub no_isolation: bool,
 }
 
-/// An AWS target resolved against the config (and, for an account name, the listing).
-pub struct AwsTarget<'a> {
-    pub org: &'a AwsOrg,
-    pub account_id: String,
-    pub role: String,
-}
-
 pub struct Launcher<'a> {
     pub config: &'a Config,
     pub config_path: &'a Path,
@@ -88,32 +80,25 @@ impl<'a> Launcher<'a> {
         options: &Options<'_>,
         interaction: &Interaction<'_>,
     ) -> Result<Console, LaunchError> {
-        if let Some(project) = target.strip_prefix("gcp:") {
-            return self.gcp(project, options);
+        match TargetId::parse(target)? {
+            TargetId::Gcp { project } => self.gcp(&project, options),
+            TargetId::Azure {
+                tenant,
+                subscription,
+            } => self.azure(&tenant, &subscription, options),
+            TargetId::Aws { .. } => self.aws(target, options, interaction).await,
         }
-        if let Some(rest) = target.strip_prefix("azure:") {
-            return self.azure(rest, options);
-        }
-        self.aws(target, options, interaction).await
     }
 
     /// The org, account id and role an AWS TARGET names; an account name is resolved
     /// through the cached listing.
-    pub fn resolve_aws(&self, target: &str) -> Result<AwsTarget<'a>, LaunchError> {
-        let spec = TargetSpec::parse(target)?;
-        let org = spec.org(self.config, self.config_path)?;
-        let name = org.name.as_str();
-        let listing = if spec.account_is_id() {
-            None
-        } else {
-            cache::load(self.env, name, org.start_url.as_str()).map_err(AwsError::from)?
-        };
-        let account_id = spec.account_id(name, listing.as_ref())?;
-        Ok(AwsTarget {
-            org,
-            account_id,
-            role: spec.role,
-        })
+    pub fn resolve_aws(&self, target: &str) -> Result<AwsRole<'a>, LaunchError> {
+        Ok(target::resolve_aws(
+            target,
+            self.config,
+            self.config_path,
+            self.env,
+        )?)
     }
 
     async fn aws(
@@ -122,21 +107,25 @@ impl<'a> Launcher<'a> {
         options: &Options<'_>,
         interaction: &Interaction<'_>,
     ) -> Result<Console, LaunchError> {
-        let spec = TargetSpec::parse(target)?;
-        let org = spec.org(self.config, self.config_path)?;
-        let name = org.name.as_str();
+        let mut role = self.resolve_aws(target)?;
+        let org = role.org;
         // The listing names the account for the browser profile, even given an id.
-        let listing =
-            cache::load(self.env, name, org.start_url.as_str()).map_err(AwsError::from)?;
-        let account_id = spec.account_id(name, listing.as_ref())?;
+        if role.listing.is_none() {
+            role.listing = target::load_listing(org, self.env)?;
+        }
         let region = options.region.unwrap_or(org.region.as_str());
         let landing = destination(region, options.service, options.destination)?;
         let url = if org.portal_shortcut {
-            portal_shortcut(org.start_url.as_str(), &account_id, &spec.role, &landing)
+            portal_shortcut(
+                org.start_url.as_str(),
+                &role.account_id,
+                &role.role,
+                &landing,
+            )
         } else {
             let client = OrgClient::new(org, self.env, self.store);
             let credentials = client
-                .role_credentials(&account_id, &spec.role, interaction)
+                .role_credentials(&role.account_id, &role.role, interaction)
                 .await?;
             let endpoint = federation_endpoint(org, region, self.env);
             signin_url(
@@ -147,15 +136,13 @@ impl<'a> Launcher<'a> {
             )
             .await?
         };
-        let id = target_id(name, &account_id, &spec.role);
-        let account_name = listing
-            .as_ref()
-            .and_then(|l| l.accounts.iter().find(|a| a.id == account_id))
-            .map_or(account_id.as_str(), |a| a.name.as_str());
+        let id = role.id().to_string();
+        let name = org.name.as_str();
+        let account_name = role.account_name();
         let context = (!options.no_isolation).then(|| match org.isolation {
             Isolation::Target => BrowserContext {
                 key: id.clone(),
-                label: format!("{name} {account_name} {}", spec.role),
+                label: format!("{name} {account_name} {}", role.role),
             },
             Isolation::Org => BrowserContext {
                 key: format!("aws:{name}"),
@@ -165,20 +152,21 @@ impl<'a> Launcher<'a> {
         Ok(Console {
             browser: options
                 .browser
-                .unwrap_or_else(|| org.browser_for(&account_id, account_name, &spec.role)),
+                .unwrap_or_else(|| org.browser_for(&role.account_id, account_name, &role.role)),
             id,
             url,
             context,
         })
     }
 
-    fn azure(&self, target: &str, options: &Options<'_>) -> Result<Console, LaunchError> {
-        let (tenant, subscription) = target
-            .split_once('/')
-            .filter(|(t, s)| !t.is_empty() && !s.is_empty() && !s.contains('/'))
-            .ok_or_else(|| LaunchError::BadAzureTarget(format!("azure:{target}")))?;
+    fn azure(
+        &self,
+        tenant: &str,
+        subscription: &str,
+        options: &Options<'_>,
+    ) -> Result<Console, LaunchError> {
         let tenant = self.tenant(tenant)?.tenant.as_str();
-        let id = format!("azure:{tenant}/{subscription}");
+        let id = TargetId::azure(tenant, subscription).to_string();
         Ok(Console {
             url: crate::azure::portal_url(tenant, subscription),
             browser: options.browser.unwrap_or(BrowserName::Default),
@@ -192,7 +180,7 @@ impl<'a> Launcher<'a> {
 
     fn gcp(&self, project: &str, options: &Options<'_>) -> Result<Console, LaunchError> {
         let who = oidc::whoami(self.store)?.ok_or(IdentityError::NotSignedIn)?;
-        let id = format!("gcp:{project}");
+        let id = TargetId::gcp(project).to_string();
         Ok(Console {
             url: crate::gcp::console_url(project, &who.email),
             browser: options.browser.unwrap_or(BrowserName::Default),

@@ -26,7 +26,7 @@ mod paths;
 mod prefs;
 mod reminders;
 mod sessions;
-mod targets;
+mod target;
 mod throttle;
 mod vault;
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::environment::Environment;
 use crate::fsutil::write_atomic;
 use crate::paths;
-use crate::targets::Target;
+use crate::target::list::Target;
 
 /// Opens further back than this many count for nothing in "recent".
 const RECENT_WINDOW_SECS: i64 = 14 * 24 * 3600;

@@ -2,11 +2,12 @@
 //! `kumo console` and the app's Enter count alike in the recent and frequent order.
 
 use super::{Error, Feedback, Kumo, Prompt};
+use crate::aws::select_org;
 use crate::aws::sign_in::Interaction;
-use crate::aws::target::TargetSpec;
 use crate::config::BrowserName;
 use crate::launch::{self, Console, Options};
 use crate::prefs::Prefs;
+use crate::target::TargetId;
 
 /// Which console to open, and how.
 #[derive(Debug, Clone, Default)]
@@ -51,9 +52,8 @@ impl Kumo {
         };
         // Only an AWS console signs in: the others open the portal as the person.
         let sign_in_browser;
-        let interaction = if request.target.starts_with("aws:") {
-            let spec = TargetSpec::parse(request.target)?;
-            let org = spec.org(&self.ctx.config, &self.ctx.config_path)?;
+        let interaction = if let TargetId::Aws { org, .. } = TargetId::parse(request.target)? {
+            let org = select_org(&self.ctx.config, org.as_deref(), &self.ctx.config_path)?;
             sign_in_browser = self.sign_in_browser()?;
             self.interaction(prompt, org, sign_in_browser.as_ref(), feedback)
         } else {

@@ -8,9 +8,8 @@ use super::{CredentialFormat, Error, Feedback, Kumo, Prompt};
 use crate::aws::credentials;
 use crate::aws::org::OrgClient;
 use crate::aws::session::RoleCredentials;
-use crate::aws::target::target_id;
 use crate::export::env::render;
-use crate::launch::AwsTarget;
+use crate::target::AwsRole;
 
 /// Role credentials. Secret: shown only as the text a caller asked for.
 pub struct Credentials(RoleCredentials);
@@ -87,7 +86,7 @@ impl Kumo {
 
     async fn fetch(
         &self,
-        t: &AwsTarget<'_>,
+        t: &AwsRole<'_>,
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
@@ -98,11 +97,6 @@ impl Kumo {
             .role_credentials(&t.account_id, &t.role, &interaction)
             .await
             .map(Credentials)
-            .map_err(|e| {
-                Error::from(e).context(format!(
-                    "no credentials for {}",
-                    target_id(t.org.name.as_str(), &t.account_id, &t.role)
-                ))
-            })
+            .map_err(|e| Error::from(e).context(format!("no credentials for {}", t.id())))
     }
 }

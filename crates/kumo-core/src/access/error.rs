@@ -11,6 +11,7 @@ use crate::gcp::{GcpError, RelistError};
 use crate::identity::oidc::IdentityError;
 use crate::launch::LaunchError;
 use crate::sessions::Provider;
+use crate::target::TargetError;
 use crate::vault::VaultError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
@@ -100,16 +101,30 @@ impl From<AwsError> for Error {
             AwsError::SessionExpired(org) => sign_in(Provider::Aws, org, Ended),
             AwsError::SignInDenied(org) => sign_in(Provider::Aws, org, Refused),
             AwsError::SignInExpired(org) => sign_in(Provider::Aws, org, CodeExpired),
-            AwsError::UnknownAccount { org, .. } | AwsError::NoAccess { org, .. } => {
-                NextStep::Relist {
-                    provider: Provider::Aws,
-                    name: org.clone(),
-                }
-            }
+            AwsError::NoAccess { org, .. } => NextStep::Relist {
+                provider: Provider::Aws,
+                name: org.clone(),
+            },
             AwsError::Unreachable { .. } => NextStep::CheckNetwork,
             _ => return Error::new(e.to_string()),
         };
         Error::with(e, next)
+    }
+}
+
+impl From<TargetError> for Error {
+    fn from(e: TargetError) -> Self {
+        match e {
+            TargetError::Aws(e) => e.into(),
+            TargetError::UnknownAccount { ref org, .. } => {
+                let next = NextStep::Relist {
+                    provider: Provider::Aws,
+                    name: org.clone(),
+                };
+                Error::with(e, next)
+            }
+            other => Error::new(other.to_string()),
+        }
     }
 }
 
@@ -177,6 +192,7 @@ impl From<LaunchError> for Error {
     fn from(e: LaunchError) -> Self {
         match e {
             LaunchError::Aws(e) => e.into(),
+            LaunchError::Target(e) => e.into(),
             LaunchError::Identity(e) => e.into(),
             LaunchError::Console(e @ crate::aws::console::ConsoleError::Refused(_)) => {
                 Error::with(e, NextStep::SignOutAndIn)

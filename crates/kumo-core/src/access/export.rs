@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 
 use super::{Error, Feedback, Kumo, Prompt};
-use crate::aws::target::target_id;
 use crate::export::aws_config::{self, Mode, OrgExport};
 use crate::export::gcloud;
 use crate::identity::oidc;
+use crate::target::TargetId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProfileMode {
@@ -183,7 +183,7 @@ impl Kumo {
                 dry_run: false,
             },
         )?;
-        let wanted = target_id(org.name.as_str(), &t.account_id, &t.role);
+        let wanted = t.id().to_string();
         let profile = exported
             .names
             .into_iter()
@@ -220,7 +220,10 @@ impl Kumo {
             let chosen: Vec<String> = request
                 .projects
                 .iter()
-                .map(|p| p.strip_prefix("gcp:").unwrap_or(p).to_owned())
+                .map(|p| match TargetId::parse(p) {
+                    Ok(TargetId::Gcp { project }) => project,
+                    _ => p.clone(),
+                })
                 .collect();
             if let Some(unknown) = chosen.iter().find(|p| !listed.contains(p)) {
                 return Err(Error::new(format!(

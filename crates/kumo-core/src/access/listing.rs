@@ -12,7 +12,7 @@ use crate::aws::sign_in::Interaction;
 use crate::aws::{AwsError, select_org};
 use crate::cache::{self, OrgCache};
 use crate::config::{AwsOrg, AzureTenantConfig};
-use crate::targets;
+use crate::target::list as targets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cloud {

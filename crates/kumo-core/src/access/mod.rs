@@ -23,7 +23,7 @@ pub use crate::onboarding::{Draft, FieldError};
 pub use crate::prefs::TargetPrefs;
 pub use crate::reminders::{Reminder, Reminders};
 pub use crate::sessions::{Outcome, Provider, SessionStatus};
-pub use crate::targets::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
+pub use crate::target::list::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
 pub use console::ConsoleRequest;
 pub use credentials::Credentials;
 pub use error::{Error, NextStep, SignInReason};

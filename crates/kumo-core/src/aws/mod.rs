@@ -7,7 +7,6 @@ pub mod endpoints;
 pub mod org;
 pub mod session;
 pub mod sign_in;
-pub mod target;
 
 use std::path::Path;
 
@@ -40,16 +39,6 @@ pub enum AwsError {
         org: String,
         #[source]
         source: LoopbackError,
-    },
-    #[error("`{target}` is not a target: {reason}")]
-    BadTarget { target: String, reason: String },
-    #[error("no account `{account}` in org `{org}`")]
-    UnknownAccount { org: String, account: String },
-    #[error("the name `{account}` matches several accounts in `{org}` ({ids}): use the account id")]
-    AmbiguousAccount {
-        org: String,
-        account: String,
-        ids: String,
     },
     #[error("no access to role `{role}` in account {account_id} of `{org}`")]
     NoAccess {

@@ -294,7 +294,10 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
             }
             lines.push(format!("region = {}", request.org.region));
             profiles += 1;
-            names.push((crate::aws::target::target_id(org, &account.id, role), name));
+            names.push((
+                crate::target::TargetId::aws(org, &account.id, role).to_string(),
+                name,
+            ));
         }
     }
     lines.push(end_marker(org));

@@ -1,4 +1,4 @@
-//! The list of things a person can open, as `kumo ls` and the app show it, with fuzzy
+//! The list of targets a person can open, as `kumo ls` and the app show it, with fuzzy
 //! search. The JSON form is a stable schema (documented in docs/CLI.md).
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::aws::target::target_id;
+use super::TargetId;
 use crate::cache::OrgCache;
 
 /// Version of the `kumo ls --json` document.
@@ -47,6 +47,15 @@ pub struct Target {
 }
 
 impl Target {
+    /// A target of that id with its cloud, its other fields empty.
+    fn of(id: TargetId) -> Self {
+        Self {
+            cloud: id.cloud(),
+            id: id.to_string(),
+            ..Self::default()
+        }
+    }
+
     /// What a person calls it: the account or project name.
     pub fn display_name(&self) -> &str {
         match self.cloud {
@@ -70,14 +79,12 @@ pub fn from_subscriptions(subscriptions: &[crate::azure::Subscription]) -> Vec<T
     subscriptions
         .iter()
         .map(|s| Target {
-            id: format!("azure:{}/{}", s.tenant, s.id),
-            cloud: "azure",
             tenant: s.tenant.clone(),
             tenant_name: s.tenant_name.clone(),
             subscription_id: s.id.clone(),
             subscription_name: s.name.clone(),
             tags: s.tags.clone(),
-            ..Target::default()
+            ..Target::of(TargetId::azure(&s.tenant, &s.id))
         })
         .collect()
 }
@@ -87,12 +94,10 @@ pub fn from_projects(projects: &[crate::gcp::Project]) -> Vec<Target> {
     projects
         .iter()
         .map(|p| Target {
-            id: format!("gcp:{}", p.id),
-            cloud: "gcp",
             project_id: p.id.clone(),
             project_name: p.name.clone(),
             tags: p.labels.clone(),
-            ..Target::default()
+            ..Target::of(TargetId::gcp(&p.id))
         })
         .collect()
 }
@@ -126,13 +131,11 @@ pub fn from_cache(cache: &OrgCache) -> Vec<Target> {
         .iter()
         .flat_map(|a| {
             a.roles.iter().map(move |role| Target {
-                id: target_id(&cache.org, &a.id, role),
-                cloud: "aws",
                 org: cache.org.clone(),
                 account_id: a.id.clone(),
                 account_name: a.name.clone(),
                 role: role.clone(),
-                ..Target::default()
+                ..Target::of(TargetId::aws(&cache.org, &a.id, role))
             })
         })
         .collect()
