@@ -164,6 +164,32 @@ async fn an_access_token_close_to_expiry_is_renewed_with_the_refresh_token() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn parallel_renewals_take_turns_on_entras_rotating_refresh_token() {
+    let world = signed_in(Options {
+        azure: AzureOptions {
+            token_lifetime: Duration::from_secs(120),
+            ..AzureOptions::default()
+        },
+        ..accounts(1, 1)
+    })
+    .await;
+    // Each renewal spends the refresh token it read; a second spending of the same one
+    // is refused by Entra. Taking turns under the lock, each reads the one before's.
+    let outputs = world
+        .run_parallel(&["ls", "--cloud", "azure", "--refresh"], 4)
+        .await;
+    for out in &outputs {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(world.fake.calls(Operation::EntraToken), 1 + 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_refused_token_says_to_sign_in_to_the_tenant_again() {
     let world = signed_in(subscriptions(1)).await;
     world.fake.advance_clock(Duration::from_secs(2 * 3600));

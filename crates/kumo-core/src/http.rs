@@ -1,17 +1,24 @@
 //! The HTTP client for what is not an AWS API (the console federation endpoint, OpenID
-//! Connect, Google and Azure APIs): rustls, and a timeout so no call hangs a command.
+//! Connect, Google and Azure APIs): one per process, so connections are reused; rustls;
+//! a timeout so no call hangs a command; and no redirects, so a token or a secret goes
+//! only to the URL it was meant for.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
 use crate::throttle::Backoff;
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("an HTTP client with a timeout builds")
+pub fn client() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client with a timeout builds")
+    })
 }
 
 /// Tries of one request while the service throttles (429) or fails (5xx).
@@ -33,13 +40,12 @@ pub enum GetError {
 /// GETs `url` with a bearer token and parses the JSON answer, retrying 429 and 5xx with
 /// jittered exponential backoff (or the server's `Retry-After`, when it gives one).
 pub async fn get_json<T: DeserializeOwned>(
-    client: &reqwest::Client,
     url: &str,
     bearer: &str,
 ) -> Result<T, GetError> {
     let mut attempt = 0;
     loop {
-        let response = client
+        let response = client()
             .get(url)
             .bearer_auth(bearer)
             .send()
@@ -60,42 +66,6 @@ pub async fn get_json<T: DeserializeOwned>(
         tokio::time::sleep(wait).await;
         attempt += 1;
     }
-}
-
-/// Why an OAuth token request brought no token.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TokenError {
-    #[error("the token endpoint cannot be reached")]
-    Unreachable,
-    #[error("an answer that is not a token")]
-    NotAToken,
-    /// The OAuth `error` code of a refusal (`invalid_grant`, …).
-    #[error("{0}")]
-    Refused(String),
-}
-
-/// POSTs a form to an OAuth token endpoint and parses the token answer.
-pub async fn post_token_form<T: DeserializeOwned>(
-    url: &str,
-    form: &[(&str, &str)],
-) -> Result<T, TokenError> {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
-    let response = client()
-        .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .map_err(|_| TokenError::Unreachable)?;
-    if !response.status().is_success() {
-        let answer: serde_json::Value = response.json().await.unwrap_or_default();
-        return Err(TokenError::Refused(
-            answer["error"].as_str().unwrap_or("an error").to_owned(),
-        ));
-    }
-    response.json().await.map_err(|_| TokenError::NotAToken)
 }
 
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {

@@ -21,6 +21,7 @@ mod identity;
 mod launch;
 mod lock;
 mod loopback;
+mod oauth;
 mod onboarding;
 mod paths;
 mod prefs;

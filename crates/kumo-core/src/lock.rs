@@ -36,6 +36,14 @@ impl FileLock {
         file.lock().map_err(err)?;
         Ok(Self { _file: file })
     }
+
+    /// [`FileLock::acquire`] on a blocking thread, so the wait never holds a tokio worker.
+    pub async fn acquire_async(path: PathBuf) -> Result<Self, LockError> {
+        match tokio::task::spawn_blocking(move || Self::acquire(&path)).await {
+            Ok(result) => result,
+            Err(join) => std::panic::resume_unwind(join.into_panic()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -202,7 +202,12 @@ impl Kumo {
         if !force && expiry.is_some_and(|at| at - self.now() > crate::azure::RENEW_MARGIN_SECS) {
             return Ok(signed_in(Outcome::AlreadySignedIn, expiry));
         }
-        if !force && expiry.is_some() && crate::azure::access_token(tenant, store).await.is_ok() {
+        if !force
+            && expiry.is_some()
+            && crate::azure::access_token(tenant, &self.ctx.env, store)
+                .await
+                .is_ok()
+        {
             let renewed = crate::azure::session_expiry(tenant, store)?;
             return Ok(signed_in(Outcome::Renewed, renewed));
         }
@@ -244,7 +249,7 @@ impl Kumo {
     pub async fn whoami(&self) -> Result<Identity, Error> {
         let store = self.ctx.store.as_ref();
         let who = match &self.ctx.config.identity {
-            Some(config) => oidc::access_token(config, store).await?.1,
+            Some(config) => oidc::access_token(config, &self.ctx.env, store).await?.1,
             None => oidc::whoami(store)?.ok_or(oidc::IdentityError::NotSignedIn)?,
         };
         Ok(Identity {

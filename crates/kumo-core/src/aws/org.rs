@@ -63,10 +63,6 @@ impl<'a> OrgClient<'a> {
 
     /// Waits for this process's turn at the org's sign-in/refresh lock.
     pub(crate) async fn lock(&self) -> Result<FileLock, crate::aws::AwsError> {
-        let path = self.lock_path.clone();
-        let lock = tokio::task::spawn_blocking(move || FileLock::acquire(&path))
-            .await
-            .expect("the lock task does not panic")?;
-        Ok(lock)
+        Ok(FileLock::acquire_async(self.lock_path.clone()).await?)
     }
 }

@@ -13,7 +13,8 @@ use crate::aws::{AwsError, describe_sdk_error, is_retryable, retrying};
 use crate::browser::Browser;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
-use crate::loopback::{CALLBACK_PATH, Loopback, random_token};
+use crate::loopback::CALLBACK_PATH;
+use crate::oauth::{self, BROWSER_TIMEOUT, BrowserAuthorization};
 use crate::sessions::Outcome;
 
 pub const SCOPE: &str = "sso:account:access";
@@ -24,7 +25,6 @@ const GRANT_REFRESH_TOKEN: &str = "refresh_token";
 const USABLE_MARGIN_SECS: i64 = 60;
 /// Registrations are renewed a day before they lapse, never mid-sign-in.
 const REGISTRATION_MARGIN_SECS: i64 = 24 * 3600;
-const BROWSER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,38 +300,33 @@ impl OrgClient<'_> {
             org: self.name().to_owned(),
             source,
         };
-        // Bound before the browser opens, so the redirect cannot arrive to nobody.
-        let loopback = Loopback::bind()
+        let authorization = BrowserAuthorization::start()
             .await
-            .map_err(|e| loopback_error(e.into()))?;
-        let state = random_token();
-        let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
-        let mut url = Url::parse(&format!("{}/authorize", self.endpoints.oidc)).map_err(|e| {
+            .map_err(loopback_error)?;
+        let endpoint = Url::parse(&format!("{}/authorize", self.endpoints.oidc)).map_err(|e| {
             AwsError::Unreachable {
                 org: self.name().to_owned(),
                 operation: "Authorize",
                 message: e.to_string(),
             }
         })?;
-        url.query_pairs_mut()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &registration.client_id)
-            .append_pair("redirect_uri", loopback.redirect_uri())
-            .append_pair("state", &state)
-            .append_pair("code_challenge", challenge.as_str())
-            .append_pair("code_challenge_method", "S256")
-            .append_pair("scopes", SCOPE);
-        self.show_url(url.as_str(), options, browser, feedback, "sign in");
-        let redirect_uri = loopback.redirect_uri().to_owned();
-        let code = loopback
-            .receive_code(&state, BROWSER_TIMEOUT)
+        let url = authorization.url(endpoint, &registration.client_id, &[("scopes", SCOPE)]);
+        oauth::show(
+            url.as_str(),
+            options.open_browser,
+            browser,
+            feedback,
+            "sign in",
+        );
+        let authorized = authorization
+            .finish(BROWSER_TIMEOUT)
             .await
             .map_err(loopback_error)?;
         let out = retrying(|| {
             self.token_request(registration, GRANT_AUTHORIZATION_CODE)
-                .code(&code)
-                .redirect_uri(&redirect_uri)
-                .code_verifier(verifier.secret())
+                .code(&authorized.code)
+                .redirect_uri(&authorized.redirect_uri)
+                .code_verifier(authorized.verifier.secret())
                 .send()
         })
         .await
@@ -365,7 +360,13 @@ impl OrgClient<'_> {
             "To sign in to `{}`, confirm the code {user_code} at:",
             self.name()
         ));
-        self.show_url(url, options, browser, feedback, "confirm the code");
+        oauth::show(
+            url,
+            options.open_browser,
+            browser,
+            feedback,
+            "confirm the code",
+        );
         let mut interval = Duration::from_secs(device.interval().max(1) as u64);
         let deadline =
             tokio::time::Instant::now() + Duration::from_secs(device.expires_in().max(1) as u64);
@@ -410,26 +411,6 @@ impl OrgClient<'_> {
             .client_id(&registration.client_id)
             .client_secret(&registration.client_secret)
             .grant_type(grant_type)
-    }
-
-    fn show_url(
-        &self,
-        url: &str,
-        options: LoginOptions,
-        browser: &dyn Browser,
-        feedback: &dyn Feedback,
-        what: &str,
-    ) {
-        if options.open_browser {
-            match browser.open(url) {
-                Ok(()) => feedback.say(&format!(
-                    "Opened the browser to {what}. If it did not open, visit:\n  {url}"
-                )),
-                Err(e) => feedback.say(&format!("{e}\nOpen this URL to {what}:\n  {url}")),
-            }
-        } else {
-            feedback.say(&format!("Open this URL to {what}:\n  {url}"));
-        }
     }
 }
 

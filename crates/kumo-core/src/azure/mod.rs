@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -16,8 +15,10 @@ use crate::config::AzureTenantConfig;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::fsutil::write_atomic;
-use crate::http::{GetError, TokenError, get_json};
-use crate::loopback::{Loopback, LoopbackError, random_token};
+use crate::http::{GetError, get_json};
+use crate::lock::FileLock;
+use crate::loopback::LoopbackError;
+use crate::oauth::{self, BROWSER_TIMEOUT, BrowserAuthorization, TokenClient, TokenError, Tokens};
 use crate::paths;
 use crate::vault::{SecretStore, VaultError};
 
@@ -27,7 +28,6 @@ const SCOPE: &str = "https://management.azure.com/.default offline_access";
 const API_VERSION: &str = "2022-12-01";
 /// Access tokens with less left than this are renewed before use.
 pub const RENEW_MARGIN_SECS: i64 = 5 * 60;
-const BROWSER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// More pages than any real tenant has: a `nextLink` loop ends here.
 const MAX_PAGES: usize = 1000;
 
@@ -49,6 +49,8 @@ pub enum AzureError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     Cache(#[from] std::io::Error),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 /// A subscription of a tenant, as `kumo ls` shows it.
@@ -69,13 +71,6 @@ pub struct Subscription {
 struct StoredSession {
     access_token: String,
     expires_at: i64,
-    refresh_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    expires_in: Option<i64>,
     refresh_token: Option<String>,
 }
 
@@ -130,39 +125,18 @@ fn management_base(config: &AzureTenantConfig) -> String {
         .to_owned()
 }
 
-/// The authorize URL: `login_hint` is the identity's email and `domain_hint` its domain,
-/// so Entra goes straight to the federated (Google) sign-in for that account.
-pub fn authorize_url(
-    config: &AzureTenantConfig,
-    redirect_uri: &str,
-    state: &str,
-    code_challenge: &str,
-    email: Option<&str>,
-) -> String {
-    let mut url = Url::parse(&format!(
-        "{}/{}/oauth2/v2.0/authorize",
-        login_base(config),
-        config.tenant
-    ))
-    .expect("a configured endpoint and tenant make a URL");
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("client_id", &config.client_id)
-            .append_pair("response_type", "code")
-            .append_pair("redirect_uri", redirect_uri)
-            .append_pair("response_mode", "query")
-            .append_pair("scope", SCOPE)
-            .append_pair("state", state)
-            .append_pair("code_challenge", code_challenge)
-            .append_pair("code_challenge_method", "S256");
-        if let Some(email) = email {
-            q.append_pair("login_hint", email);
-            if let Some((_, domain)) = email.rsplit_once('@') {
-                q.append_pair("domain_hint", domain);
-            }
+/// The sign-in's parameters beyond the code flow's own: `login_hint` is the identity's
+/// email and `domain_hint` its domain, so Entra goes straight to the federated (Google)
+/// sign-in for that account.
+fn authorize_params(email: Option<&str>) -> Vec<(&'static str, &str)> {
+    let mut params = vec![("response_mode", "query"), ("scope", SCOPE)];
+    if let Some(email) = email {
+        params.push(("login_hint", email));
+        if let Some((_, domain)) = email.rsplit_once('@') {
+            params.push(("domain_hint", domain));
         }
     }
-    url.into()
+    params
 }
 
 /// `kumo login` for a tenant: the browser sign-in, then the session into the keychain.
@@ -173,61 +147,53 @@ pub async fn sign_in(
     browser: &dyn Browser,
     feedback: &dyn Feedback,
 ) -> Result<(), AzureError> {
-    let loopback = Loopback::bind().await.map_err(LoopbackError::from)?;
-    let state = random_token();
-    let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
-    let url = authorize_url(
-        config,
-        loopback.redirect_uri(),
-        &state,
-        challenge.as_str(),
-        email,
-    );
-    match browser.open(&url) {
-        Ok(()) => feedback.say(&format!(
-            "Opened the browser to sign in to Azure ({}). If it did not open, visit:\n  {url}",
-            config.tenant
-        )),
-        Err(e) => feedback.say(&format!("{e}\nOpen this URL to sign in to Azure:\n  {url}")),
-    }
-    let redirect_uri = loopback.redirect_uri().to_owned();
-    let code = loopback.receive_code(&state, BROWSER_TIMEOUT).await?;
-    let grant = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", redirect_uri.as_str()),
-        ("code_verifier", verifier.secret().as_str()),
-    ];
-    let answer = token_request(config, &grant)
-        .await?
-        .map_err(|reason| AzureError::Refused {
-            tenant: config.tenant.to_string(),
-            reason,
-        })?;
+    let endpoint = Url::parse(&format!(
+        "{}/{}/oauth2/v2.0/authorize",
+        login_base(config),
+        config.tenant
+    ))
+    .map_err(|e| refused(config, format!("its sign-in endpoint is not a URL ({e})")))?;
+    let authorization = BrowserAuthorization::start().await?;
+    let url = authorization.url(endpoint, &config.client_id, &authorize_params(email));
+    let what = format!("sign in to Azure ({})", config.tenant);
+    oauth::show(url.as_str(), true, browser, feedback, &what);
+    let authorized = authorization.finish(BROWSER_TIMEOUT).await?;
+    let answer = token_client(config)?
+        .exchange(authorized)
+        .await
+        .map_err(|e| refused(config, reason(e)))?;
     save(config, store, answer)
 }
 
 /// A live ARM access token for the tenant: the stored one, or one renewed with the
-/// (rotating) refresh token when under five minutes remain.
+/// (rotating) refresh token when under five minutes remain, under the tenant's
+/// cross-process lock so the app and the CLI never both spend the same refresh token.
 pub async fn access_token(
     config: &AzureTenantConfig,
+    env: &Environment,
     store: &dyn SecretStore,
 ) -> Result<String, AzureError> {
     let tenant = config.tenant.to_string();
+    let live = |session: &StoredSession| session.expires_at - now_secs() > RENEW_MARGIN_SECS;
     let session = load(config, store)?.ok_or_else(|| AzureError::NotSignedIn(tenant.clone()))?;
-    if session.expires_at - now_secs() > RENEW_MARGIN_SECS {
+    if live(&session) {
+        return Ok(session.access_token);
+    }
+    let lock = paths::lock_dir(env).join(format!("azure-{tenant}.lock"));
+    let _lock = FileLock::acquire_async(lock).await?;
+    // Another process may have renewed it while this one waited.
+    let session = load(config, store)?.ok_or_else(|| AzureError::NotSignedIn(tenant.clone()))?;
+    if live(&session) {
         return Ok(session.access_token);
     }
     let refresh_token = session
         .refresh_token
         .ok_or_else(|| AzureError::Expired(tenant.clone()))?;
-    let grant = [
-        ("grant_type", "refresh_token"),
-        ("refresh_token", refresh_token.as_str()),
-    ];
-    let answer = token_request(config, &grant)
-        .await?
-        .map_err(|_| AzureError::Expired(tenant.clone()))?;
+    let answer = match token_client(config)?.refresh(&refresh_token).await {
+        Ok(answer) => answer,
+        Err(TokenError::Refused(_)) => return Err(AzureError::Expired(tenant)),
+        Err(other) => return Err(refused(config, reason(other))),
+    };
     let token = answer.access_token.clone();
     save(config, store, answer)?;
     Ok(token)
@@ -257,7 +223,7 @@ fn load(
 fn save(
     config: &AzureTenantConfig,
     store: &dyn SecretStore,
-    answer: TokenAnswer,
+    answer: Tokens,
 ) -> Result<(), AzureError> {
     let session = StoredSession {
         access_token: answer.access_token,
@@ -270,26 +236,24 @@ fn save(
     Ok(())
 }
 
-/// POSTs a grant to the tenant's token endpoint as a public client. The inner `Err` is
-/// the refusal's OAuth `error` code.
-async fn token_request(
-    config: &AzureTenantConfig,
-    grant: &[(&str, &str)],
-) -> Result<Result<TokenAnswer, String>, AzureError> {
-    let mut form = grant.to_vec();
-    form.push(("client_id", config.client_id.as_str()));
-    form.push(("scope", SCOPE));
+/// The tenant's token endpoint, as a public client.
+fn token_client(config: &AzureTenantConfig) -> Result<TokenClient, AzureError> {
     let url = format!("{}/{}/oauth2/v2.0/token", login_base(config), config.tenant);
-    match crate::http::post_token_form(&url, &form).await {
-        Ok(answer) => Ok(Ok(answer)),
-        Err(TokenError::Refused(code)) => Ok(Err(code)),
-        Err(other) => Err(AzureError::Refused {
-            tenant: config.tenant.to_string(),
-            reason: match other {
-                TokenError::Unreachable => "the sign-in service cannot be reached".into(),
-                other => other.to_string(),
-            },
-        }),
+    TokenClient::new(&url, &config.client_id, None, Some(SCOPE))
+        .map_err(|_| refused(config, "its token endpoint is not a URL".into()))
+}
+
+fn refused(config: &AzureTenantConfig, reason: String) -> AzureError {
+    AzureError::Refused {
+        tenant: config.tenant.to_string(),
+        reason,
+    }
+}
+
+fn reason(e: TokenError) -> String {
+    match e {
+        TokenError::Unreachable => "the sign-in service cannot be reached".into(),
+        other => other.to_string(),
     }
 }
 
@@ -305,7 +269,6 @@ async fn list_all<T: serde::de::DeserializeOwned>(
         tenant: config.tenant.to_string(),
         reason,
     };
-    let client = crate::http::client();
     let mut items = Vec::new();
     let mut next = Some(format!("{base}{path}?api-version={API_VERSION}"));
     let mut pages = 0;
@@ -317,7 +280,7 @@ async fn list_all<T: serde::de::DeserializeOwned>(
         if pages > MAX_PAGES {
             return Err(failed("nextLink never ends".into()));
         }
-        let page: ArmPage<T> = get_json(&client, &url, token).await.map_err(|e| match e {
+        let page: ArmPage<T> = get_json(&url, token).await.map_err(|e| match e {
             GetError::Status(401) => AzureError::Expired(config.tenant.to_string()),
             GetError::Unreachable => failed("Azure Resource Manager cannot be reached".into()),
             other => failed(other.to_string()),
@@ -338,9 +301,10 @@ fn same_origin(url: &str, base: &str) -> bool {
 /// The tenant's subscriptions (those not disabled or deleted), with its display name.
 pub async fn list_subscriptions(
     config: &AzureTenantConfig,
+    env: &Environment,
     store: &dyn SecretStore,
 ) -> Result<Vec<Subscription>, AzureError> {
-    let token = access_token(config, store).await?;
+    let token = access_token(config, env, store).await?;
     let tenants: Vec<ArmTenant> = list_all(config, &token, "/tenants").await?;
     let configured = config.tenant.as_str();
     let tenant_name = tenants
@@ -379,7 +343,7 @@ pub async fn relist(
     store: &dyn SecretStore,
     env: &Environment,
 ) -> Result<Vec<Subscription>, AzureError> {
-    let listed = list_subscriptions(config, store).await;
+    let listed = list_subscriptions(config, env, store).await;
     if matches!(listed, Err(AzureError::Expired(_))) {
         sign_out(config, store)?;
     }
@@ -420,16 +384,6 @@ pub fn portal_url(tenant: &str, subscription_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::TenantName;
-
-    fn tenant() -> AzureTenantConfig {
-        AzureTenantConfig {
-            tenant: TenantName::try_from("acme.onmicrosoft.com").unwrap(),
-            client_id: "client-1".into(),
-            login_endpoint: None,
-            management_endpoint: None,
-        }
-    }
 
     #[test]
     fn the_portal_url_opens_the_subscription_in_its_tenant() {
@@ -440,28 +394,16 @@ mod tests {
     }
 
     #[test]
-    fn the_authorize_url_hints_the_identitys_account_and_domain() {
-        let url = Url::parse(&authorize_url(
-            &tenant(),
-            "http://127.0.0.1:5000/oauth/callback",
-            "st",
-            "ch",
-            Some("dev@acme.com"),
-        ))
-        .unwrap();
-        assert_eq!(url.path(), "/acme.onmicrosoft.com/oauth2/v2.0/authorize");
-        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-        let get = |k: &str| {
-            query
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-        };
-        assert_eq!(get("login_hint"), Some("dev@acme.com"));
-        assert_eq!(get("domain_hint"), Some("acme.com"));
-        assert_eq!(get("scope"), Some(SCOPE));
-        assert_eq!(get("code_challenge_method"), Some("S256"));
-        assert_eq!(get("state"), Some("st"));
+    fn the_sign_in_hints_the_identitys_account_and_domain() {
+        assert_eq!(
+            authorize_params(Some("dev@acme.com")),
+            [
+                ("response_mode", "query"),
+                ("scope", SCOPE),
+                ("login_hint", "dev@acme.com"),
+                ("domain_hint", "acme.com")
+            ]
+        );
     }
 
     #[test]

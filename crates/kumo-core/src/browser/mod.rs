@@ -112,7 +112,13 @@ impl Browser for FollowingBrowser {
     fn open(&self, url: &str) -> Result<(), BrowserError> {
         let url = url.to_owned();
         tokio::spawn(async move {
-            let _ = crate::http::client().get(url).send().await;
+            // Its own client: a person's browser follows redirects, Kumo's calls never do.
+            if let Ok(client) = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+            {
+                let _ = client.get(url).send().await;
+            }
         });
         Ok(())
     }

@@ -62,7 +62,6 @@ pub async fn list_projects(
         .map_or(DEFAULT_ENDPOINT, |e| e.as_str())
         .trim_end_matches('/')
         .to_owned();
-    let client = crate::http::client();
     let mut projects = Vec::new();
     let mut page_token: Option<String> = None;
     loop {
@@ -72,7 +71,7 @@ pub async fn list_projects(
         if let Some(token) = &page_token {
             url.query_pairs_mut().append_pair("pageToken", token);
         }
-        let page: SearchPage = match get_json(&client, url.as_str(), access_token).await {
+        let page: SearchPage = match get_json(url.as_str(), access_token).await {
             Ok(page) => page,
             Err(GetError::Status(status @ (401 | 403))) => {
                 return Err(GcpError::Unauthorized(status));
@@ -125,7 +124,7 @@ pub enum RelistError {
 /// them as the cache.
 pub async fn relist(ctx: &Context, gcp: &GcpConfig) -> Result<Vec<Project>, RelistError> {
     let identity = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
-    let (token, _) = oidc::access_token(identity, ctx.store.as_ref()).await?;
+    let (token, _) = oidc::access_token(identity, &ctx.env, ctx.store.as_ref()).await?;
     let projects = list_projects(gcp, &token).await?;
     save_cache(&ctx.env, &projects)?;
     Ok(projects)

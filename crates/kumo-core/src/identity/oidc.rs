@@ -6,7 +6,6 @@
 //! token.
 
 use std::fmt;
-use std::time::Duration;
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
@@ -20,8 +19,9 @@ use crate::config::IdentityConfig;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::fsutil::write_atomic;
-use crate::http::TokenError;
-use crate::loopback::{Loopback, LoopbackError, random_token};
+use crate::lock::FileLock;
+use crate::loopback::{LoopbackError, random_token};
+use crate::oauth::{self, BROWSER_TIMEOUT, BrowserAuthorization, TokenClient, TokenError};
 use crate::paths;
 use crate::sessions::Outcome;
 use crate::vault::{SecretStore, VaultError};
@@ -35,7 +35,6 @@ pub const GCP_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform.read
 /// Access tokens with less left than this are renewed before use.
 const RENEW_MARGIN_SECS: i64 = 5 * 60;
 const LEEWAY_SECS: u64 = 60;
-const BROWSER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
@@ -57,6 +56,8 @@ pub enum IdentityError {
     Untrusted(Untrusted),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 /// Why an ID token was refused: each check failing has its own reason.
@@ -146,14 +147,6 @@ impl Discovery {
 }
 
 #[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    expires_in: Option<i64>,
-    id_token: Option<String>,
-    refresh_token: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct Claims {
     sub: String,
     email: Option<String>,
@@ -219,7 +212,7 @@ pub async fn login(
         if held.who.expires_at - now_secs() > RENEW_MARGIN_SECS {
             return Ok((Outcome::AlreadySignedIn, held.who.clone()));
         }
-        if let Ok((_, who)) = access_token(config, store).await {
+        if let Ok((_, who)) = access_token(config, env, store).await {
             return Ok((Outcome::Renewed, who));
         }
     }
@@ -241,59 +234,35 @@ async fn sign_in(
     feedback: &dyn Feedback,
 ) -> Result<Whoami, IdentityError> {
     let doc = discover(config).await?;
-    let loopback = Loopback::bind().await.map_err(LoopbackError::from)?;
-    let (state, nonce) = (random_token(), random_token());
-    let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
-    let mut url =
+    let endpoint =
         Url::parse(&doc.authorization_endpoint).map_err(|e| IdentityError::Discovery {
             issuer: issuer_of(config),
             reason: format!("its authorization endpoint is not a URL ({e})"),
         })?;
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("response_type", "code")
-            .append_pair("client_id", &config.client_id)
-            .append_pair("redirect_uri", loopback.redirect_uri())
-            .append_pair(
-                "scope",
-                &std::iter::once(SCOPES)
-                    .chain(doc.offers_offline_access().then_some(OFFLINE_ACCESS))
-                    .chain(extra_scopes.iter().copied())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            )
-            .append_pair("state", &state)
-            .append_pair("nonce", &nonce)
-            .append_pair("code_challenge", challenge.as_str())
-            .append_pair("code_challenge_method", "S256")
-            // Google issues a refresh token only for offline access with consent; standard
-            // issuers for the `offline_access` scope.
-            .append_pair("access_type", "offline");
-        if consent {
-            q.append_pair("prompt", "consent");
-        }
-        if let Some(hd) = &config.hosted_domain {
-            q.append_pair("hd", hd);
-        }
+    let authorization = BrowserAuthorization::start().await?;
+    let nonce = random_token();
+    let scope = std::iter::once(SCOPES)
+        .chain(doc.offers_offline_access().then_some(OFFLINE_ACCESS))
+        .chain(extra_scopes.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Google issues a refresh token only for offline access with consent; standard
+    // issuers for the `offline_access` scope.
+    let mut extra = vec![("access_type", "offline")];
+    if consent {
+        extra.push(("prompt", "consent"));
     }
-    match browser.open(url.as_str()) {
-        Ok(()) => feedback.say(&format!(
-            "Opened the browser to sign in. If it did not open, visit:\n  {url}"
-        )),
-        Err(e) => feedback.say(&format!("{e}\nOpen this URL to sign in:\n  {url}")),
+    if let Some(hd) = &config.hosted_domain {
+        extra.push(("hd", hd));
     }
-    let redirect_uri = loopback.redirect_uri().to_owned();
-    let code = loopback.receive_code(&state, BROWSER_TIMEOUT).await?;
-
-    let grant = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", redirect_uri.as_str()),
-        ("code_verifier", verifier.secret().as_str()),
-    ];
-    let answer = token_request(&doc, config, &grant)
-        .await?
-        .map_err(IdentityError::Refused)?;
+    extra.extend([("scope", scope.as_str()), ("nonce", nonce.as_str())]);
+    let url = authorization.url(endpoint, &config.client_id, &extra);
+    oauth::show(url.as_str(), true, browser, feedback, "sign in");
+    let authorized = authorization.finish(BROWSER_TIMEOUT).await?;
+    let answer = token_client(&doc, config)?
+        .exchange(authorized)
+        .await
+        .map_err(refused)?;
     let id_token = answer
         .id_token
         .as_deref()
@@ -317,13 +286,23 @@ async fn sign_in(
 }
 
 /// A live access token of the identity: the stored one, or one renewed with the
-/// refresh token when under five minutes remain.
+/// refresh token when under five minutes remain. The renewal holds the identity's
+/// cross-process lock: a rotating refresh token raced by the app and the CLI gets the
+/// whole token family revoked by some issuers.
 pub async fn access_token(
     config: &IdentityConfig,
+    env: &Environment,
     store: &dyn SecretStore,
 ) -> Result<(String, Whoami), IdentityError> {
+    let live = |session: &StoredSession| session.who.expires_at - now_secs() > RENEW_MARGIN_SECS;
+    let session = load(store)?.ok_or(IdentityError::NotSignedIn)?;
+    if live(&session) {
+        return Ok((session.access_token, session.who));
+    }
+    let _lock = FileLock::acquire_async(paths::lock_dir(env).join("identity.lock")).await?;
+    // Another process may have renewed it while this one waited.
     let mut session = load(store)?.ok_or(IdentityError::NotSignedIn)?;
-    if session.who.expires_at - now_secs() > RENEW_MARGIN_SECS {
+    if live(&session) {
         return Ok((session.access_token, session.who));
     }
     let refresh_token = session
@@ -331,13 +310,11 @@ pub async fn access_token(
         .clone()
         .ok_or(IdentityError::Expired)?;
     let doc = discover(config).await?;
-    let grant = [
-        ("grant_type", "refresh_token"),
-        ("refresh_token", refresh_token.as_str()),
-    ];
-    let answer = token_request(&doc, config, &grant)
-        .await?
-        .map_err(|_| IdentityError::Expired)?;
+    let answer = match token_client(&doc, config)?.refresh(&refresh_token).await {
+        Ok(answer) => answer,
+        Err(TokenError::Refused(_)) => return Err(IdentityError::Expired),
+        Err(other) => return Err(refused(other)),
+    };
     session.access_token = answer.access_token;
     session.who.expires_at = now_secs() + answer.expires_in.unwrap_or(3600);
     if let Some(rotated) = answer.refresh_token {
@@ -349,23 +326,22 @@ pub async fn access_token(
     Ok((session.access_token, session.who))
 }
 
-/// POSTs a grant, with the client's credentials, to the token endpoint. The inner
-/// `Err` is the OAuth `error` code of a refusal.
-async fn token_request(
-    doc: &Discovery,
-    config: &IdentityConfig,
-    grant: &[(&str, &str)],
-) -> Result<Result<TokenAnswer, String>, IdentityError> {
-    let mut form = grant.to_vec();
-    form.push(("client_id", config.client_id.as_str()));
-    if let Some(secret) = &config.client_secret {
-        form.push(("client_secret", secret));
-    }
-    match crate::http::post_token_form(&doc.token_endpoint, &form).await {
-        Ok(answer) => Ok(Ok(answer)),
-        Err(TokenError::Refused(code)) => Ok(Err(code)),
-        Err(other) => Err(IdentityError::Refused(other.to_string())),
-    }
+/// The OAuth client of the issuer's token endpoint, with the client's credentials.
+fn token_client(doc: &Discovery, config: &IdentityConfig) -> Result<TokenClient, IdentityError> {
+    TokenClient::new(
+        &doc.token_endpoint,
+        &config.client_id,
+        config.client_secret.as_deref(),
+        None,
+    )
+    .map_err(|_| IdentityError::Discovery {
+        issuer: issuer_of(config),
+        reason: "its token endpoint is not a URL".into(),
+    })
+}
+
+fn refused(e: TokenError) -> IdentityError {
+    IdentityError::Refused(e.to_string())
 }
 
 /// The issuer's keys: from the cache, or fetched (again) when the cache lacks `kid`.
