@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use crate::throttle::Backoff;
+use crate::retry::{Retry, Verdict};
 
 pub fn client() -> &'static reqwest::Client {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
@@ -21,11 +21,6 @@ pub fn client() -> &'static reqwest::Client {
     })
 }
 
-/// Tries of one request while the service throttles (429) or fails (5xx).
-const ATTEMPTS: u32 = 6;
-/// The longest `Retry-After` honoured; a longer one is answered as a failure.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
-
 /// Why a GET of a JSON API failed, in words a user can act on with the service named.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GetError {
@@ -37,34 +32,36 @@ pub enum GetError {
     NotJson,
 }
 
-/// GETs `url` with a bearer token and parses the JSON answer, retrying 429 and 5xx with
-/// jittered exponential backoff (or the server's `Retry-After`, when it gives one).
-pub async fn get_json<T: DeserializeOwned>(
-    url: &str,
-    bearer: &str,
-) -> Result<T, GetError> {
-    let mut attempt = 0;
-    loop {
-        let response = client()
-            .get(url)
-            .bearer_auth(bearer)
-            .send()
-            .await
-            .map_err(|_| GetError::Unreachable)?;
-        let status = response.status();
-        if status.is_success() {
-            return response.json().await.map_err(|_| GetError::NotJson);
-        }
-        let retryable = status.as_u16() == 429 || status.is_server_error();
-        if !retryable || attempt + 1 >= ATTEMPTS {
-            return Err(GetError::Status(status.as_u16()));
-        }
-        let wait = retry_after(&response).unwrap_or_else(|| Backoff::DEFAULT.delay(attempt));
-        if wait > MAX_RETRY_AFTER {
-            return Err(GetError::Status(status.as_u16()));
-        }
-        tokio::time::sleep(wait).await;
-        attempt += 1;
+/// GETs `url` with a bearer token and parses the JSON answer, retrying 429 and 5xx
+/// under the one retry policy (the server's `Retry-After` honoured).
+pub async fn get_json<T: DeserializeOwned>(url: &str, bearer: &str) -> Result<T, GetError> {
+    let response = Retry::STANDARD
+        .run(None, judge, || async {
+            let response = client()
+                .get(url)
+                .bearer_auth(bearer)
+                .send()
+                .await
+                .map_err(|_| (GetError::Unreachable, None))?;
+            let status = response.status();
+            if status.is_success() {
+                Ok(response)
+            } else {
+                Err((GetError::Status(status.as_u16()), retry_after(&response)))
+            }
+        })
+        .await
+        .map_err(|(error, _)| error)?;
+    response.json().await.map_err(|_| GetError::NotJson)
+}
+
+/// A failed GET, with the server's `Retry-After`.
+fn judge((error, retry_after): &(GetError, Option<Duration>)) -> Verdict {
+    match error {
+        GetError::Status(status) if *status == 429 || *status >= 500 => Verdict::Throttled {
+            retry_after: *retry_after,
+        },
+        _ => Verdict::Fatal,
     }
 }
 

@@ -26,9 +26,9 @@ mod onboarding;
 mod paths;
 mod prefs;
 mod reminders;
+mod retry;
 mod sessions;
 mod target;
-mod throttle;
 mod vault;
 
 /// What the fuzz targets (fuzz/) and the app's benchmark drive directly: the config

@@ -7,8 +7,8 @@ use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use crate::aws::org::OrgClient;
 use crate::aws::session::{self, RoleCredentials, now_secs};
 use crate::aws::sign_in::Interaction;
-use crate::aws::{AwsError, describe_sdk_error, is_retryable, status_of};
-use crate::throttle::Backoff;
+use crate::aws::{AwsError, describe_sdk_error, status_of, verdict};
+use crate::retry::Retry;
 use crate::vault::SecretStore;
 
 /// Credentials with less left than this are replaced before use.
@@ -42,41 +42,37 @@ impl OrgClient<'_> {
             return Ok(c);
         }
         let token = self.access_token_locked(interaction).await?;
-        let mut attempt = 0;
-        let out = loop {
-            let result = self
-                .portal
-                .get_role_credentials()
-                .access_token(&token)
-                .account_id(account_id)
-                .role_name(role)
-                .send()
-                .await;
-            match result {
-                Ok(out) => break out,
-                Err(e)
-                    if status_of(&e) == Some(401)
-                        || matches!(
-                            e.as_service_error(),
-                            Some(GetRoleCredentialsError::UnauthorizedException(_))
-                        ) =>
-                {
-                    self.drop_token()?;
-                    return Err(AwsError::SessionExpired(self.name().to_owned()));
-                }
-                Err(e) if status_of(&e) == Some(403) || status_of(&e) == Some(404) => {
-                    return Err(AwsError::NoAccess {
-                        org: self.name().to_owned(),
-                        account_id: account_id.to_owned(),
-                        role: role.to_owned(),
-                    });
-                }
-                Err(e) if is_retryable(&e) && attempt + 1 < MAX_ATTEMPTS => {
-                    tokio::time::sleep(Backoff::DEFAULT.delay(attempt)).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(describe_sdk_error(self.name(), "GetRoleCredentials", &e)),
+        let fetched = Retry::STANDARD
+            .attempts(MAX_ATTEMPTS)
+            .run(None, verdict, || {
+                self.portal
+                    .get_role_credentials()
+                    .access_token(&token)
+                    .account_id(account_id)
+                    .role_name(role)
+                    .send()
+            })
+            .await;
+        let out = match fetched {
+            Ok(out) => out,
+            Err(e)
+                if status_of(&e) == Some(401)
+                    || matches!(
+                        e.as_service_error(),
+                        Some(GetRoleCredentialsError::UnauthorizedException(_))
+                    ) =>
+            {
+                self.drop_token()?;
+                return Err(AwsError::SessionExpired(self.name().to_owned()));
             }
+            Err(e) if status_of(&e) == Some(403) || status_of(&e) == Some(404) => {
+                return Err(AwsError::NoAccess {
+                    org: self.name().to_owned(),
+                    account_id: account_id.to_owned(),
+                    role: role.to_owned(),
+                });
+            }
+            Err(e) => return Err(describe_sdk_error(self.name(), "GetRoleCredentials", &e)),
         };
         let Some(c) = out.role_credentials() else {
             return Err(AwsError::Service {

@@ -12,11 +12,11 @@ use tokio::task::JoinSet;
 use crate::aws::org::OrgClient;
 use crate::aws::session::now_secs;
 use crate::aws::sign_in::Interaction;
-use crate::aws::{AwsError, describe_sdk_error, is_retryable, status_of};
+use crate::aws::{AwsError, describe_sdk_error, status_of, verdict};
 use crate::cache::{Account, OrgCache};
 use crate::environment::Environment;
 use crate::feedback::Feedback;
-use crate::throttle::{Backoff, TokenBucket};
+use crate::retry::{Retry, TokenBucket};
 
 const PAGE_SIZE: i32 = 100;
 /// Enough in flight to keep the bucket busy through ~1 s of latency at 20/s.
@@ -29,7 +29,7 @@ async fn paced<T, E, R, F, Fut>(
     bucket: &TokenBucket,
     org: &str,
     operation: &'static str,
-    mut call: F,
+    call: F,
 ) -> Result<T, (AwsError, Option<u16>)>
 where
     E: ProvideErrorMetadata,
@@ -37,25 +37,11 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, SdkError<E, R>>>,
 {
-    let mut attempt = 0;
-    loop {
-        bucket.acquire().await;
-        match call().await {
-            Ok(value) => return Ok(value),
-            Err(e) if is_retryable(&e) && attempt + 1 < MAX_ATTEMPTS => {
-                let delay = Backoff::DEFAULT.delay(attempt);
-                if status_of(&e) == Some(429) {
-                    bucket.pause(delay).await;
-                    tracing::debug!(operation, attempt, "throttled; backing off");
-                } else {
-                    tokio::time::sleep(delay).await;
-                    tracing::debug!(operation, attempt, "retrying after a server error");
-                }
-                attempt += 1;
-            }
-            Err(e) => return Err((describe_sdk_error(org, operation, &e), status_of(&e))),
-        }
-    }
+    Retry::STANDARD
+        .attempts(MAX_ATTEMPTS)
+        .run(Some(bucket), verdict, call)
+        .await
+        .map_err(|e| (describe_sdk_error(org, operation, &e), status_of(&e)))
 }
 
 impl OrgClient<'_> {

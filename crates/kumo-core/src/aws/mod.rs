@@ -14,6 +14,7 @@ use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 
 use crate::config::{AwsOrg, Config};
 use crate::loopback::LoopbackError;
+use crate::retry::{Retry, Verdict};
 use crate::vault::VaultError;
 
 #[derive(Debug, thiserror::Error)]
@@ -159,32 +160,25 @@ impl HasStatus for aws_sdk_sso::config::http::HttpResponse {
     }
 }
 
-/// Runs an SDK call again after throttling, server errors and transport failures (a
-/// few times, with jittered backoff); other outcomes are returned as they are.
-pub(crate) async fn retrying<T, E, R, F, Fut>(mut call: F) -> Result<T, SdkError<E, R>>
+/// Runs an SDK call under the one retry policy.
+pub(crate) async fn retrying<T, E, R, F, Fut>(call: F) -> Result<T, SdkError<E, R>>
 where
     R: HasStatus,
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
 {
-    const ATTEMPTS: u32 = 6;
-    let mut attempt = 0;
-    loop {
-        match call().await {
-            Err(e) if is_retryable(&e) && attempt + 1 < ATTEMPTS => {
-                tokio::time::sleep(crate::throttle::Backoff::DEFAULT.delay(attempt)).await;
-                attempt += 1;
-            }
-            result => return result,
-        }
-    }
+    Retry::STANDARD.run(None, verdict, call).await
 }
 
 /// Throttling, server errors and transport failures are worth another try.
-pub(crate) fn is_retryable<E, R: HasStatus>(err: &SdkError<E, R>) -> bool {
+pub(crate) fn verdict<E, R: HasStatus>(err: &SdkError<E, R>) -> Verdict {
     match err {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => true,
-        _ => status_of(err).is_some_and(|s| s == 429 || s >= 500),
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => Verdict::Transient,
+        _ => match status_of(err) {
+            Some(429) => Verdict::Throttled { retry_after: None },
+            Some(s) if s >= 500 => Verdict::Transient,
+            _ => Verdict::Fatal,
+        },
     }
 }
 

@@ -9,12 +9,13 @@ use url::Url;
 
 use crate::aws::org::OrgClient;
 use crate::aws::session::{self, Registration, Session, Token, now_secs};
-use crate::aws::{AwsError, describe_sdk_error, is_retryable, retrying};
+use crate::aws::{AwsError, describe_sdk_error, retrying, verdict};
 use crate::browser::Browser;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::loopback::CALLBACK_PATH;
 use crate::oauth::{self, BROWSER_TIMEOUT, BrowserAuthorization};
+use crate::retry::Verdict;
 use crate::sessions::Outcome;
 
 pub const SCOPE: &str = "sso:account:access";
@@ -384,7 +385,7 @@ impl OrgClient<'_> {
             match result {
                 Ok(out) => return Ok(token_from(out, None)),
                 // A transient failure costs one poll, not the sign-in.
-                Err(e) if is_retryable(&e) => {}
+                Err(e) if verdict(&e) != Verdict::Fatal => {}
                 Err(e) => match e.as_service_error() {
                     Some(CreateTokenError::AuthorizationPendingException(_)) => {}
                     Some(CreateTokenError::SlowDownException(_)) => interval += SLOW_DOWN_STEP,
