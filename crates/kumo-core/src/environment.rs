@@ -1,11 +1,16 @@
 //! A snapshot of the process environment, passed explicitly so that logic reading
-//! variables can be tested without mutating the real (process-global) environment.
+//! variables (and the time) can be tested without mutating the real (process-global)
+//! environment.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+use crate::clock::{Clock, SharedClock};
+
+#[derive(Debug, Clone, Default)]
 pub struct Environment {
     vars: BTreeMap<String, String>,
+    clock: SharedClock,
 }
 
 impl Environment {
@@ -16,6 +21,7 @@ impl Environment {
             vars: std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
                 .collect(),
+            clock: SharedClock::default(),
         }
     }
 
@@ -27,7 +33,25 @@ impl Environment {
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            clock: SharedClock::default(),
         }
+    }
+
+    /// The same environment on another clock.
+    pub fn with_clock(self, clock: impl Clock + 'static) -> Self {
+        Self {
+            clock: SharedClock(Arc::new(clock)),
+            ..self
+        }
+    }
+
+    pub fn clock(&self) -> SharedClock {
+        self.clock.clone()
+    }
+
+    /// Now, in epoch seconds, by this environment's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.0.now()
     }
 
     /// The value of `name`, treating an empty value as unset (as shells and xdg-open do).

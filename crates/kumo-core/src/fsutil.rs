@@ -1,17 +1,88 @@
-//! Writing files so that a reader, or a crash, never sees half of one.
+//! Writing files so that a reader, or a crash, never sees half of one: the one atomic
+//! writer, for Kumo's own caches and the person's files alike.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, rename.
+/// The name every temp file of a write starts with.
+const TEMP_PREFIX: &str = ".kumo-write-";
+
+/// Replaces `path`'s content atomically: through a symlink to its target, in a temp file
+/// beside it with the file's mode (0600 for a new file), fsynced, renamed, and the
+/// directory fsynced. Off the async worker: an fsync can take long.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    crate::blocking::off_worker(|| write_now(path, bytes))
+}
+
+fn write_now(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = resolve_symlinks(path)?;
+    let dir = directory_of(&target);
     std::fs::create_dir_all(dir)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o600);
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))?;
+    }
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
+    temp.persist(&target).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        // The rename is durable once the directory is; a failure here loses nothing.
+        let _ = d.sync_all();
+    }
     Ok(())
+}
+
+/// Removes the temp files that writes killed before their rename left beside `path`.
+/// Only for a caller holding the lock of every writer of that directory.
+pub fn remove_stale_temp_files(path: &Path) -> std::io::Result<()> {
+    let target = resolve_symlinks(path)?;
+    let Ok(entries) = std::fs::read_dir(directory_of(&target)) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+fn directory_of(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The file a path finally names, following symlinks even when the last one dangles.
+fn resolve_symlinks(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(target) => {
+                current = match current.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            Err(e)
+                if e.kind() == std::io::ErrorKind::InvalidInput
+                    || e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                return Ok(current);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 #[cfg(test)]
@@ -26,5 +97,51 @@ mod tests {
         write_atomic(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_is_private_and_an_old_one_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let new = dir.path().join("new");
+        write_atomic(&new, b"x").unwrap();
+        let old = dir.path().join("old");
+        std::fs::write(&old, b"x").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_atomic(&old, b"y").unwrap();
+        assert_eq!((mode(&new), mode(&old)), (0o600, 0o644));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_written_through_and_stays_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        let link = dir.path().join("link");
+        std::fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    #[test]
+    fn stale_temp_files_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".kumo-write-abc"), b"half").unwrap();
+        std::fs::write(dir.path().join("config"), b"keep").unwrap();
+        remove_stale_temp_files(&dir.path().join("config")).unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["config"]);
     }
 }

@@ -9,6 +9,8 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
+use crate::blocking::off_worker;
+
 mod kernel_keyring;
 /// The real OS keychain, read back with `secret-tool`: needs the test command's session.
 #[cfg(test)]
@@ -104,13 +106,13 @@ impl KeyringStore {
 
 impl SecretStore for KeyringStore {
     fn put(&self, key: &str, secret: &[u8]) -> Result<(), VaultError> {
-        self.entry(key)?
-            .set_secret(secret)
-            .map_err(|e| map_keyring_error(key, e))
+        let entry = self.entry(key)?;
+        off_worker(|| entry.set_secret(secret)).map_err(|e| map_keyring_error(key, e))
     }
 
     fn get(&self, key: &str) -> Result<Option<Secret>, VaultError> {
-        match self.entry(key)?.get_secret() {
+        let entry = self.entry(key)?;
+        match off_worker(|| entry.get_secret()) {
             Ok(bytes) => Ok(Some(Secret::new(bytes))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring_error(key, e)),
@@ -118,7 +120,8 @@ impl SecretStore for KeyringStore {
     }
 
     fn delete(&self, key: &str) -> Result<(), VaultError> {
-        match self.entry(key)?.delete_credential() {
+        let entry = self.entry(key)?;
+        match off_worker(|| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring_error(key, e)),
         }

@@ -66,6 +66,7 @@ impl Kumo {
             t.org.name.as_str(),
             &t.account_id,
             &t.role,
+            self.now(),
         )?;
         match stored {
             Some(fresh) => Ok(Credentials(fresh)),

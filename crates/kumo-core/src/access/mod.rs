@@ -92,7 +92,7 @@ impl Kumo {
 
     /// Now, in epoch seconds.
     pub fn now(&self) -> i64 {
-        crate::aws::session::now_secs()
+        self.ctx.env.now()
     }
 
     /// Where the app's single-instance socket lives.

@@ -212,7 +212,15 @@ impl Kumo {
             return Ok(signed_in(Outcome::Renewed, renewed));
         }
         let email = oidc::whoami(store)?.map(|who| who.email);
-        crate::azure::sign_in(tenant, email.as_deref(), store, browser, feedback).await?;
+        crate::azure::sign_in(
+            tenant,
+            email.as_deref(),
+            &self.ctx.env,
+            store,
+            browser,
+            feedback,
+        )
+        .await?;
         let expiry = crate::azure::session_expiry(tenant, store)?;
         Ok(signed_in(Outcome::SignedIn, expiry))
     }

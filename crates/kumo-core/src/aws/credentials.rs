@@ -5,7 +5,7 @@
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 
 use crate::aws::org::OrgClient;
-use crate::aws::session::{self, RoleCredentials, now_secs};
+use crate::aws::session::{self, RoleCredentials};
 use crate::aws::sign_in::Interaction;
 use crate::aws::{AwsError, describe_sdk_error, status_of, verdict};
 use crate::retry::Retry;
@@ -22,9 +22,12 @@ pub fn cached(
     org: &str,
     account_id: &str,
     role: &str,
+    now: i64,
 ) -> Result<Option<RoleCredentials>, AwsError> {
-    Ok(session::load_credentials(store, org, account_id, role)?
-        .filter(|c| c.seconds_left() > RENEW_MARGIN_SECS))
+    Ok(
+        session::load_credentials(store, org, account_id, role, now)?
+            .filter(|c| c.seconds_left(now) > RENEW_MARGIN_SECS),
+    )
 }
 
 impl OrgClient<'_> {
@@ -34,11 +37,11 @@ impl OrgClient<'_> {
         role: &str,
         interaction: &Interaction<'_>,
     ) -> Result<RoleCredentials, AwsError> {
-        if let Some(c) = cached(self.store, self.name(), account_id, role)? {
+        if let Some(c) = cached(self.store, self.name(), account_id, role, self.now())? {
             return Ok(c);
         }
         let _lock = self.lock().await?;
-        if let Some(c) = cached(self.store, self.name(), account_id, role)? {
+        if let Some(c) = cached(self.store, self.name(), account_id, role, self.now())? {
             return Ok(c);
         }
         let token = self.access_token_locked(interaction).await?;
@@ -89,10 +92,17 @@ impl OrgClient<'_> {
             expires_at: if c.expiration() > 0 {
                 c.expiration() / 1000
             } else {
-                now_secs()
+                self.now()
             },
         };
-        session::save_credentials(self.store, self.name(), account_id, role, &credentials)?;
+        session::save_credentials(
+            self.store,
+            self.name(),
+            account_id,
+            role,
+            &credentials,
+            self.now(),
+        )?;
         Ok(credentials)
     }
 }

@@ -10,7 +10,6 @@ use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use tokio::task::JoinSet;
 
 use crate::aws::org::OrgClient;
-use crate::aws::session::now_secs;
 use crate::aws::sign_in::Interaction;
 use crate::aws::{AwsError, describe_sdk_error, status_of, verdict};
 use crate::cache::{Account, OrgCache};
@@ -56,7 +55,7 @@ impl OrgClient<'_> {
         let fresh = OrgCache::new(
             self.org.name.as_str(),
             self.org.start_url.as_str(),
-            now_secs(),
+            env.now(),
             accounts,
         );
         crate::cache::save(env, &fresh)?;

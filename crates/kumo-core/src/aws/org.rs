@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::aws::endpoints::Endpoints;
+use crate::clock::SharedClock;
 use crate::config::AwsOrg;
 use crate::environment::Environment;
 use crate::lock::FileLock;
@@ -16,6 +17,7 @@ pub struct OrgClient<'a> {
     pub endpoints: Endpoints,
     pub(crate) store: &'a dyn SecretStore,
     lock_path: PathBuf,
+    clock: SharedClock,
     pub(crate) oidc: aws_sdk_ssooidc::Client,
     pub(crate) portal: aws_sdk_sso::Client,
 }
@@ -52,9 +54,15 @@ impl<'a> OrgClient<'a> {
             endpoints,
             store,
             lock_path: paths::lock_dir(env).join(format!("aws-{}.lock", org.name)),
+            clock: env.clock(),
             oidc,
             portal,
         }
+    }
+
+    /// Now, by the environment's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     pub fn name(&self) -> &str {

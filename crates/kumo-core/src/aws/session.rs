@@ -4,18 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::aws::credentials::RENEW_MARGIN_SECS;
 use crate::vault::{KernelKeyring, SecretStore, VaultError};
-
-pub fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
@@ -39,15 +33,15 @@ pub struct Token {
 const REFRESH_MARGIN_SECS: i64 = 15 * 60;
 
 impl Token {
-    pub fn seconds_left(&self) -> i64 {
-        self.expires_at - now_secs()
+    pub fn seconds_left(&self, now: i64) -> i64 {
+        self.expires_at - now
     }
 
     /// Whether the token is due for renewal: under 15 minutes left, or under half its
     /// lifetime for tokens issued for less than 30 minutes (else each use would renew it).
-    pub fn needs_refresh(&self) -> bool {
+    pub fn needs_refresh(&self, now: i64) -> bool {
         let lifetime = self.expires_at - self.issued_at;
-        self.seconds_left() < REFRESH_MARGIN_SECS.min(lifetime / 2)
+        self.seconds_left(now) < REFRESH_MARGIN_SECS.min(lifetime / 2)
     }
 }
 
@@ -67,8 +61,8 @@ pub struct RoleCredentials {
 }
 
 impl RoleCredentials {
-    pub fn seconds_left(&self) -> i64 {
-        self.expires_at - now_secs()
+    pub fn seconds_left(&self, now: i64) -> i64 {
+        self.expires_at - now
     }
 }
 
@@ -175,6 +169,7 @@ pub fn load_credentials(
     org: &str,
     account_id: &str,
     role: &str,
+    now: i64,
 ) -> Result<Option<RoleCredentials>, VaultError> {
     let kernel = store.kernel_keyring();
     let role_key = role_key(account_id, role);
@@ -187,7 +182,7 @@ pub fn load_credentials(
     let mut all: CredentialMap = read_json(store, &credentials_key(org))?;
     let found = all.remove(&role_key);
     if let (Some(kernel), Some(credentials)) = (kernel, &found) {
-        remember(kernel, &kernel_name, credentials);
+        remember(kernel, &kernel_name, credentials, now);
     }
     Ok(found)
 }
@@ -199,15 +194,16 @@ pub fn save_credentials(
     account_id: &str,
     role: &str,
     credentials: &RoleCredentials,
+    now: i64,
 ) -> Result<(), VaultError> {
     let key = credentials_key(org);
     let mut all: CredentialMap = read_json(store, &key)?;
-    all.retain(|_, c| c.seconds_left() > 0);
+    all.retain(|_, c| c.seconds_left(now) > 0);
     let role_key = role_key(account_id, role);
     all.insert(role_key.clone(), credentials.clone());
     write_json(store, &key, &all)?;
     if let Some(kernel) = store.kernel_keyring() {
-        remember(kernel, &kernel_name(org, &role_key), credentials);
+        remember(kernel, &kernel_name(org, &role_key), credentials, now);
     }
     Ok(())
 }
@@ -218,8 +214,8 @@ const KERNEL_TTL_SECS: i64 = 10 * 60;
 
 /// Caches credentials in the kernel keyring until they are due for renewal, or for
 /// `KERNEL_TTL_SECS` if that is sooner: a cached copy is never one Kumo would not use.
-fn remember(kernel: &KernelKeyring, name: &str, credentials: &RoleCredentials) {
-    let ttl = (credentials.seconds_left() - RENEW_MARGIN_SECS).min(KERNEL_TTL_SECS);
+fn remember(kernel: &KernelKeyring, name: &str, credentials: &RoleCredentials, now: i64) {
+    let ttl = (credentials.seconds_left(now) - RENEW_MARGIN_SECS).min(KERNEL_TTL_SECS);
     if ttl <= 0 {
         return;
     }
@@ -250,6 +246,8 @@ pub fn forget(store: &dyn SecretStore, org: &str) -> Result<(), VaultError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NOW: i64 = 1_700_000_000;
     use crate::vault::MemoryStore;
 
     fn creds(expires_at: i64) -> RoleCredentials {
@@ -291,14 +289,17 @@ mod tests {
     #[test]
     fn credentials_of_several_roles_share_one_item_and_expired_ones_go() {
         let store = MemoryStore::new();
-        let later = now_secs() + 3600;
-        save_credentials(&store, "acme", "1", "Old", &creds(now_secs() - 1)).unwrap();
-        save_credentials(&store, "acme", "1", "Admin", &creds(later)).unwrap();
-        save_credentials(&store, "acme", "2", "Admin", &creds(later)).unwrap();
+        let later = NOW + 3600;
+        save_credentials(&store, "acme", "1", "Old", &creds(NOW - 1), NOW).unwrap();
+        save_credentials(&store, "acme", "1", "Admin", &creds(later), NOW).unwrap();
+        save_credentials(&store, "acme", "2", "Admin", &creds(later), NOW).unwrap();
         assert_eq!(store.keys(), vec!["aws/acme/credentials"]);
-        assert_eq!(load_credentials(&store, "acme", "1", "Old").unwrap(), None);
         assert_eq!(
-            load_credentials(&store, "acme", "2", "Admin").unwrap(),
+            load_credentials(&store, "acme", "1", "Old", NOW).unwrap(),
+            None
+        );
+        assert_eq!(
+            load_credentials(&store, "acme", "2", "Admin", NOW).unwrap(),
             Some(creds(later))
         );
     }
@@ -307,7 +308,7 @@ mod tests {
     fn forget_removes_session_and_credentials() {
         let store = MemoryStore::new();
         save_session(&store, "acme", &Session::default()).unwrap();
-        save_credentials(&store, "acme", "1", "Admin", &creds(now_secs() + 60)).unwrap();
+        save_credentials(&store, "acme", "1", "Admin", &creds(NOW + 60), NOW).unwrap();
         forget(&store, "acme").unwrap();
         assert!(store.keys().is_empty());
     }
@@ -315,23 +316,23 @@ mod tests {
     fn token(issued_ago: i64, lifetime: i64) -> Token {
         Token {
             access_token: String::new(),
-            issued_at: now_secs() - issued_ago,
-            expires_at: now_secs() - issued_ago + lifetime,
+            issued_at: NOW - issued_ago,
+            expires_at: NOW - issued_ago + lifetime,
             refresh_token: None,
         }
     }
 
     #[test]
     fn an_hour_token_is_refreshed_in_its_last_fifteen_minutes() {
-        assert!(!token(44 * 60, 3600).needs_refresh());
-        assert!(token(46 * 60, 3600).needs_refresh());
+        assert!(!token(44 * 60, 3600).needs_refresh(NOW));
+        assert!(token(46 * 60, 3600).needs_refresh(NOW));
     }
 
     #[test]
     fn a_short_token_is_refreshed_in_the_second_half_of_its_life() {
-        assert!(!token(0, 600).needs_refresh());
-        assert!(!token(290, 600).needs_refresh());
-        assert!(token(310, 600).needs_refresh());
+        assert!(!token(0, 600).needs_refresh(NOW));
+        assert!(!token(290, 600).needs_refresh(NOW));
+        assert!(token(310, 600).needs_refresh(NOW));
     }
 
     #[test]

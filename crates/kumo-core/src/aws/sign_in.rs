@@ -8,7 +8,7 @@ use aws_sdk_ssooidc::operation::create_token::{CreateTokenError, CreateTokenOutp
 use url::Url;
 
 use crate::aws::org::OrgClient;
-use crate::aws::session::{self, Registration, Session, Token, now_secs};
+use crate::aws::session::{self, Registration, Session, Token};
 use crate::aws::{AwsError, describe_sdk_error, retrying, verdict};
 use crate::browser::Browser;
 use crate::environment::Environment;
@@ -86,7 +86,7 @@ impl OrgClient<'_> {
         let mut session = session::load_session(self.store, self.name())?;
         if !options.force {
             if let Some(token) = &session.token
-                && !token.needs_refresh()
+                && !token.needs_refresh(self.now())
             {
                 return Ok((Outcome::AlreadySignedIn, token.expires_at));
             }
@@ -105,7 +105,7 @@ impl OrgClient<'_> {
     pub async fn access_token(&self, interaction: &Interaction<'_>) -> Result<String, AwsError> {
         let session = session::load_session(self.store, self.name())?;
         if let Some(token) = &session.token
-            && !token.needs_refresh()
+            && !token.needs_refresh(self.now())
         {
             return Ok(token.access_token.clone());
         }
@@ -121,7 +121,7 @@ impl OrgClient<'_> {
     ) -> Result<String, AwsError> {
         let mut session = session::load_session(self.store, self.name())?;
         if let Some(token) = &session.token
-            && !token.needs_refresh()
+            && !token.needs_refresh(self.now())
         {
             return Ok(token.access_token.clone());
         }
@@ -130,7 +130,7 @@ impl OrgClient<'_> {
             return Ok(token.access_token);
         }
         if let Some(token) = &session.token
-            && token.seconds_left() > USABLE_MARGIN_SECS
+            && token.seconds_left(self.now()) > USABLE_MARGIN_SECS
         {
             return Ok(token.access_token.clone());
         }
@@ -157,7 +157,7 @@ impl OrgClient<'_> {
         let _lock = self.lock().await?;
         let session = session::load_session(self.store, self.name())?;
         if let Some(token) = &session.token
-            && token.seconds_left() > 0
+            && token.seconds_left(self.now()) > 0
             && let Err(e) = self
                 .portal
                 .logout()
@@ -199,7 +199,7 @@ impl OrgClient<'_> {
         ) else {
             return Ok(None);
         };
-        if registration.expires_at <= now_secs() {
+        if registration.expires_at <= self.now() {
             return Ok(None);
         }
         let result = retrying(|| {
@@ -210,7 +210,7 @@ impl OrgClient<'_> {
         .await;
         match result {
             Ok(out) => {
-                let token = token_from(out, Some(refresh_token));
+                let token = token_from(out, Some(refresh_token), self.now());
                 session.token = Some(token.clone());
                 session::save_session(self.store, self.name(), session)?;
                 tracing::info!(org = self.name(), "refreshed the access token");
@@ -261,7 +261,7 @@ impl OrgClient<'_> {
     /// The stored client registration, or a new one when it is missing or lapsing.
     async fn registration(&self, session: &mut Session) -> Result<Registration, AwsError> {
         if let Some(r) = &session.registration
-            && r.expires_at > now_secs() + REGISTRATION_MARGIN_SECS
+            && r.expires_at > self.now() + REGISTRATION_MARGIN_SECS
         {
             return Ok(r.clone());
         }
@@ -332,7 +332,7 @@ impl OrgClient<'_> {
         })
         .await
         .map_err(|e| describe_sdk_error(self.name(), "CreateToken", &e))?;
-        Ok(token_from(out, None))
+        Ok(token_from(out, None, self.now()))
     }
 
     async fn device_flow(
@@ -383,7 +383,7 @@ impl OrgClient<'_> {
                 .send()
                 .await;
             match result {
-                Ok(out) => return Ok(token_from(out, None)),
+                Ok(out) => return Ok(token_from(out, None, self.now())),
                 // A transient failure costs one poll, not the sign-in.
                 Err(e) if verdict(&e) != Verdict::Fatal => {}
                 Err(e) => match e.as_service_error() {
@@ -415,8 +415,7 @@ impl OrgClient<'_> {
     }
 }
 
-fn token_from(out: CreateTokenOutput, previous_refresh: Option<String>) -> Token {
-    let now = now_secs();
+fn token_from(out: CreateTokenOutput, previous_refresh: Option<String>, now: i64) -> Token {
     Token {
         access_token: out.access_token().unwrap_or_default().to_owned(),
         issued_at: now,

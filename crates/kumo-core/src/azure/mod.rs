@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::aws::session::now_secs;
 use crate::browser::Browser;
 use crate::config::AzureTenantConfig;
 use crate::environment::Environment;
@@ -143,6 +142,7 @@ fn authorize_params(email: Option<&str>) -> Vec<(&'static str, &str)> {
 pub async fn sign_in(
     config: &AzureTenantConfig,
     email: Option<&str>,
+    env: &Environment,
     store: &dyn SecretStore,
     browser: &dyn Browser,
     feedback: &dyn Feedback,
@@ -162,7 +162,7 @@ pub async fn sign_in(
         .exchange(authorized)
         .await
         .map_err(|e| refused(config, reason(e)))?;
-    save(config, store, answer)
+    save(config, store, answer, env.now())
 }
 
 /// A live ARM access token for the tenant: the stored one, or one renewed with the
@@ -174,7 +174,7 @@ pub async fn access_token(
     store: &dyn SecretStore,
 ) -> Result<String, AzureError> {
     let tenant = config.tenant.to_string();
-    let live = |session: &StoredSession| session.expires_at - now_secs() > RENEW_MARGIN_SECS;
+    let live = |session: &StoredSession| session.expires_at - env.now() > RENEW_MARGIN_SECS;
     let session = load(config, store)?.ok_or_else(|| AzureError::NotSignedIn(tenant.clone()))?;
     if live(&session) {
         return Ok(session.access_token);
@@ -195,7 +195,7 @@ pub async fn access_token(
         Err(other) => return Err(refused(config, reason(other))),
     };
     let token = answer.access_token.clone();
-    save(config, store, answer)?;
+    save(config, store, answer, env.now())?;
     Ok(token)
 }
 
@@ -224,10 +224,11 @@ fn save(
     config: &AzureTenantConfig,
     store: &dyn SecretStore,
     answer: Tokens,
+    now: i64,
 ) -> Result<(), AzureError> {
     let session = StoredSession {
         access_token: answer.access_token,
-        expires_at: now_secs() + answer.expires_in.unwrap_or(3600),
+        expires_at: now + answer.expires_in.unwrap_or(3600),
         refresh_token: answer.refresh_token,
     };
     let bytes =

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::cache::OrgCache;
 use crate::config::AwsOrg;
 use crate::environment::Environment;
+use crate::fsutil::{remove_stale_temp_files, write_atomic};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -419,85 +420,22 @@ pub fn read(path: &Path) -> Result<String, ExportError> {
     }
 }
 
-const TEMP_PREFIX: &str = ".kumo-export-";
-
 /// Serialises exports across processes (two at once would each rewrite the file from
 /// what they read). Hold it from reading the file to writing it.
 pub fn lock(env: &Environment) -> Result<crate::lock::FileLock, crate::lock::LockError> {
     crate::lock::FileLock::acquire(&crate::paths::lock_dir(env).join("aws-config.lock"))
 }
 
-/// Temp files of exports killed before their rename. Only called under [`lock`], so no
+/// Replaces the file's content atomically (see [`write_atomic`]), first clearing the
+/// temp files of exports killed before their rename: called under [`lock`] only, so no
 /// other export is using one.
-fn remove_stale_temp_files(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Replaces the file's content atomically: through a symlink to its target, in a temp
-/// file beside it with the file's mode (0600 for a new file), fsynced, then renamed.
 pub fn write(path: &Path, content: &str) -> Result<(), ExportError> {
     let err = |source| ExportError::Write {
         path: path.to_owned(),
         source,
     };
-    let target = resolve_symlinks(path).map_err(err)?;
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(err)?;
-    remove_stale_temp_files(dir);
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .map_err(err)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&target)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o600);
-        temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode & 0o7777))
-            .map_err(err)?;
-    }
-    std::io::Write::write_all(&mut temp, content.as_bytes()).map_err(err)?;
-    temp.as_file().sync_all().map_err(err)?;
-    temp.persist(&target).map_err(|e| err(e.error))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// The file a path finally names, following symlinks even when the last one dangles.
-fn resolve_symlinks(path: &Path) -> std::io::Result<PathBuf> {
-    let mut current = path.to_owned();
-    for _ in 0..40 {
-        match std::fs::read_link(&current) {
-            Ok(target) => {
-                current = match current.parent() {
-                    Some(parent) if target.is_relative() => parent.join(target),
-                    _ => target,
-                };
-            }
-            Err(e)
-                if e.kind() == std::io::ErrorKind::InvalidInput
-                    || e.kind() == std::io::ErrorKind::NotFound =>
-            {
-                return Ok(current);
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other("too many levels of symbolic links"))
+    remove_stale_temp_files(path).map_err(err)?;
+    write_atomic(path, content.as_bytes()).map_err(err)
 }
 
 #[cfg(test)]

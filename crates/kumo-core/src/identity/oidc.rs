@@ -13,7 +13,6 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::aws::session::now_secs;
 use crate::browser::Browser;
 use crate::config::IdentityConfig;
 use crate::environment::Environment;
@@ -209,7 +208,7 @@ pub async fn login(
 ) -> Result<(Outcome, Whoami), IdentityError> {
     let held = load(store)?;
     if !force && let Some(held) = &held {
-        if held.who.expires_at - now_secs() > RENEW_MARGIN_SECS {
+        if held.who.expires_at - env.now() > RENEW_MARGIN_SECS {
             return Ok((Outcome::AlreadySignedIn, held.who.clone()));
         }
         if let Ok((_, who)) = access_token(config, env, store).await {
@@ -272,7 +271,7 @@ async fn sign_in(
         email: claims.email.unwrap_or_default(),
         subject: claims.sub,
         issuer: issuer_of(config),
-        expires_at: now_secs() + answer.expires_in.unwrap_or(3600),
+        expires_at: env.now() + answer.expires_in.unwrap_or(3600),
     };
     let session = StoredSession {
         who: who.clone(),
@@ -294,7 +293,7 @@ pub async fn access_token(
     env: &Environment,
     store: &dyn SecretStore,
 ) -> Result<(String, Whoami), IdentityError> {
-    let live = |session: &StoredSession| session.who.expires_at - now_secs() > RENEW_MARGIN_SECS;
+    let live = |session: &StoredSession| session.who.expires_at - env.now() > RENEW_MARGIN_SECS;
     let session = load(store)?.ok_or(IdentityError::NotSignedIn)?;
     if live(&session) {
         return Ok((session.access_token, session.who));
@@ -316,7 +315,7 @@ pub async fn access_token(
         Err(other) => return Err(refused(other)),
     };
     session.access_token = answer.access_token;
-    session.who.expires_at = now_secs() + answer.expires_in.unwrap_or(3600);
+    session.who.expires_at = env.now() + answer.expires_in.unwrap_or(3600);
     if let Some(rotated) = answer.refresh_token {
         session.refresh_token = Some(rotated);
     }
@@ -422,7 +421,7 @@ async fn verify(
         .claims;
     if claims
         .iat
-        .is_some_and(|iat| iat > now_secs() + LEEWAY_SECS as i64)
+        .is_some_and(|iat| iat > env.now() + LEEWAY_SECS as i64)
     {
         return Err(untrusted(Untrusted::IssuedInTheFuture));
     }
