@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
+use crate::browser::launcher::{DesktopLauncher, Launcher};
 use crate::config::{Config, ConfigError};
 use crate::environment::Environment;
-use crate::launch::Launcher;
+use crate::launch::Consoles;
 use crate::vault::{self, SecretStore};
 
 pub struct Context {
@@ -14,6 +15,8 @@ pub struct Context {
     /// Empty when there is no config file.
     pub config: Config,
     pub store: Box<dyn SecretStore>,
+    /// How consoles reach a browser.
+    pub launcher: Box<dyn Launcher>,
 }
 
 impl Context {
@@ -27,15 +30,37 @@ impl Context {
         let (config_path, loaded) = Config::load(&env)?;
         Ok(Self {
             store: vault::store_for(&env),
+            launcher: Box::new(DesktopLauncher::new(&env)),
             config: loaded.unwrap_or_default(),
             config_path,
             env,
         })
     }
 
+    /// A context of `config` with its secrets in memory and its consoles only recorded,
+    /// for in-process tests.
+    #[cfg(test)]
+    pub fn in_memory(
+        env: Environment,
+        config: Config,
+    ) -> (
+        Self,
+        std::sync::Arc<crate::browser::launcher::RecordingLauncher>,
+    ) {
+        let launcher = std::sync::Arc::new(crate::browser::launcher::RecordingLauncher::default());
+        let ctx = Self {
+            env,
+            config_path: "config.toml".into(),
+            config,
+            store: Box::new(crate::vault::MemoryStore::new()),
+            launcher: Box::new(launcher.clone()),
+        };
+        (ctx, launcher)
+    }
+
     /// Target resolution and consoles, over this context.
-    pub fn launcher(&self) -> Launcher<'_> {
-        Launcher {
+    pub fn consoles(&self) -> Consoles<'_> {
+        Consoles {
             config: &self.config,
             config_path: &self.config_path,
             env: &self.env,

@@ -10,12 +10,11 @@ use crate::aws::console::{
 };
 use crate::aws::org::OrgClient;
 use crate::aws::sign_in::Interaction;
-use crate::browser::isolation::{self, Context as BrowserContext};
-use crate::browser::{Browser, BrowserError, SystemBrowser};
+use crate::browser::BrowserError;
+use crate::browser::launcher::BrowserContext;
 use crate::config::{AzureTenantConfig, BrowserName, Config, Isolation};
 use crate::environment::Environment;
 use crate::identity::oidc::{self, IdentityError};
-use crate::paths;
 use crate::target::{self, AwsRole, TargetError, TargetId};
 use crate::vault::SecretStore;
 
@@ -63,14 +62,14 @@ pub struct Options<'a> {
     pub no_isolation: bool,
 }
 
-pub struct Launcher<'a> {
+pub struct Consoles<'a> {
     pub config: &'a Config,
     pub config_path: &'a Path,
     pub env: &'a Environment,
     pub store: &'a dyn SecretStore,
 }
 
-impl<'a> Launcher<'a> {
+impl<'a> Consoles<'a> {
     /// The console of `target` (`aws:…`, `azure:<tenant>/<id>` or `gcp:<project>`).
     /// For AWS this fetches the role's credentials (signing in as `interaction` allows)
     /// and makes a 15-minute sign-in URL.
@@ -201,19 +200,4 @@ impl<'a> Launcher<'a> {
                 config: self.config_path.display().to_string(),
             })
     }
-}
-
-/// Opens the console in its browser, isolated where the browser supports it; the
-/// default browser (`BROWSER`, else the OS's) has no isolation.
-pub fn open(console: &Console, env: &Environment) -> Result<(), LaunchError> {
-    match isolation::command_line(
-        console.browser,
-        &console.url,
-        console.context.as_ref(),
-        &paths::data_dir(env),
-    ) {
-        Some(argv) => isolation::launch(&argv)?,
-        None => SystemBrowser::from_env(env)?.open(&console.url)?,
-    }
-    Ok(())
 }

@@ -34,7 +34,7 @@ pub struct TargetPrefs {
 
 /// The colours a target may be given: those of Firefox containers, so a target's
 /// colour and its container's can agree.
-pub use crate::browser::isolation::COLOURS;
+pub use crate::browser::firefox::COLOURS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrefsError {

@@ -105,7 +105,6 @@ pub fn statuses(ctx: &Context) -> Vec<SessionStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::MemoryStore;
 
     #[test]
     fn every_configured_provider_is_listed_signed_out() {
@@ -114,12 +113,7 @@ mod tests {
             std::path::Path::new("c.toml"),
         )
         .unwrap();
-        let ctx = Context {
-            env: crate::environment::Environment::default(),
-            config_path: "c.toml".into(),
-            config,
-            store: Box::new(MemoryStore::new()),
-        };
+        let (ctx, _) = Context::in_memory(crate::environment::Environment::default(), config);
         let all = statuses(&ctx);
         assert_eq!(
             all,

@@ -5,7 +5,7 @@ use super::{Error, Feedback, Kumo, Prompt};
 use crate::aws::select_org;
 use crate::aws::sign_in::Interaction;
 use crate::config::BrowserName;
-use crate::launch::{self, Console, Options};
+use crate::launch::{Console, Options};
 use crate::prefs::Prefs;
 use crate::target::TargetId;
 
@@ -61,7 +61,7 @@ impl Kumo {
         };
         Ok(self
             .ctx
-            .launcher()
+            .consoles()
             .console(request.target, &options, &interaction)
             .await?)
     }
@@ -85,7 +85,9 @@ impl Kumo {
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
         let console = self.console(request, prompt, feedback).await?;
-        launch::open(&console, &self.ctx.env)?;
+        self.ctx
+            .launcher
+            .open(console.browser, &console.url, console.context.as_ref())?;
         tracing::info!(target = %console.id, "opened a console");
         let mut prefs = Prefs::load(&self.ctx.env);
         prefs.record_open(&console.id, self.now());

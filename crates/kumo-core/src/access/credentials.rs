@@ -47,7 +47,7 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
-        let t = self.ctx.launcher().resolve_aws(target)?;
+        let t = self.ctx.consoles().resolve_aws(target)?;
         self.fetch(&t, prompt, feedback).await
     }
 
@@ -60,7 +60,7 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
-        let t = self.ctx.launcher().resolve_aws(target)?;
+        let t = self.ctx.consoles().resolve_aws(target)?;
         let stored = credentials::cached(
             self.ctx.store.as_ref(),
             t.org.name.as_str(),

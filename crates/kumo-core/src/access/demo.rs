@@ -6,6 +6,7 @@
 //! leave the stand-in cloud out.
 
 use super::{Error, Kumo};
+use crate::browser::launcher::DesktopLauncher;
 use crate::context::Context;
 use crate::environment::Environment;
 use crate::vault::MemoryStore;
@@ -30,11 +31,13 @@ impl Kumo {
         let env = Environment::from_pairs(pairs);
         let (config_path, config) = crate::config::Config::load(&env)?;
         Ok(Kumo {
+            stand_in_user: true,
             ctx: Context {
-                env,
                 config_path,
                 config: config.unwrap_or_default(),
                 store: Box::new(MemoryStore::new()),
+                launcher: Box::new(DesktopLauncher::new(&env)),
+                env,
             },
             demo: Some(cloud),
         })

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use super::{Error, Feedback, Kumo, Prompt};
+use crate::environment::Environment;
 use crate::export::aws_config::{self, Mode, OrgExport};
 use crate::export::gcloud;
 use crate::identity::oidc;
@@ -86,15 +87,16 @@ pub struct GcloudExported {
 
 /// The `kumo` command line that `credential_process` runs: this very program when it is
 /// `kumo`, else the one installed beside the app, else the one on PATH.
-fn kumo_program() -> Result<PathBuf, Error> {
+fn kumo_program(env: &Environment) -> Result<PathBuf, Error> {
     let exe = std::env::current_exe()?;
     if exe.file_stem().is_some_and(|stem| stem == "kumo") {
         return Ok(exe);
     }
     let beside = exe.parent().map(|dir| dir.join("kumo"));
-    let on_path = std::env::var_os("PATH")
+    let on_path = env
+        .get("PATH")
         .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .flat_map(|paths| std::env::split_paths(paths).collect::<Vec<_>>())
         .map(|dir| dir.join("kumo"));
     beside
         .into_iter()
@@ -111,7 +113,7 @@ impl Kumo {
         request: &AwsExport<'_>,
         feedback: &dyn Feedback,
     ) -> Result<AwsExported, Error> {
-        let kumo = kumo_program()?;
+        let kumo = kumo_program(&self.ctx.env)?;
         let orgs = self.orgs(request.org)?;
         let mut listings = Vec::new();
         if !request.remove {
@@ -163,13 +165,13 @@ impl Kumo {
     /// Writes the profiles of TARGET's org into ~/.aws/config, `credential_process`
     /// pointing at the installed `kumo`, and says which profile is TARGET's.
     pub async fn export_profile(&self, target: &str) -> Result<ProfileExport, Error> {
-        let t = self.ctx.launcher().resolve_aws(target)?;
+        let t = self.ctx.consoles().resolve_aws(target)?;
         let org = t.org;
         let listing = crate::cache::load(&self.ctx.env, org.name.as_str(), org.start_url.as_str())?
             .ok_or_else(|| {
                 Error::new(format!("no listing of `{}` yet: refresh first", org.name))
             })?;
-        let kumo = kumo_program()?;
+        let kumo = kumo_program(&self.ctx.env)?;
         let exported = aws_config::export(
             &self.ctx.env,
             &[OrgExport {

@@ -318,7 +318,6 @@ mod tests {
     use crate::config::Config;
     use crate::context::Context;
     use crate::environment::Environment;
-    use crate::vault::MemoryStore;
 
     #[test]
     fn a_config_without_caches_has_no_targets() {
@@ -329,12 +328,7 @@ mod tests {
             std::path::Path::new("c.toml"),
         )
         .unwrap();
-        let kumo = Kumo::over(Context {
-            env,
-            config_path: "c.toml".into(),
-            config,
-            store: Box::new(MemoryStore::new()),
-        });
+        let kumo = Kumo::over(Context::in_memory(env, config).0);
         assert_eq!(kumo.cached(), Listing::default());
     }
 }

@@ -12,6 +12,8 @@ mod export;
 mod listing;
 mod personal;
 mod sign_in;
+#[cfg(test)]
+mod tests;
 
 use std::future::Future;
 use std::path::Path;
@@ -54,6 +56,9 @@ pub enum Prompt {
 /// Kumo over one workspace: the person's config, caches and keychain, or the demo's.
 pub struct Kumo {
     ctx: Context,
+    /// Sign-ins go to a stand-in user who follows the stand-in cloud's redirects (the
+    /// demo's, and in-process tests'), not to a person's browser.
+    stand_in_user: bool,
     #[cfg(feature = "demo")]
     demo: Option<kumo_fake::demo::DemoCloud>,
 }
@@ -68,6 +73,7 @@ impl Kumo {
     fn over(ctx: Context) -> Self {
         Self {
             ctx,
+            stand_in_user: false,
             #[cfg(feature = "demo")]
             demo: None,
         }
@@ -103,7 +109,7 @@ impl Kumo {
     /// Where sign-ins go: the person's browser, or in the demo a stand-in user who
     /// follows the demo cloud's redirects back to Kumo.
     fn sign_in_browser(&self) -> Result<Box<dyn Browser>, Error> {
-        if self.is_demo() {
+        if self.stand_in_user {
             Ok(Box::new(FollowingBrowser))
         } else {
             Ok(Box::new(SystemBrowser::from_env(&self.ctx.env)?))
@@ -113,7 +119,7 @@ impl Kumo {
     /// The sign-in flow this machine supports: the browser where one can open, else the
     /// device flow. The demo's stand-in user always has a browser.
     fn flow(&self) -> Flow {
-        if self.is_demo() {
+        if self.stand_in_user {
             Flow::Browser
         } else {
             Flow::for_environment(&self.ctx.env)

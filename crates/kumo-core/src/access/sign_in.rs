@@ -291,6 +291,6 @@ impl Kumo {
 
     /// The configured tenant of that name (its domain or id, in any case).
     pub(super) fn tenant(&self, name: &str) -> Result<&AzureTenantConfig, Error> {
-        Ok(self.ctx.launcher().tenant(name)?)
+        Ok(self.ctx.consoles().tenant(name)?)
     }
 }

@@ -2,9 +2,12 @@
 //!
 //! `BROWSER`, when set, names the command (as xdg-open honours it): the URL replaces a
 //! `%s` in it, or is appended as the last argument. Otherwise the OS default browser.
-//! [`isolation`] launches a browser family with one context per target.
+//! Consoles reach a browser through the [`launcher`] seam, which starts each browser
+//! family ([`chromium`], [`firefox`]) with one context per target.
 
-pub mod isolation;
+pub mod chromium;
+pub mod firefox;
+pub mod launcher;
 
 use std::process::{Command, Stdio};
 

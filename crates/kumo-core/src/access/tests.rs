@@ -1,0 +1,373 @@
+//! The use cases of the access layer in-process: against kumo-fake, with the keychain's
+//! in-memory twin, a launcher that only records, and a stand-in user at the browser.
+
+use std::sync::Arc;
+
+use kumo_fake::{Directory, FakeServer, Operation, Options};
+
+use super::*;
+use crate::browser::launcher::RecordingLauncher;
+use crate::clock::{Clock, ManualClock, SystemClock};
+use crate::config::{BrowserName, Config};
+
+const ORG: &str = "acme";
+
+struct Workspace {
+    kumo: Kumo,
+    fake: FakeServer,
+    launcher: Arc<RecordingLauncher>,
+    home: tempfile::TempDir,
+}
+
+/// The identity and Google Cloud of the fake, as a config adds them.
+fn identity_and_gcp(fake: &FakeServer) -> String {
+    let identity = &fake.options().identity;
+    format!(
+        "[identity]\nissuer = \"{url}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n\n[gcp]\nendpoint = \"{url}\"\n",
+        identity.client_id,
+        identity.client_secret,
+        url = fake.base_url()
+    )
+}
+
+async fn workspace_on(
+    options: Options,
+    clock: Option<ManualClock>,
+    extra: fn(&FakeServer) -> String,
+) -> Workspace {
+    let fake = FakeServer::start(options).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let config = Config::parse(
+        &format!(
+            "[[aws]]\nname = \"{ORG}\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\nfederation_endpoint = \"{url}/federation\"\n\n{}",
+            extra(&fake),
+            url = fake.base_url()
+        ),
+        std::path::Path::new("config.toml"),
+    )
+    .unwrap();
+    let dir = |name: &str| home.path().join(name).display().to_string();
+    let env = Environment::from_pairs([
+        ("HOME", dir("")),
+        ("XDG_CACHE_HOME", dir("cache")),
+        ("XDG_DATA_HOME", dir("data")),
+        ("XDG_RUNTIME_DIR", dir("run")),
+        ("AWS_CONFIG_FILE", dir("aws-config")),
+        ("PATH", dir("bin")),
+        ("CLOUDSDK_CONFIG", dir("gcloud")),
+    ]);
+    // The `kumo` that exported profiles run.
+    std::fs::create_dir_all(home.path().join("bin")).unwrap();
+    std::fs::write(home.path().join("bin/kumo"), "").unwrap();
+    let env = match clock {
+        Some(clock) => env.with_clock(clock),
+        None => env,
+    };
+    let (ctx, launcher) = Context::in_memory(env, config);
+    let mut kumo = Kumo::over(ctx);
+    kumo.stand_in_user = true;
+    Workspace {
+        kumo,
+        fake,
+        launcher,
+        home,
+    }
+}
+
+async fn workspace(accounts: usize, roles: usize) -> Workspace {
+    let options = Options {
+        directory: Directory::generated(accounts, roles),
+        ..Options::default()
+    };
+    workspace_on(options, None, |_| String::new()).await
+}
+
+async fn signed_in(accounts: usize, roles: usize) -> Workspace {
+    let w = workspace(accounts, roles).await;
+    w.kumo
+        .sign_in(
+            &SignInScope::Everything,
+            SignInOptions::default(),
+            &Silent,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    w
+}
+
+fn refresh() -> ListRequest<'static> {
+    ListRequest {
+        org: None,
+        cloud: None,
+        refresh: true,
+        keep_stale: false,
+        prompt: Prompt::Never,
+    }
+}
+
+/// The id of the first role of the first listed account.
+async fn first_target(w: &Workspace) -> String {
+    w.kumo.list(&refresh(), &Silent).await.targets[0].id.clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_reports_each_provider_as_it_finishes() {
+    let w = workspace(2, 1).await;
+    let mut reported = Vec::new();
+    w.kumo
+        .sign_in(
+            &SignInScope::Everything,
+            SignInOptions::default(),
+            &Silent,
+            &mut |done| reported.push((done.provider, done.name.clone(), done.outcome)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        reported,
+        [(Provider::Aws, ORG.to_owned(), Outcome::SignedIn)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_has_every_role_and_names_what_it_added() {
+    let w = signed_in(3, 2).await;
+    let listing = w.kumo.list(&refresh(), &Silent).await;
+    assert_eq!(listing.targets.len(), 6);
+    assert_eq!(listing.changes.added.len(), 6);
+    assert!(listing.errors.is_empty());
+    assert_eq!(w.kumo.cached().targets, listing.targets);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_session_and_no_one_to_ask_the_next_step_is_to_sign_in() {
+    let w = workspace(1, 1).await;
+    let err = w
+        .kumo
+        .credentials("aws:acme/111111111111/Role0", Prompt::Never, &Silent)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.next,
+        Some(NextStep::SignIn {
+            provider: Provider::Aws,
+            name: ORG.into(),
+            why: SignInReason::Missing
+        })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_are_fetched_once_then_served_from_the_keychain() {
+    let w = signed_in(1, 1).await;
+    let target = first_target(&w).await;
+    let first = w
+        .kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap();
+    let again = w
+        .kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap();
+    assert_eq!(first.access_key_id(), again.access_key_id());
+    assert_eq!(w.fake.calls(Operation::GetRoleCredentials), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_near_their_end_by_the_clock_are_fetched_again() {
+    let clock = ManualClock::at(SystemClock.now());
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        ..Options::default()
+    };
+    let w = workspace_on(options, Some(clock.clone()), |_| String::new()).await;
+    w.kumo
+        .sign_in(
+            &SignInScope::Everything,
+            SignInOptions::default(),
+            &Silent,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    let target = first_target(&w).await;
+    let first = w
+        .kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap();
+    // Four minutes short of their end: inside the five-minute renewal margin.
+    clock.advance(first.expires_at() - clock.now() - 4 * 60);
+    w.kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap();
+    assert_eq!(w.fake.calls(Operation::GetRoleCredentials), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opening_a_console_launches_it_in_the_targets_profile_and_records_the_open() {
+    let w = signed_in(1, 1).await;
+    let target = first_target(&w).await;
+    let request = ConsoleRequest {
+        target: &target,
+        browser: Some("chrome"),
+        ..ConsoleRequest::default()
+    };
+    let opened = w
+        .kumo
+        .open_console(&request, Prompt::Never, &Silent)
+        .await
+        .unwrap();
+    assert_eq!(opened, target);
+    let launched = w.launcher.opened.lock().unwrap().clone();
+    assert_eq!(launched.len(), 1);
+    let (browser, url, context) = &launched[0];
+    assert_eq!(*browser, BrowserName::Chrome);
+    assert!(
+        url.starts_with(&format!("{}/federation?Action=login&", w.fake.base_url())),
+        "{url}"
+    );
+    assert_eq!(
+        context.as_ref().map(|c| c.key.as_str()),
+        Some(target.as_str())
+    );
+    let views = w.kumo.views(w.kumo.cached().targets);
+    assert_eq!(views[0].prefs.opens, 1);
+    assert_eq!(views[0].prefs.last_opened, Some(w.kumo.now()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_url_alone_is_not_an_open() {
+    let w = signed_in(1, 1).await;
+    let target = first_target(&w).await;
+    let request = ConsoleRequest {
+        target: &target,
+        ..ConsoleRequest::default()
+    };
+    w.kumo
+        .console_url(&request, Prompt::Never, &Silent)
+        .await
+        .unwrap();
+    assert!(w.launcher.opened.lock().unwrap().is_empty());
+    assert_eq!(w.kumo.views(w.kumo.cached().targets)[0].prefs.opens, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_aws_export_writes_one_profile_per_role_into_the_config_file() {
+    let w = signed_in(2, 2).await;
+    w.kumo.list(&refresh(), &Silent).await;
+    let exported = w
+        .kumo
+        .export_aws(
+            &AwsExport {
+                org: None,
+                mode: ProfileMode::CredentialProcess,
+                prefix: "",
+                dry_run: false,
+                remove: false,
+                prompt: Prompt::Never,
+            },
+            &Silent,
+        )
+        .await
+        .unwrap();
+    assert_eq!(exported.path, w.home.path().join("aws-config"));
+    assert_eq!(
+        exported.orgs,
+        [OrgProfiles {
+            org: ORG.into(),
+            profiles: 4,
+            collisions: vec![],
+        }]
+    );
+    let text = std::fs::read_to_string(&exported.path).unwrap();
+    let kumo = w.home.path().join("bin/kumo");
+    assert_eq!(
+        text.matches(&format!(
+            "credential_process = {} credential-process ",
+            kumo.display()
+        ))
+        .count(),
+        4,
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_sign_out_nothing_is_served_and_the_next_step_is_to_sign_in() {
+    let w = signed_in(1, 1).await;
+    let target = first_target(&w).await;
+    w.kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap();
+    let out = w.kumo.sign_out(&SignOutScope::Org(None)).await.unwrap();
+    assert!(out.had_session);
+    let err = w
+        .kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap_err();
+    assert!(matches!(err.next, Some(NextStep::SignIn { .. })), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_sign_in_covers_the_identity_then_aws_and_google_cloud_lists_and_exports() {
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        gcp_projects: kumo_fake::generated_projects(2),
+        ..Options::default()
+    };
+    let w = workspace_on(options, None, identity_and_gcp).await;
+    let mut reported = Vec::new();
+    w.kumo
+        .sign_in(
+            &SignInScope::Everything,
+            SignInOptions::default(),
+            &Silent,
+            &mut |done| reported.push(done.provider),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reported, [Provider::Identity, Provider::Aws]);
+    assert_eq!(
+        w.kumo.whoami().await.unwrap().email,
+        "developer@example.com"
+    );
+    let listing = w.kumo.list(&refresh(), &Silent).await;
+    let clouds: Vec<&str> = listing.targets.iter().map(|t| t.cloud).collect();
+    assert_eq!(clouds, ["aws", "gcp", "gcp"]);
+    let exported = w
+        .kumo
+        .export_gcloud(&GcloudExport {
+            projects: &[],
+            dry_run: false,
+            activate: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(exported.dir, w.home.path().join("gcloud"));
+    assert_eq!(exported.configurations, 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_signs_in_to_every_cloud_and_lists_them_with_its_secrets_in_memory() {
+    let demo = Kumo::demo().await.unwrap();
+    demo.sign_in(
+        &SignInScope::Everything,
+        SignInOptions::default(),
+        &Silent,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let listing = demo.list(&refresh(), &Silent).await;
+    assert_eq!(listing.errors, []);
+    let clouds: std::collections::BTreeSet<&str> =
+        listing.targets.iter().map(|t| t.cloud).collect();
+    assert_eq!(clouds, ["aws", "azure", "gcp"].into());
+}
