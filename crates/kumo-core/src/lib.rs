@@ -18,6 +18,8 @@ mod export;
 mod feedback;
 mod fsutil;
 mod gcp;
+#[cfg(test)]
+mod golden;
 mod http;
 mod identity;
 mod launch;

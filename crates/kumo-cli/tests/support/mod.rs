@@ -208,3 +208,23 @@ pub fn assert_not_on_disk(world: &World, secrets: &[&str]) {
         }
     }
 }
+
+/// Compares `actual` byte for byte with `tests/golden/<name>`; `KUMO_BLESS=1` records it
+/// anew, for a change meant to alter the output.
+pub fn assert_golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("KUMO_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no golden file {}: run with KUMO_BLESS=1 to record it",
+            path.display()
+        )
+    });
+    assert_eq!(actual, expected, "differs from {}", path.display());
+}

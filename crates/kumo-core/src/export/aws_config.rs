@@ -445,6 +445,60 @@ mod tests {
 
     const P: &str = "/home/u/.aws/config";
 
+    /// The block of a two-account listing, in `mode`, as it lands in the file.
+    fn golden_block(mode: Mode) -> String {
+        let config = crate::config::Config::parse(
+            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        let account = |id: &str, name: &str, roles: &[&str]| crate::cache::Account {
+            id: id.into(),
+            name: name.into(),
+            email: String::new(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        };
+        let listing = OrgCache::new(
+            "acme",
+            "https://acme.awsapps.com/start",
+            0,
+            vec![
+                account(
+                    "111111111111",
+                    "Payments Prod",
+                    &["AdministratorAccess", "ReadOnly"],
+                ),
+                account("222222222222", "search-dev", &["ReadOnly"]),
+            ],
+        );
+        let request = Request {
+            org: &config.aws[0],
+            listing: &listing,
+            mode,
+            template: DEFAULT_TEMPLATE,
+            prefix: "",
+            kumo: Path::new("/opt/Kumo Tools/kumo"),
+        };
+        let plan = plan("", &request, Path::new(P)).unwrap();
+        with_block("", "acme", &plan.lines, Path::new(P)).unwrap()
+    }
+
+    #[test]
+    fn the_credential_process_block_matches_its_golden_file() {
+        crate::golden::assert_golden(
+            "aws-config.credential-process.ini",
+            &golden_block(Mode::CredentialProcess),
+        );
+    }
+
+    #[test]
+    fn the_sso_session_block_matches_its_golden_file() {
+        crate::golden::assert_golden(
+            "aws-config.sso-session.ini",
+            &golden_block(Mode::SsoSession),
+        );
+    }
+
     fn block(lines: &[&str]) -> Vec<String> {
         let mut v = vec![begin_marker("acme")];
         v.extend(lines.iter().map(|l| l.to_string()));

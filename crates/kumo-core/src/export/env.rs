@@ -138,6 +138,17 @@ mod tests {
     }
 
     #[test]
+    fn every_format_matches_its_golden_file() {
+        for name in Format::NAMES {
+            let format = Format::parse(name).unwrap();
+            crate::golden::assert_golden(
+                &format!("credentials.{name}.txt"),
+                &render(&creds(), format),
+            );
+        }
+    }
+
+    #[test]
     fn every_format_name_parses() {
         for name in Format::NAMES {
             assert!(Format::parse(name).is_some(), "{name}");

@@ -261,6 +261,14 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn a_configuration_matches_its_golden_file() {
+        crate::golden::assert_golden(
+            "gcloud.configuration.ini",
+            &configuration("developer@example.com", "acme-web-prod"),
+        );
+    }
+
     fn request<'a>(projects: &'a [String], prune: bool, activate: bool) -> Request<'a> {
         Request {
             account: "dev@acme.com",
