@@ -1,11 +1,8 @@
-//! Sign-in status of every provider (the identity, each AWS org, each Azure tenant), from
-//! the keychain and the clock alone.
+//! What a session is to a person: which provider, how a sign-in ended, when the session
+//! ends (each provider says it in `access/provider.rs`, from the keychain and the clock
+//! alone).
 
 use serde::Serialize;
-
-use crate::aws::org::OrgClient;
-use crate::context::Context;
-use crate::identity::oidc;
 
 /// A session is announced as ending this long before it does.
 pub const WARN_BEFORE_SECS: i64 = 15 * 60;
@@ -65,80 +62,9 @@ impl SessionStatus {
     }
 }
 
-/// Every configured provider's session, identity first. A keychain that cannot be read
-/// counts as not signed in: the status is for display, and sign-in will say more.
-pub fn statuses(ctx: &Context) -> Vec<SessionStatus> {
-    let (config, env, store) = (&ctx.config, &ctx.env, ctx.store.as_ref());
-    let mut all = Vec::new();
-    if let Some(identity) = &config.identity {
-        let who = oidc::whoami(store).ok().flatten();
-        all.push(SessionStatus {
-            provider: Provider::Identity,
-            name: identity.issuer.as_str().trim_end_matches('/').to_owned(),
-            account: who.as_ref().map(|w| w.email.clone()),
-            expires_at: who.map(|w| w.expires_at),
-        });
-    }
-    for org in &config.aws {
-        let expiry = OrgClient::new(org, env, store)
-            .session_expiry()
-            .ok()
-            .flatten();
-        all.push(SessionStatus {
-            provider: Provider::Aws,
-            name: org.name.to_string(),
-            account: None,
-            expires_at: expiry,
-        });
-    }
-    for tenant in &config.azure {
-        all.push(SessionStatus {
-            provider: Provider::Azure,
-            name: tenant.tenant.to_string(),
-            account: None,
-            expires_at: crate::azure::session_expiry(tenant, store).ok().flatten(),
-        });
-    }
-    all
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_configured_provider_is_listed_signed_out() {
-        let config = crate::config::Config::parse(
-            "[identity]\nclient_id = \"c\"\n\n[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n\n[[azure]]\ntenant = \"acme.onmicrosoft.com\"\nclient_id = \"a\"\n",
-            std::path::Path::new("c.toml"),
-        )
-        .unwrap();
-        let (ctx, _) = Context::in_memory(crate::environment::Environment::default(), config);
-        let all = statuses(&ctx);
-        assert_eq!(
-            all,
-            [
-                SessionStatus {
-                    provider: Provider::Identity,
-                    name: "https://accounts.google.com".into(),
-                    account: None,
-                    expires_at: None,
-                },
-                SessionStatus {
-                    provider: Provider::Aws,
-                    name: "acme".into(),
-                    account: None,
-                    expires_at: None,
-                },
-                SessionStatus {
-                    provider: Provider::Azure,
-                    name: "acme.onmicrosoft.com".into(),
-                    account: None,
-                    expires_at: None,
-                },
-            ]
-        );
-    }
 
     #[test]
     fn a_session_ends_soon_in_its_last_fifteen_minutes_only() {

@@ -6,12 +6,13 @@ use std::future::Future;
 
 use serde::Serialize;
 
+use super::provider::{Configured, providers};
 use super::{Changes, Error, Feedback, Kumo, Prompt, Target};
 use crate::aws::org::OrgClient;
 use crate::aws::sign_in::Interaction;
 use crate::aws::{AwsError, select_org};
 use crate::cache::{self, OrgCache};
-use crate::config::{AwsOrg, AzureTenantConfig};
+use crate::config::AwsOrg;
 use crate::target::list as targets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,127 +110,89 @@ impl Sourced {
     }
 }
 
-fn org_source(org: &AwsOrg) -> String {
-    format!("AWS org `{}`", org.name)
-}
-
 impl Kumo {
     /// Every cached target: AWS, then Azure, then Google Cloud. Reads files only.
     pub fn cached(&self) -> Listing {
-        let config = &self.ctx.config;
         let mut listing = Listing::default();
-        for org in &config.aws {
-            match self.org_cached(org) {
+        for source in providers(&self.ctx.config) {
+            match source.cached(&self.ctx) {
                 Ok(targets) => listing.targets.extend(targets.into_iter().flatten()),
                 Err(error) => listing.errors.push(SourceError {
-                    source: org_source(org),
+                    source: source.source(),
                     error,
                 }),
             }
         }
-        for tenant in &config.azure {
-            listing
-                .targets
-                .extend(self.tenant_cached(tenant).into_iter().flatten());
-        }
-        if config.gcp.is_some() {
-            listing
-                .targets
-                .extend(self.projects_cached().into_iter().flatten());
-        }
         listing
+    }
+
+    /// The providers with targets that `request` names. AWS is the default cloud: with
+    /// nothing else configured, its "no org" error is the answer.
+    fn sources(&self, request: &ListRequest<'_>) -> Result<Vec<Configured<'_>>, Error> {
+        let config = &self.ctx.config;
+        let wants = |cloud: Cloud| request.cloud.is_none_or(|c| c == cloud);
+        if request.org.is_some()
+            || (config.aws.is_empty() && config.azure.is_empty() && config.gcp.is_none())
+        {
+            return if wants(Cloud::Aws) {
+                Ok(self
+                    .orgs(request.org)?
+                    .into_iter()
+                    .map(Configured::Aws)
+                    .collect())
+            } else {
+                Ok(Vec::new())
+            };
+        }
+        Ok(providers(config)
+            .into_iter()
+            .filter(|source| match source {
+                Configured::Identity(_) => false,
+                Configured::Aws(_) => wants(Cloud::Aws),
+                Configured::Azure(_) => wants(Cloud::Azure),
+                Configured::Gcp(_) => wants(Cloud::Gcp),
+            })
+            .collect())
     }
 
     /// What `request` names, each source at the same time as the others: from its cache,
     /// or listed again when it has none or `refresh` asks (then cached).
     pub async fn list(&self, request: &ListRequest<'_>, feedback: &dyn Feedback) -> Listing {
-        let ctx = &self.ctx;
-        let config = &ctx.config;
-        let wants = |cloud: Cloud| request.cloud.is_none_or(|c| c == cloud);
-        let only_aws = request.org.is_some();
-        let azure: &[AzureTenantConfig] = if wants(Cloud::Azure) && !only_aws {
-            &config.azure
-        } else {
-            &[]
-        };
-        let gcp = config
-            .gcp
-            .as_ref()
-            .filter(|_| wants(Cloud::Gcp) && !only_aws);
-        // AWS is the default cloud: with nothing else configured, its "no org" error shows.
-        let mut aws_error = None;
-        let mut orgs: Vec<&AwsOrg> = Vec::new();
-        if wants(Cloud::Aws)
-            && (only_aws || !config.aws.is_empty() || (azure.is_empty() && gcp.is_none()))
-        {
-            match self.orgs(request.org) {
-                Ok(found) => orgs = found,
-                Err(e) => aws_error = Some(e),
+        let mut listing = Listing::default();
+        let sources = match self.sources(request) {
+            Ok(sources) => sources,
+            Err(error) => {
+                listing.errors.push(SourceError {
+                    source: "AWS".into(),
+                    error,
+                });
+                Vec::new()
             }
-        }
+        };
         let browser = self.sign_in_browser().ok();
-        let (env, store) = (&ctx.env, ctx.store.as_ref());
-        let aws = orgs.iter().map(|org| async {
-            let interaction = match &browser {
-                Some(browser) => self.interaction(request.prompt, org, browser.as_ref(), feedback),
-                None => Interaction::None,
+        let listed = sources.iter().map(|source| async {
+            let org = match source {
+                Configured::Aws(org) => Some(*org),
+                _ => None,
             };
-            let relist = async {
-                let fresh = OrgClient::new(org, env, store)
-                    .relist(env, &interaction, feedback)
-                    .await?;
-                Ok(targets::from_cache(&fresh))
+            // Only an AWS org may sign in again on the way; the others say so.
+            let interaction = match (org, &browser) {
+                (Some(org), Some(browser)) => {
+                    self.interaction(request.prompt, org, browser.as_ref(), feedback)
+                }
+                _ => Interaction::None,
             };
-            let org_name = Some(org.name.to_string());
             Sourced::of(
-                org_source(org),
-                org_name,
-                self.org_cached(org),
+                source.source(),
+                org.map(|org| org.name.to_string()),
+                source.cached(&self.ctx),
                 request.refresh,
-                relist,
+                source.relist(&self.ctx, &interaction, feedback),
             )
             .await
         });
-        let tenants = azure.iter().map(|tenant| {
-            let relist = async {
-                let subscriptions = crate::azure::relist(tenant, store, env).await?;
-                Ok(targets::from_subscriptions(&subscriptions))
-            };
-            Sourced::of(
-                format!("Azure tenant `{}`", tenant.tenant),
-                None,
-                Ok(self.tenant_cached(tenant)),
-                request.refresh,
-                relist,
-            )
-        });
-        let projects = gcp.into_iter().map(|gcp| {
-            let relist = async {
-                let projects = crate::gcp::relist(ctx, gcp).await?;
-                Ok(targets::from_projects(&projects))
-            };
-            Sourced::of(
-                "Google Cloud".to_owned(),
-                None,
-                Ok(self.projects_cached()),
-                request.refresh,
-                relist,
-            )
-        });
-        let (aws, tenants, projects) = futures::join!(
-            futures::future::join_all(aws),
-            futures::future::join_all(tenants),
-            futures::future::join_all(projects)
-        );
-        let mut listing = Listing::default();
-        if let Some(error) = aws_error {
-            listing.errors.push(SourceError {
-                source: "AWS".into(),
-                error,
-            });
-        }
         let mut before = Vec::new();
-        for sourced in aws.into_iter().chain(tenants).chain(projects) {
+        for sourced in futures::future::join_all(listed).await {
             match sourced.now {
                 Ok(now) => {
                     if let (Some(org), Some(before)) = (sourced.org, &sourced.before) {
@@ -290,20 +253,6 @@ impl Kumo {
         }
         let client = OrgClient::new(org, env, self.ctx.store.as_ref());
         Ok(client.relist(env, interaction, feedback).await?)
-    }
-
-    fn org_cached(&self, org: &AwsOrg) -> Result<Option<Vec<Target>>, Error> {
-        let cached = cache::load(&self.ctx.env, org.name.as_str(), org.start_url.as_str())?;
-        Ok(cached.map(|listing| targets::from_cache(&listing)))
-    }
-
-    fn tenant_cached(&self, tenant: &AzureTenantConfig) -> Option<Vec<Target>> {
-        crate::azure::load_cache(&self.ctx.env, tenant)
-            .map(|subscriptions| targets::from_subscriptions(&subscriptions))
-    }
-
-    fn projects_cached(&self) -> Option<Vec<Target>> {
-        crate::gcp::load_cache(&self.ctx.env).map(|projects| targets::from_projects(&projects))
     }
 
     /// Targets matching `query` fuzzily, best first; all of them for an empty query.

@@ -11,6 +11,7 @@ mod error;
 mod export;
 mod listing;
 mod personal;
+mod provider;
 mod sign_in;
 #[cfg(test)]
 mod tests;

@@ -4,12 +4,11 @@
 
 use serde::Serialize;
 
+use super::provider::{Asking, Configured, providers};
 use super::{Error, Feedback, Kumo, Outcome, Provider, SessionStatus};
-use crate::aws::org::OrgClient;
 use crate::aws::select_org;
 use crate::aws::sign_in::{Flow, LoginOptions};
-use crate::browser::Browser;
-use crate::config::{AwsOrg, AzureTenantConfig};
+use crate::config::AzureTenantConfig;
 use crate::identity::oidc;
 
 /// Which providers a sign-in is for.
@@ -26,6 +25,7 @@ pub enum SignInScope {
 /// Which providers a sign-out is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignOutScope {
+    Identity,
     /// The org named, or the only one configured.
     Org(Option<String>),
     Tenant(String),
@@ -79,177 +79,62 @@ impl Kumo {
         feedback: &dyn Feedback,
         report: &mut (dyn FnMut(&SignedIn) + Send),
     ) -> Result<(), Error> {
-        let ctx = &self.ctx;
-        let (config, path) = (&ctx.config, &ctx.config_path);
-        let orgs: Vec<&AwsOrg> = match scope {
-            SignInScope::Org(name) => vec![select_org(config, Some(name), path)?],
-            SignInScope::Everything if config.identity.is_some() || !config.azure.is_empty() => {
-                config.aws.iter().collect()
-            }
-            SignInScope::Everything => vec![select_org(config, None, path)?],
-            _ => Vec::new(),
-        };
-        let tenants: Vec<&AzureTenantConfig> = match scope {
-            SignInScope::Tenant(name) => vec![self.tenant(name)?],
-            SignInScope::Everything => config.azure.iter().collect(),
-            _ => Vec::new(),
-        };
-        let identity = match scope {
-            SignInScope::Identity => true,
-            SignInScope::Everything => config.identity.is_some(),
-            _ => false,
-        };
+        let chosen = self.sign_in_scope(scope)?;
         let browser = self.sign_in_browser()?;
-        let browser = browser.as_ref();
-        if identity {
-            report(
-                &self
-                    .sign_in_identity(options.force, browser, feedback)
-                    .await?,
-            );
-        }
-        let login = LoginOptions {
-            flow: if options.device_code {
-                Flow::DeviceCode
-            } else {
-                self.flow()
+        let asking = Asking {
+            login: LoginOptions {
+                flow: if options.device_code {
+                    Flow::DeviceCode
+                } else {
+                    self.flow()
+                },
+                open_browser: !options.no_browser,
+                force: options.force,
             },
-            open_browser: !options.no_browser,
-            force: options.force,
+            browser: browser.as_ref(),
+            feedback,
         };
-        for org in orgs {
-            report(&self.sign_in_org(org, login, browser, feedback).await?);
-        }
-        for tenant in tenants {
-            report(
-                &self
-                    .sign_in_tenant(tenant, options.force, browser, feedback)
-                    .await?,
-            );
+        for provider in chosen {
+            if let Some(signed_in) = provider.sign_in(&self.ctx, &asking).await? {
+                report(&signed_in);
+            }
         }
         Ok(())
     }
 
-    async fn sign_in_identity(
-        &self,
-        force: bool,
-        browser: &dyn Browser,
-        feedback: &dyn Feedback,
-    ) -> Result<SignedIn, Error> {
-        let ctx = &self.ctx;
-        let config = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
-        // The identity's access token also lists Google Cloud projects when [gcp] is set.
-        let scopes: &[&str] = if ctx.config.gcp.is_some() {
-            &[oidc::GCP_SCOPE]
-        } else {
-            &[]
-        };
-        let (outcome, who) = oidc::login(
-            config,
-            scopes,
-            force,
-            &ctx.env,
-            ctx.store.as_ref(),
-            browser,
-            feedback,
-        )
-        .await?;
-        Ok(SignedIn {
-            provider: Provider::Identity,
-            name: who.issuer,
-            account: Some(who.email),
-            outcome,
-            expires_at: who.expires_at,
+    /// The providers `scope` names, in sign-in order.
+    fn sign_in_scope(&self, scope: &SignInScope) -> Result<Vec<Configured<'_>>, Error> {
+        let (config, path) = (&self.ctx.config, &self.ctx.config_path);
+        Ok(match scope {
+            SignInScope::Identity => vec![Configured::Identity(oidc::configured(
+                config.identity.as_ref(),
+                path,
+            )?)],
+            SignInScope::Org(name) => vec![Configured::Aws(select_org(config, Some(name), path)?)],
+            SignInScope::Tenant(name) => vec![Configured::Azure(self.tenant(name)?)],
+            // With only AWS configured, "everything" is the org, which must be named
+            // among several.
+            SignInScope::Everything if config.identity.is_none() && config.azure.is_empty() => {
+                vec![Configured::Aws(select_org(config, None, path)?)]
+            }
+            SignInScope::Everything => providers(config),
         })
-    }
-
-    async fn sign_in_org(
-        &self,
-        org: &AwsOrg,
-        options: LoginOptions,
-        browser: &dyn Browser,
-        feedback: &dyn Feedback,
-    ) -> Result<SignedIn, Error> {
-        let client = OrgClient::new(org, &self.ctx.env, self.ctx.store.as_ref());
-        let (outcome, expires_at) = client.login(options, browser, feedback).await?;
-        Ok(SignedIn {
-            provider: Provider::Aws,
-            name: org.name.to_string(),
-            account: None,
-            outcome,
-            expires_at,
-        })
-    }
-
-    /// Entra is asked for the identity's account, so the federated session carries
-    /// through without a second choice of account.
-    async fn sign_in_tenant(
-        &self,
-        tenant: &AzureTenantConfig,
-        force: bool,
-        browser: &dyn Browser,
-        feedback: &dyn Feedback,
-    ) -> Result<SignedIn, Error> {
-        let store = self.ctx.store.as_ref();
-        let signed_in = |outcome, expires_at: Option<i64>| SignedIn {
-            provider: Provider::Azure,
-            name: tenant.tenant.to_string(),
-            account: None,
-            outcome,
-            expires_at: expires_at.unwrap_or_default(),
-        };
-        let expiry = crate::azure::session_expiry(tenant, store)?;
-        if !force && expiry.is_some_and(|at| at - self.now() > crate::azure::RENEW_MARGIN_SECS) {
-            return Ok(signed_in(Outcome::AlreadySignedIn, expiry));
-        }
-        if !force
-            && expiry.is_some()
-            && crate::azure::access_token(tenant, &self.ctx.env, store)
-                .await
-                .is_ok()
-        {
-            let renewed = crate::azure::session_expiry(tenant, store)?;
-            return Ok(signed_in(Outcome::Renewed, renewed));
-        }
-        let email = oidc::whoami(store)?.map(|who| who.email);
-        crate::azure::sign_in(
-            tenant,
-            email.as_deref(),
-            &self.ctx.env,
-            store,
-            browser,
-            feedback,
-        )
-        .await?;
-        let expiry = crate::azure::session_expiry(tenant, store)?;
-        Ok(signed_in(Outcome::SignedIn, expiry))
     }
 
     /// Signs out of what `scope` names: its tokens and credentials leave the keychain.
     pub async fn sign_out(&self, scope: &SignOutScope) -> Result<SignedOut, Error> {
-        let ctx = &self.ctx;
-        let store = ctx.store.as_ref();
-        match scope {
-            SignOutScope::Tenant(name) => {
-                let tenant = self.tenant(name)?;
-                let had_session = crate::azure::session_expiry(tenant, store)?.is_some();
-                crate::azure::sign_out(tenant, store)?;
-                Ok(SignedOut {
-                    provider: Provider::Azure,
-                    name: tenant.tenant.to_string(),
-                    had_session,
-                })
+        let (config, path) = (&self.ctx.config, &self.ctx.config_path);
+        let provider = match scope {
+            SignOutScope::Identity => {
+                Configured::Identity(oidc::configured(config.identity.as_ref(), path)?)
             }
-            SignOutScope::Org(name) => {
-                let org = select_org(&ctx.config, name.as_deref(), &ctx.config_path)?;
-                let had_session = OrgClient::new(org, &ctx.env, store).logout().await?;
-                Ok(SignedOut {
-                    provider: Provider::Aws,
-                    name: org.name.to_string(),
-                    had_session,
-                })
-            }
-        }
+            SignOutScope::Org(name) => Configured::Aws(select_org(config, name.as_deref(), path)?),
+            SignOutScope::Tenant(name) => Configured::Azure(self.tenant(name)?),
+        };
+        provider
+            .sign_out(&self.ctx)
+            .await?
+            .ok_or_else(|| Error::new("there is no session of its own to end"))
     }
 
     /// Who is signed in to the company identity. An access token near its end is renewed
@@ -269,7 +154,10 @@ impl Kumo {
 
     /// Every configured provider's session, identity first; keychain and clock only.
     pub fn statuses(&self) -> Vec<SessionStatus> {
-        crate::sessions::statuses(&self.ctx)
+        providers(&self.ctx.config)
+            .iter()
+            .filter_map(|provider| provider.status(&self.ctx))
+            .collect()
     }
 
     /// "Renew now" in the app: silently where a refresh token still works, else through

@@ -371,3 +371,32 @@ async fn the_demo_signs_in_to_every_cloud_and_lists_them_with_its_secrets_in_mem
         listing.targets.iter().map(|t| t.cloud).collect();
     assert_eq!(clouds, ["aws", "azure", "gcp"].into());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_of_the_identity_forgets_who_was_signed_in() {
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        ..Options::default()
+    };
+    let w = workspace_on(options, None, identity_and_gcp).await;
+    w.kumo
+        .sign_in(
+            &SignInScope::Identity,
+            SignInOptions::default(),
+            &Silent,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    let out = w.kumo.sign_out(&SignOutScope::Identity).await.unwrap();
+    assert_eq!((out.provider, out.had_session), (Provider::Identity, true));
+    let err = w.kumo.whoami().await.unwrap_err();
+    assert_eq!(
+        err.next,
+        Some(NextStep::SignIn {
+            provider: Provider::Identity,
+            name: String::new(),
+            why: SignInReason::Missing
+        })
+    );
+}

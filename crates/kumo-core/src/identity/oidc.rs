@@ -155,6 +155,13 @@ struct Claims {
     iat: Option<i64>,
 }
 
+/// Forgets the identity's session; returns whether there was one.
+pub fn sign_out(store: &dyn SecretStore) -> Result<bool, IdentityError> {
+    let had_session = store.get(SESSION_KEY)?.is_some();
+    store.delete(SESSION_KEY)?;
+    Ok(had_session)
+}
+
 /// The signed-in identity, from the keychain.
 pub fn whoami(store: &dyn SecretStore) -> Result<Option<Whoami>, IdentityError> {
     Ok(load(store)?.map(|s| s.who))

@@ -1,0 +1,299 @@
+//! The provider model: the company identity, each AWS IAM Identity Center org, each
+//! Entra tenant and Google Cloud behind one enum with the same verbs (status, sign in,
+//! sign out, cached and fresh targets; consoles go by the target's id, credentials exist
+//! for AWS roles only). The use cases walk [`providers`] and never branch on a cloud, so
+//! adding one is a module of its own and a variant here, not a change to every use case.
+
+use super::{Error, Feedback, Outcome, Provider, SessionStatus, SignedIn, SignedOut};
+use crate::aws::org::OrgClient;
+use crate::aws::sign_in::{Interaction, LoginOptions};
+use crate::browser::Browser;
+use crate::config::{AwsOrg, AzureTenantConfig, Config, GcpConfig, IdentityConfig};
+use crate::context::Context;
+use crate::identity::oidc;
+use crate::target::list::{self as targets, Target};
+
+/// One configured provider.
+#[derive(Clone, Copy)]
+pub(super) enum Configured<'a> {
+    Identity(&'a IdentityConfig),
+    Aws(&'a AwsOrg),
+    Azure(&'a AzureTenantConfig),
+    /// Google Cloud signs in as the company identity: it has targets, not a session.
+    Gcp(&'a GcpConfig),
+}
+
+/// Every configured provider, in the order of a sign-in: the identity first (the others
+/// are hinted with its account), then each org, each tenant, and Google Cloud.
+pub(super) fn providers(config: &Config) -> Vec<Configured<'_>> {
+    config
+        .identity
+        .iter()
+        .map(Configured::Identity)
+        .chain(config.aws.iter().map(Configured::Aws))
+        .chain(config.azure.iter().map(Configured::Azure))
+        .chain(config.gcp.iter().map(Configured::Gcp))
+        .collect()
+}
+
+/// What a sign-in may use to ask the person.
+pub(super) struct Asking<'a> {
+    pub login: LoginOptions,
+    pub browser: &'a dyn Browser,
+    pub feedback: &'a dyn Feedback,
+}
+
+impl Configured<'_> {
+    /// The provider as a person names it in a listing: "AWS org `acme`", "Google Cloud".
+    pub fn source(&self) -> String {
+        match self {
+            Self::Identity(_) => "the identity".to_owned(),
+            Self::Aws(org) => format!("AWS org `{}`", org.name),
+            Self::Azure(tenant) => format!("Azure tenant `{}`", tenant.tenant),
+            Self::Gcp(_) => "Google Cloud".to_owned(),
+        }
+    }
+
+    /// The session, from the keychain and the clock alone; `None` for Google Cloud, whose
+    /// session is the identity's. An unreadable keychain counts as not signed in: the
+    /// status is for display, and a sign-in will say more.
+    pub fn status(&self, ctx: &Context) -> Option<SessionStatus> {
+        let store = ctx.store.as_ref();
+        Some(match self {
+            Self::Identity(identity) => {
+                let who = oidc::whoami(store).ok().flatten();
+                SessionStatus {
+                    provider: Provider::Identity,
+                    name: identity.issuer.as_str().trim_end_matches('/').to_owned(),
+                    account: who.as_ref().map(|w| w.email.clone()),
+                    expires_at: who.map(|w| w.expires_at),
+                }
+            }
+            Self::Aws(org) => SessionStatus {
+                provider: Provider::Aws,
+                name: org.name.to_string(),
+                account: None,
+                expires_at: OrgClient::new(org, &ctx.env, store)
+                    .session_expiry()
+                    .ok()
+                    .flatten(),
+            },
+            Self::Azure(tenant) => SessionStatus {
+                provider: Provider::Azure,
+                name: tenant.tenant.to_string(),
+                account: None,
+                expires_at: crate::azure::session_expiry(tenant, store).ok().flatten(),
+            },
+            Self::Gcp(_) => return None,
+        })
+    }
+
+    /// Makes sure of a session, asking only when none can be had silently (or `force`).
+    /// `None` for Google Cloud, which the identity's sign-in covers.
+    pub async fn sign_in(
+        &self,
+        ctx: &Context,
+        asking: &Asking<'_>,
+    ) -> Result<Option<SignedIn>, Error> {
+        let (env, store) = (&ctx.env, ctx.store.as_ref());
+        let force = asking.login.force;
+        Ok(Some(match self {
+            Self::Identity(identity) => {
+                // The identity's access token also lists Google Cloud projects.
+                let scopes: &[&str] = if ctx.config.gcp.is_some() {
+                    &[oidc::GCP_SCOPE]
+                } else {
+                    &[]
+                };
+                let (outcome, who) = oidc::login(
+                    identity,
+                    scopes,
+                    force,
+                    env,
+                    store,
+                    asking.browser,
+                    asking.feedback,
+                )
+                .await?;
+                SignedIn {
+                    provider: Provider::Identity,
+                    name: who.issuer,
+                    account: Some(who.email),
+                    outcome,
+                    expires_at: who.expires_at,
+                }
+            }
+            Self::Aws(org) => {
+                let client = OrgClient::new(org, env, store);
+                let (outcome, expires_at) = client
+                    .login(asking.login, asking.browser, asking.feedback)
+                    .await?;
+                SignedIn {
+                    provider: Provider::Aws,
+                    name: org.name.to_string(),
+                    account: None,
+                    outcome,
+                    expires_at,
+                }
+            }
+            Self::Azure(tenant) => sign_in_tenant(ctx, tenant, asking).await?,
+            Self::Gcp(_) => return Ok(None),
+        }))
+    }
+
+    /// Ends the session: its tokens and credentials leave the keychain. `None` for Google
+    /// Cloud, which signs out with the identity.
+    pub async fn sign_out(&self, ctx: &Context) -> Result<Option<SignedOut>, Error> {
+        let (env, store) = (&ctx.env, ctx.store.as_ref());
+        Ok(Some(match self {
+            Self::Identity(identity) => SignedOut {
+                provider: Provider::Identity,
+                name: identity.issuer.as_str().trim_end_matches('/').to_owned(),
+                had_session: oidc::sign_out(store)?,
+            },
+            Self::Aws(org) => SignedOut {
+                provider: Provider::Aws,
+                name: org.name.to_string(),
+                had_session: OrgClient::new(org, env, store).logout().await?,
+            },
+            Self::Azure(tenant) => {
+                let had_session = crate::azure::session_expiry(tenant, store)?.is_some();
+                crate::azure::sign_out(tenant, store)?;
+                SignedOut {
+                    provider: Provider::Azure,
+                    name: tenant.tenant.to_string(),
+                    had_session,
+                }
+            }
+            Self::Gcp(_) => return Ok(None),
+        }))
+    }
+
+    /// The targets of its cache; `None` when there is none (the identity has no targets).
+    pub fn cached(&self, ctx: &Context) -> Result<Option<Vec<Target>>, Error> {
+        let env = &ctx.env;
+        Ok(match self {
+            Self::Identity(_) => None,
+            Self::Aws(org) => crate::cache::load(env, org.name.as_str(), org.start_url.as_str())?
+                .map(|listing| targets::from_cache(&listing)),
+            Self::Azure(tenant) => crate::azure::load_cache(env, tenant)
+                .map(|subscriptions| targets::from_subscriptions(&subscriptions)),
+            Self::Gcp(_) => crate::gcp::load_cache(env).map(|p| targets::from_projects(&p)),
+        })
+    }
+
+    /// Lists its targets again from the cloud and caches them. For AWS, an ended session
+    /// is signed in again as `interaction` allows.
+    pub async fn relist(
+        &self,
+        ctx: &Context,
+        interaction: &Interaction<'_>,
+        feedback: &dyn Feedback,
+    ) -> Result<Vec<Target>, Error> {
+        let (env, store) = (&ctx.env, ctx.store.as_ref());
+        Ok(match self {
+            Self::Identity(_) => Vec::new(),
+            Self::Aws(org) => {
+                let fresh = OrgClient::new(org, env, store)
+                    .relist(env, interaction, feedback)
+                    .await?;
+                targets::from_cache(&fresh)
+            }
+            Self::Azure(tenant) => {
+                targets::from_subscriptions(&crate::azure::relist(tenant, store, env).await?)
+            }
+            Self::Gcp(gcp) => targets::from_projects(&crate::gcp::relist(ctx, gcp).await?),
+        })
+    }
+}
+
+/// Entra is asked for the identity's account, so the federated session carries through
+/// without a second choice of account.
+async fn sign_in_tenant(
+    ctx: &Context,
+    tenant: &AzureTenantConfig,
+    asking: &Asking<'_>,
+) -> Result<SignedIn, Error> {
+    let (env, store) = (&ctx.env, ctx.store.as_ref());
+    let force = asking.login.force;
+    let signed_in = |outcome, expires_at: Option<i64>| SignedIn {
+        provider: Provider::Azure,
+        name: tenant.tenant.to_string(),
+        account: None,
+        outcome,
+        expires_at: expires_at.unwrap_or_default(),
+    };
+    let expiry = crate::azure::session_expiry(tenant, store)?;
+    if !force && expiry.is_some_and(|at| at - env.now() > crate::azure::RENEW_MARGIN_SECS) {
+        return Ok(signed_in(Outcome::AlreadySignedIn, expiry));
+    }
+    if !force && expiry.is_some() && crate::azure::access_token(tenant, env, store).await.is_ok() {
+        let renewed = crate::azure::session_expiry(tenant, store)?;
+        return Ok(signed_in(Outcome::Renewed, renewed));
+    }
+    let email = oidc::whoami(store)?.map(|who| who.email);
+    crate::azure::sign_in(
+        tenant,
+        email.as_deref(),
+        env,
+        store,
+        asking.browser,
+        asking.feedback,
+    )
+    .await?;
+    let expiry = crate::azure::session_expiry(tenant, store)?;
+    Ok(signed_in(Outcome::SignedIn, expiry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_configured_provider_is_listed_signed_out() {
+        let config = crate::config::Config::parse(
+            "[identity]\nclient_id = \"c\"\n\n[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n\n[[azure]]\ntenant = \"acme.onmicrosoft.com\"\nclient_id = \"a\"\n",
+            std::path::Path::new("c.toml"),
+        )
+        .unwrap();
+        let (ctx, _) = Context::in_memory(crate::environment::Environment::default(), config);
+        let all: Vec<SessionStatus> = providers(&ctx.config)
+            .iter()
+            .filter_map(|provider| provider.status(&ctx))
+            .collect();
+        assert_eq!(
+            all,
+            [
+                SessionStatus {
+                    provider: Provider::Identity,
+                    name: "https://accounts.google.com".into(),
+                    account: None,
+                    expires_at: None,
+                },
+                SessionStatus {
+                    provider: Provider::Aws,
+                    name: "acme".into(),
+                    account: None,
+                    expires_at: None,
+                },
+                SessionStatus {
+                    provider: Provider::Azure,
+                    name: "acme.onmicrosoft.com".into(),
+                    account: None,
+                    expires_at: None,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn the_identity_signs_in_first_and_google_cloud_last() {
+        let config = crate::config::Config::parse(
+            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n\n[gcp]\n\n[identity]\nclient_id = \"c\"\n",
+            std::path::Path::new("c.toml"),
+        )
+        .unwrap();
+        let sources: Vec<String> = providers(&config).iter().map(Configured::source).collect();
+        assert_eq!(sources, ["the identity", "AWS org `acme`", "Google Cloud"]);
+    }
+}
