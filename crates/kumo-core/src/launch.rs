@@ -11,7 +11,7 @@ use crate::aws::console::{
 use crate::aws::org::OrgClient;
 use crate::aws::sign_in::Interaction;
 use crate::browser::BrowserError;
-use crate::browser::launcher::BrowserContext;
+use crate::browser::launcher::{BrowserContext, Console};
 use crate::config::{AzureTenantConfig, BrowserName, Config, Isolation};
 use crate::environment::Environment;
 use crate::identity::oidc::{self, IdentityError};
@@ -34,17 +34,6 @@ pub enum LaunchError {
     Identity(#[from] IdentityError),
     #[error(transparent)]
     Browser(#[from] BrowserError),
-}
-
-/// What to open and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Console {
-    /// The target's canonical id.
-    pub id: String,
-    pub url: String,
-    pub browser: BrowserName,
-    /// The profile or container it opens in; `None` for the browser's everyday one.
-    pub context: Option<BrowserContext>,
 }
 
 /// How a console is to be opened.

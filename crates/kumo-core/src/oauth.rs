@@ -79,24 +79,29 @@ impl BrowserAuthorization {
     }
 }
 
-/// Opens `url` for the person to `what` ("sign in", …), or prints it when the browser
-/// is not to be opened or cannot be.
-pub fn show(
-    url: &str,
-    open_browser: bool,
-    browser: &dyn Browser,
-    feedback: &dyn Feedback,
-    what: &str,
-) {
-    if !open_browser {
-        feedback.say(&format!("Open this URL to {what}:\n  {url}"));
-        return;
-    }
-    match browser.open(url) {
-        Ok(()) => feedback.say(&format!(
-            "Opened the browser to {what}. If it did not open, visit:\n  {url}"
-        )),
-        Err(e) => feedback.say(&format!("{e}\nOpen this URL to {what}:\n  {url}")),
+/// The person's side of an authorization: their browser, and where Kumo talks to them.
+pub struct Person<'a> {
+    /// Open the browser, rather than only print the URL.
+    pub open_browser: bool,
+    pub browser: &'a dyn Browser,
+    pub feedback: &'a dyn Feedback,
+}
+
+impl Person<'_> {
+    /// Opens `url` for the person to `what` ("sign in", …), or prints it when the
+    /// browser is not to be opened or cannot be.
+    pub fn show(&self, url: &str, what: &str) {
+        let feedback = self.feedback;
+        if !self.open_browser {
+            feedback.say(&format!("Open this URL to {what}:\n  {url}"));
+            return;
+        }
+        match self.browser.open(url) {
+            Ok(()) => feedback.say(&format!(
+                "Opened the browser to {what}. If it did not open, visit:\n  {url}"
+            )),
+            Err(e) => feedback.say(&format!("{e}\nOpen this URL to {what}:\n  {url}")),
+        }
     }
 }
 

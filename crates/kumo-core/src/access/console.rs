@@ -4,8 +4,9 @@
 use super::{Error, Feedback, Kumo, Prompt};
 use crate::aws::select_org;
 use crate::aws::sign_in::Interaction;
+use crate::browser::launcher::Console;
 use crate::config::BrowserName;
-use crate::launch::{Console, Options};
+use crate::launch::Options;
 use crate::prefs::Prefs;
 use crate::target::TargetId;
 
@@ -85,9 +86,7 @@ impl Kumo {
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
         let console = self.console(request, prompt, feedback).await?;
-        self.ctx
-            .launcher
-            .open(console.browser, &console.url, console.context.as_ref())?;
+        self.ctx.launcher.open(&console)?;
         tracing::info!(target = %console.id, "opened a console");
         let mut prefs = Prefs::load(&self.ctx.env);
         prefs.record_open(&console.id, self.now());

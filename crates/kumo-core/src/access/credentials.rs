@@ -47,8 +47,10 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
-        let t = self.ctx.consoles().resolve_aws(target)?;
-        self.fetch(&t, prompt, feedback).await
+        match self.stored(target)? {
+            (_, Some(fresh)) => Ok(fresh),
+            (role, None) => self.fetch(&role, prompt, feedback).await,
+        }
     }
 
     /// TARGET's credentials for a front end without a runtime: the keychain's when they
@@ -60,18 +62,24 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
-        let t = self.ctx.consoles().resolve_aws(target)?;
+        let (role, stored) = self.stored(target)?;
+        match stored {
+            Some(fresh) => Ok(fresh),
+            None => super::block_on(self.fetch(&role, prompt, feedback))?,
+        }
+    }
+
+    /// The role TARGET names, and its credentials when the keychain holds fresh ones.
+    fn stored(&self, target: &str) -> Result<(AwsRole<'_>, Option<Credentials>), Error> {
+        let role = self.ctx.consoles().resolve_aws(target)?;
         let stored = credentials::cached(
             self.ctx.store.as_ref(),
-            t.org.name.as_str(),
-            &t.account_id,
-            &t.role,
+            role.org.name.as_str(),
+            &role.account_id,
+            &role.role,
             self.now(),
         )?;
-        match stored {
-            Some(fresh) => Ok(Credentials(fresh)),
-            None => super::block_on(self.fetch(&t, prompt, feedback))?,
-        }
+        Ok((role, stored.map(Credentials)))
     }
 
     /// What `credential_process` prints for TARGET, where only an org's `auto_login` may

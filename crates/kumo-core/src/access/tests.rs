@@ -225,14 +225,20 @@ async fn opening_a_console_launches_it_in_the_targets_profile_and_records_the_op
     assert_eq!(opened, target);
     let launched = w.launcher.opened.lock().unwrap().clone();
     assert_eq!(launched.len(), 1);
-    let (browser, url, context) = &launched[0];
-    assert_eq!(*browser, BrowserName::Chrome);
+    let console = &launched[0];
+    assert_eq!(
+        (console.id.as_str(), console.browser),
+        (target.as_str(), BrowserName::Chrome)
+    );
     assert!(
-        url.starts_with(&format!("{}/federation?Action=login&", w.fake.base_url())),
-        "{url}"
+        console
+            .url
+            .starts_with(&format!("{}/federation?Action=login&", w.fake.base_url())),
+        "{}",
+        console.url
     );
     assert_eq!(
-        context.as_ref().map(|c| c.key.as_str()),
+        console.context.as_ref().map(|c| c.key.as_str()),
         Some(target.as_str())
     );
     let views = w.kumo.views(w.kumo.cached().targets);

@@ -14,7 +14,7 @@ use crate::browser::Browser;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
 use crate::loopback::CALLBACK_PATH;
-use crate::oauth::{self, BROWSER_TIMEOUT, BrowserAuthorization};
+use crate::oauth::{BROWSER_TIMEOUT, BrowserAuthorization, Person};
 use crate::retry::Verdict;
 use crate::sessions::Outcome;
 
@@ -243,15 +243,14 @@ impl OrgClient<'_> {
         feedback: &dyn Feedback,
     ) -> Result<Token, AwsError> {
         let registration = self.registration(session).await?;
+        let person = Person {
+            open_browser: options.open_browser,
+            browser,
+            feedback,
+        };
         let token = match options.flow {
-            Flow::Browser => {
-                self.browser_flow(&registration, options, browser, feedback)
-                    .await?
-            }
-            Flow::DeviceCode => {
-                self.device_flow(&registration, options, browser, feedback)
-                    .await?
-            }
+            Flow::Browser => self.browser_flow(&registration, &person).await?,
+            Flow::DeviceCode => self.device_flow(&registration, &person).await?,
         };
         session.token = Some(token.clone());
         session::save_session(self.store, self.name(), session)?;
@@ -293,9 +292,7 @@ impl OrgClient<'_> {
     async fn browser_flow(
         &self,
         registration: &Registration,
-        options: LoginOptions,
-        browser: &dyn Browser,
-        feedback: &dyn Feedback,
+        person: &Person<'_>,
     ) -> Result<Token, AwsError> {
         let loopback_error = |source| AwsError::Loopback {
             org: self.name().to_owned(),
@@ -312,13 +309,7 @@ impl OrgClient<'_> {
             }
         })?;
         let url = authorization.url(endpoint, &registration.client_id, &[("scopes", SCOPE)]);
-        oauth::show(
-            url.as_str(),
-            options.open_browser,
-            browser,
-            feedback,
-            "sign in",
-        );
+        person.show(url.as_str(), "sign in");
         let authorized = authorization
             .finish(BROWSER_TIMEOUT)
             .await
@@ -338,9 +329,7 @@ impl OrgClient<'_> {
     async fn device_flow(
         &self,
         registration: &Registration,
-        options: LoginOptions,
-        browser: &dyn Browser,
-        feedback: &dyn Feedback,
+        person: &Person<'_>,
     ) -> Result<Token, AwsError> {
         let device = retrying(|| {
             self.oidc
@@ -357,17 +346,11 @@ impl OrgClient<'_> {
             .verification_uri_complete()
             .or(device.verification_uri())
             .unwrap_or_default();
-        feedback.say(&format!(
+        person.feedback.say(&format!(
             "To sign in to `{}`, confirm the code {user_code} at:",
             self.name()
         ));
-        oauth::show(
-            url,
-            options.open_browser,
-            browser,
-            feedback,
-            "confirm the code",
-        );
+        person.show(url, "confirm the code");
         let mut interval = Duration::from_secs(device.interval().max(1) as u64);
         let deadline =
             tokio::time::Instant::now() + Duration::from_secs(device.expires_in().max(1) as u64);

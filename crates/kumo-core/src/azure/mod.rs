@@ -17,7 +17,9 @@ use crate::fsutil::write_atomic;
 use crate::http::{GetError, get_json};
 use crate::lock::FileLock;
 use crate::loopback::LoopbackError;
-use crate::oauth::{self, BROWSER_TIMEOUT, BrowserAuthorization, TokenClient, TokenError, Tokens};
+use crate::oauth::{
+    BROWSER_TIMEOUT, BrowserAuthorization, Person, TokenClient, TokenError, Tokens,
+};
 use crate::paths;
 use crate::vault::{SecretStore, VaultError};
 
@@ -156,7 +158,12 @@ pub async fn sign_in(
     let authorization = BrowserAuthorization::start().await?;
     let url = authorization.url(endpoint, &config.client_id, &authorize_params(email));
     let what = format!("sign in to Azure ({})", config.tenant);
-    oauth::show(url.as_str(), true, browser, feedback, &what);
+    let person = Person {
+        open_browser: true,
+        browser,
+        feedback,
+    };
+    person.show(url.as_str(), &what);
     let authorized = authorization.finish(BROWSER_TIMEOUT).await?;
     let answer = token_client(config)?
         .exchange(authorized)

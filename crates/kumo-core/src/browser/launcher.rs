@@ -19,15 +19,22 @@ pub struct BrowserContext {
     pub label: String,
 }
 
+/// What to open and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Console {
+    /// The target's canonical id.
+    pub id: String,
+    pub url: String,
+    pub browser: BrowserName,
+    /// The profile or container it opens in; `None` for the browser's everyday one.
+    pub context: Option<BrowserContext>,
+}
+
 /// Opens consoles in browsers.
 pub trait Launcher: Send + Sync {
-    /// Opens `url` in `browser`, in `context` when the browser supports isolation.
-    fn open(
-        &self,
-        browser: BrowserName,
-        url: &str,
-        context: Option<&BrowserContext>,
-    ) -> Result<(), BrowserError>;
+    /// Opens the console's URL in its browser, in its context when the browser supports
+    /// isolation.
+    fn open(&self, console: &Console) -> Result<(), BrowserError>;
 }
 
 /// The program of a browser family on this OS.
@@ -72,15 +79,11 @@ impl DesktopLauncher {
 }
 
 impl Launcher for DesktopLauncher {
-    fn open(
-        &self,
-        browser: BrowserName,
-        url: &str,
-        context: Option<&BrowserContext>,
-    ) -> Result<(), BrowserError> {
-        match command_line(browser, url, context, &self.data_dir) {
+    fn open(&self, console: &Console) -> Result<(), BrowserError> {
+        let context = console.context.as_ref();
+        match command_line(console.browser, &console.url, context, &self.data_dir) {
             Some(argv) => spawn(&argv),
-            None => SystemBrowser::from_env(&self.env)?.open(url),
+            None => SystemBrowser::from_env(&self.env)?.open(&console.url),
         }
     }
 }
@@ -111,21 +114,13 @@ fn spawn(argv: &[String]) -> Result<(), BrowserError> {
 #[cfg(test)]
 #[derive(Debug, Default)]
 pub struct RecordingLauncher {
-    pub opened: std::sync::Mutex<Vec<(BrowserName, String, Option<BrowserContext>)>>,
+    pub opened: std::sync::Mutex<Vec<Console>>,
 }
 
 #[cfg(test)]
 impl Launcher for std::sync::Arc<RecordingLauncher> {
-    fn open(
-        &self,
-        browser: BrowserName,
-        url: &str,
-        context: Option<&BrowserContext>,
-    ) -> Result<(), BrowserError> {
-        self.opened
-            .lock()
-            .unwrap()
-            .push((browser, url.to_owned(), context.cloned()));
+    fn open(&self, console: &Console) -> Result<(), BrowserError> {
+        self.opened.lock().unwrap().push(console.clone());
         Ok(())
     }
 }

@@ -20,7 +20,7 @@ use crate::feedback::Feedback;
 use crate::fsutil::write_atomic;
 use crate::lock::FileLock;
 use crate::loopback::{LoopbackError, random_token};
-use crate::oauth::{self, BROWSER_TIMEOUT, BrowserAuthorization, TokenClient, TokenError};
+use crate::oauth::{BROWSER_TIMEOUT, BrowserAuthorization, Person, TokenClient, TokenError};
 use crate::paths;
 use crate::sessions::Outcome;
 use crate::vault::{SecretStore, VaultError};
@@ -263,7 +263,12 @@ async fn sign_in(
     }
     extra.extend([("scope", scope.as_str()), ("nonce", nonce.as_str())]);
     let url = authorization.url(endpoint, &config.client_id, &extra);
-    oauth::show(url.as_str(), true, browser, feedback, "sign in");
+    let person = Person {
+        open_browser: true,
+        browser,
+        feedback,
+    };
+    person.show(url.as_str(), "sign in");
     let authorized = authorization.finish(BROWSER_TIMEOUT).await?;
     let answer = token_client(&doc, config)?
         .exchange(authorized)
