@@ -1,8 +1,10 @@
-//! Discovered accounts and roles, cached as JSON so `kumo ls` answers at once. Not
+//! The listing caches: every provider's targets (AWS accounts and roles, Azure
+//! subscriptions, Google Cloud projects) as JSON, so `kumo ls` answers at once. Not
 //! secret; rebuilt by a refresh; written atomically.
 
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::environment::Environment;
@@ -60,19 +62,25 @@ impl OrgCache {
 }
 
 pub fn path(env: &Environment, org: &str) -> PathBuf {
-    paths::cache_dir(env)
-        .join("aws")
-        .join(format!("{org}.json"))
+    file(env, &format!("aws/{org}.json"))
+}
+
+/// A cache file by its name under the cache directory.
+pub fn file(env: &Environment, name: &str) -> PathBuf {
+    paths::cache_dir(env).join(name)
 }
 
 /// The cached listing, or `None` when there is none for this org and start URL (or it
 /// is from an older format or unreadable: a refresh rebuilds it).
 pub fn load(env: &Environment, org: &str, start_url: &str) -> Result<Option<OrgCache>, CacheError> {
     let path = path(env, org);
-    load_from(&path).map(|c| c.filter(|c| c.version == FORMAT_VERSION && c.start_url == start_url))
+    read::<OrgCache>(&path)
+        .map(|c| c.filter(|c| c.version == FORMAT_VERSION && c.start_url == start_url))
 }
 
-fn load_from(path: &Path) -> Result<Option<OrgCache>, CacheError> {
+/// A cache's content: `None` when there is none, or it does not parse (a refresh
+/// rebuilds it); an error only when it exists and cannot be read.
+pub fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, CacheError> {
     match std::fs::read(path) {
         Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -84,9 +92,16 @@ fn load_from(path: &Path) -> Result<Option<OrgCache>, CacheError> {
 }
 
 pub fn save(env: &Environment, cache: &OrgCache) -> Result<(), CacheError> {
-    let path = path(env, &cache.org);
-    let bytes = serde_json::to_vec(cache).expect("the cache serializes");
-    write_atomic(&path, &bytes).map_err(|source| CacheError::Write { path, source })
+    write(&path(env, &cache.org), cache)
+}
+
+/// Replaces a cache atomically.
+pub fn write<T: Serialize + ?Sized>(path: &Path, content: &T) -> Result<(), CacheError> {
+    let bytes = serde_json::to_vec(content).expect("a listing serializes");
+    write_atomic(path, &bytes).map_err(|source| CacheError::Write {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 #[cfg(test)]

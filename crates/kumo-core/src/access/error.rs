@@ -173,7 +173,7 @@ impl From<RelistError> for Error {
         match e {
             RelistError::Identity(e) => e.into(),
             RelistError::Gcp(e) => e.into(),
-            RelistError::Cache(e) => Error::new(format!("cannot save the project listing: {e}")),
+            RelistError::Cache(e) => Error::new(e.to_string()),
         }
     }
 }

@@ -210,7 +210,24 @@ async fn credentials_near_their_end_by_the_clock_are_fetched_again() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn opening_a_console_launches_it_in_the_targets_profile_and_records_the_open() {
-    let w = signed_in(1, 1).await;
+    // A clock that stands still: the open is recorded at exactly its time.
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        ..Options::default()
+    };
+    let w = workspace_on(options, Some(ManualClock::at(SystemClock.now())), |_| {
+        String::new()
+    })
+    .await;
+    w.kumo
+        .sign_in(
+            &SignInScope::Everything,
+            SignInOptions::default(),
+            &Silent,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
     let target = first_target(&w).await;
     let request = ConsoleRequest {
         target: &target,

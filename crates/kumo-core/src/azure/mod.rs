@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::browser::Browser;
+use crate::cache::{self, CacheError};
 use crate::config::AzureTenantConfig;
 use crate::environment::Environment;
 use crate::feedback::Feedback;
-use crate::fsutil::write_atomic;
 use crate::http::{GetError, get_json};
 use crate::lock::FileLock;
 use crate::loopback::LoopbackError;
@@ -49,7 +49,7 @@ pub enum AzureError {
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]
-    Cache(#[from] std::io::Error),
+    Cache(#[from] CacheError),
     #[error(transparent)]
     Lock(#[from] crate::lock::LockError),
 }
@@ -356,32 +356,18 @@ pub async fn relist(
         sign_out(config, store)?;
     }
     let subscriptions = listed?;
-    save_cache(env, config, &subscriptions)?;
+    cache::write(&cache_path(env, config), &subscriptions)?;
     Ok(subscriptions)
 }
 
 fn cache_path(env: &Environment, config: &AzureTenantConfig) -> PathBuf {
-    paths::cache_dir(env).join(format!(
-        "azure-{}.json",
-        config.tenant.as_str().to_ascii_lowercase()
-    ))
+    let tenant = config.tenant.as_str().to_ascii_lowercase();
+    cache::file(env, &format!("azure-{tenant}.json"))
 }
 
+/// The tenant's cached subscriptions; `None` when there are none to be read.
 pub fn load_cache(env: &Environment, config: &AzureTenantConfig) -> Option<Vec<Subscription>> {
-    std::fs::read(cache_path(env, config))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-}
-
-pub fn save_cache(
-    env: &Environment,
-    config: &AzureTenantConfig,
-    subscriptions: &[Subscription],
-) -> std::io::Result<()> {
-    write_atomic(
-        &cache_path(env, config),
-        &serde_json::to_vec(subscriptions).expect("subscriptions serialize"),
-    )
+    cache::read(&cache_path(env, config)).ok().flatten()
 }
 
 /// The Azure portal at the subscription, in the tenant's directory.

@@ -6,13 +6,12 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache::{self, CacheError};
 use crate::config::GcpConfig;
 use crate::context::Context;
 use crate::environment::Environment;
-use crate::fsutil::write_atomic;
 use crate::http::{GetError, get_json};
 use crate::identity::oidc;
-use crate::paths;
 
 const DEFAULT_ENDPOINT: &str = "https://cloudresourcemanager.googleapis.com";
 
@@ -106,7 +105,7 @@ pub async fn list_projects(
 }
 
 fn cache_path(env: &Environment) -> PathBuf {
-    paths::cache_dir(env).join("gcp.json")
+    cache::file(env, "gcp.json")
 }
 
 /// Why the projects could not be listed again.
@@ -117,7 +116,7 @@ pub enum RelistError {
     #[error(transparent)]
     Gcp(#[from] GcpError),
     #[error(transparent)]
-    Cache(#[from] std::io::Error),
+    Cache(#[from] CacheError),
 }
 
 /// Lists the projects again with the identity's access token (renewed if due) and saves
@@ -126,21 +125,13 @@ pub async fn relist(ctx: &Context, gcp: &GcpConfig) -> Result<Vec<Project>, Reli
     let identity = oidc::configured(ctx.config.identity.as_ref(), &ctx.config_path)?;
     let (token, _) = oidc::access_token(identity, &ctx.env, ctx.store.as_ref()).await?;
     let projects = list_projects(gcp, &token).await?;
-    save_cache(&ctx.env, &projects)?;
+    cache::write(&cache_path(&ctx.env), &projects)?;
     Ok(projects)
 }
 
+/// The cached projects; `None` when there are none to be read.
 pub fn load_cache(env: &Environment) -> Option<Vec<Project>> {
-    std::fs::read(cache_path(env))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-}
-
-pub fn save_cache(env: &Environment, projects: &[Project]) -> std::io::Result<()> {
-    write_atomic(
-        &cache_path(env),
-        &serde_json::to_vec(projects).expect("projects serialize"),
-    )
+    cache::read(&cache_path(env)).ok().flatten()
 }
 
 /// The console of a project, signed in as `email` (Google picks the account by it).
