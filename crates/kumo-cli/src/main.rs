@@ -1,5 +1,6 @@
 //! `kumo`: the command line over kumo-core. Parse, call core, render; nothing more.
 
+mod audit;
 mod console;
 mod credentials;
 mod demo;
@@ -47,6 +48,9 @@ enum Command {
     Export(export::Export),
     /// Walk through sign-in, discovery and credentials on a built-in demo cloud.
     Demo,
+    /// Show the audit trail: every sign-in, credential, console and export, as whom;
+    /// `kumo audit verify` checks that no record was tampered with.
+    Audit(audit::AuditArgs),
     /// Check the config file, keychain, browser and endpoint overrides, and say what to fix.
     Doctor {
         /// Print the report as JSON (the same facts the desktop app shows).
@@ -63,21 +67,23 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    let done = |result: anyhow::Result<()>| result.map(|()| ExitCode::SUCCESS);
     let result = match Cli::parse().command {
-        Command::Login(args) => session::login(args),
-        Command::Logout(args) => session::logout(args),
-        Command::Whoami => session::whoami(),
-        Command::Ls(args) => list::ls(args),
-        Command::Creds(args) => credentials::creds(args),
-        Command::CredentialProcess(args) => credentials::credential_process(args),
-        Command::Export(export::Export::Aws(args)) => export::aws(args),
-        Command::Export(export::Export::Gcloud(args)) => export::gcloud(args),
-        Command::Console(args) => console::run(args),
-        Command::Demo => demo::run(),
+        Command::Login(args) => done(session::login(args)),
+        Command::Logout(args) => done(session::logout(args)),
+        Command::Whoami => done(session::whoami()),
+        Command::Ls(args) => done(list::ls(args)),
+        Command::Creds(args) => done(credentials::creds(args)),
+        Command::CredentialProcess(args) => done(credentials::credential_process(args)),
+        Command::Export(export::Export::Aws(args)) => done(export::aws(args)),
+        Command::Export(export::Export::Gcloud(args)) => done(export::gcloud(args)),
+        Command::Console(args) => done(console::run(args)),
+        Command::Demo => done(demo::run()),
+        Command::Audit(args) => audit::run(args),
         Command::Doctor { json } => return run_doctor(json),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             match e.downcast_ref::<access::Error>() {
                 Some(e) => eprintln!("kumo: {}", output::error_line(e)),

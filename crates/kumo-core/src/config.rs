@@ -14,6 +14,7 @@ use crate::paths;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Config {
     pub identity: Option<IdentityConfig>,
+    pub audit: AuditConfig,
     pub gcp: Option<GcpConfig>,
     pub aws: Vec<AwsOrg>,
     pub azure: Vec<AzureTenantConfig>,
@@ -31,6 +32,24 @@ pub struct AzureTenantConfig {
     pub login_endpoint: Option<EndpointUrl>,
     /// Azure Resource Manager's base URL (default `https://management.azure.com`).
     pub management_endpoint: Option<EndpointUrl>,
+}
+
+/// The audit trail's rotation: a file grows to `max_bytes`, then the `keep` newest
+/// rotated files are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    pub max_bytes: u64,
+    pub keep: u32,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            max_bytes: 10 * 1024 * 1024,
+            keep: 5,
+        }
+    }
 }
 
 /// Google Cloud projects, listed with the identity's access token.
@@ -160,6 +179,19 @@ pub enum BrowserName {
 }
 
 impl BrowserName {
+    /// The name `parse` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Default => "default",
+            Self::Chrome => "chrome",
+            Self::Chromium => "chromium",
+            Self::Brave => "brave",
+            Self::Edge => "edge",
+            Self::Vivaldi => "vivaldi",
+            Self::Firefox => "firefox",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "default" => Self::Default,
@@ -222,6 +254,8 @@ impl From<RateLimit> for f64 {
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     identity: Option<IdentityConfig>,
+    #[serde(default)]
+    audit: AuditConfig,
     gcp: Option<GcpConfig>,
     #[serde(default)]
     aws: Vec<Spanned<AwsOrg>>,
@@ -351,6 +385,7 @@ impl Config {
         )?;
         Ok(Config {
             identity: file.identity,
+            audit: file.audit,
             gcp: file.gcp,
             aws: file.aws.into_iter().map(Spanned::into_inner).collect(),
             azure: file.azure.into_iter().map(Spanned::into_inner).collect(),

@@ -143,6 +143,7 @@ impl<'a> Consoles<'a> {
                 .unwrap_or_else(|| org.browser_for(&role.account_id, account_name, &role.role)),
             id,
             url,
+            destination: landing,
             context,
         })
     }
@@ -155,8 +156,10 @@ impl<'a> Consoles<'a> {
     ) -> Result<Console, LaunchError> {
         let tenant = self.tenant(tenant)?.tenant.as_str();
         let id = TargetId::azure(tenant, subscription).to_string();
+        let url = crate::azure::portal_url(tenant, subscription);
         Ok(Console {
-            url: crate::azure::portal_url(tenant, subscription),
+            destination: url.clone(),
+            url,
             browser: options.browser.unwrap_or(BrowserName::Default),
             context: (!options.no_isolation).then(|| BrowserContext {
                 key: id.clone(),
@@ -169,8 +172,10 @@ impl<'a> Consoles<'a> {
     fn gcp(&self, project: &str, options: &Options<'_>) -> Result<Console, LaunchError> {
         let who = oidc::whoami(self.store)?.ok_or(IdentityError::NotSignedIn)?;
         let id = TargetId::gcp(project).to_string();
+        let url = crate::gcp::console_url(project, &who.email);
         Ok(Console {
-            url: crate::gcp::console_url(project, &who.email),
+            destination: url.clone(),
+            url,
             browser: options.browser.unwrap_or(BrowserName::Default),
             context: (!options.no_isolation).then(|| BrowserContext {
                 key: id.clone(),

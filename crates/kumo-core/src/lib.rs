@@ -3,6 +3,7 @@
 
 pub mod access;
 
+mod audit;
 mod autostart;
 mod aws;
 mod azure;

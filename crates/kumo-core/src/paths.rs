@@ -29,6 +29,15 @@ pub fn data_dir(env: &Environment) -> PathBuf {
     }
 }
 
+/// What Kumo records (the audit trail): `$XDG_STATE_HOME/kumo`, else
+/// `~/.local/state/kumo`.
+pub fn state_dir(env: &Environment) -> PathBuf {
+    match env.get("XDG_STATE_HOME") {
+        Some(dir) => PathBuf::from(dir).join("kumo"),
+        None => home(env).join(".local").join("state").join("kumo"),
+    }
+}
+
 /// Lock files: `$XDG_RUNTIME_DIR/kumo` (per-user, on tmpfs), else the cache dir.
 pub fn lock_dir(env: &Environment) -> PathBuf {
     match env.get("XDG_RUNTIME_DIR") {

@@ -2,6 +2,7 @@
 //! `kumo console` and the app's Enter count alike in the recent and frequent order.
 
 use super::{Error, Feedback, Kumo, Prompt};
+use crate::audit::Event;
 use crate::aws::select_org;
 use crate::aws::sign_in::Interaction;
 use crate::browser::launcher::Console;
@@ -67,15 +68,22 @@ impl Kumo {
             .await?)
     }
 
-    /// The console's sign-in URL, for the person to open themselves. Not recorded as an
-    /// open: nothing was opened.
+    /// The console's sign-in URL, for the person to open themselves. Not counted as an
+    /// open (nothing was opened), but recorded in the audit trail: the URL signs in.
     pub async fn console_url(
         &self,
         request: &ConsoleRequest<'_>,
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
-        Ok(self.console(request, prompt, feedback).await?.url)
+        let console = self.console(request, prompt, feedback).await?;
+        self.record(&Event::ConsoleOpened {
+            target: console.id.clone(),
+            destination: console.destination.clone(),
+            browser: None,
+            profile: None,
+        })?;
+        Ok(console.url)
     }
 
     /// Opens the console in its browser and records the open; returns the target's id.
@@ -86,6 +94,12 @@ impl Kumo {
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
         let console = self.console(request, prompt, feedback).await?;
+        self.record(&Event::ConsoleOpened {
+            target: console.id.clone(),
+            destination: console.destination.clone(),
+            browser: Some(console.browser.name().to_owned()),
+            profile: console.context.as_ref().map(|c| c.label.clone()),
+        })?;
         self.ctx.launcher.open(&console)?;
         tracing::info!(target = %console.id, "opened a console");
         let mut prefs = Prefs::load(&self.ctx.env);

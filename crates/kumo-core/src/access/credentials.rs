@@ -5,6 +5,7 @@
 use zeroize::Zeroizing;
 
 use super::{CredentialFormat, Error, Feedback, Kumo, Prompt};
+use crate::audit::{Caller, Event};
 use crate::aws::credentials;
 use crate::aws::org::OrgClient;
 use crate::aws::session::RoleCredentials;
@@ -47,10 +48,13 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
-        match self.stored(target)? {
-            (_, Some(fresh)) => Ok(fresh),
-            (role, None) => self.fetch(&role, prompt, feedback).await,
-        }
+        let (role, stored) = self.stored(target)?;
+        let from_keychain = stored.is_some();
+        let credentials = match stored {
+            Some(fresh) => fresh,
+            None => self.fetch(&role, prompt, feedback).await?,
+        };
+        self.issue(&role, credentials, from_keychain, Caller::this_process())
     }
 
     /// TARGET's credentials for a front end without a runtime: the keychain's when they
@@ -63,10 +67,30 @@ impl Kumo {
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
         let (role, stored) = self.stored(target)?;
-        match stored {
-            Some(fresh) => Ok(fresh),
-            None => super::block_on(self.fetch(&role, prompt, feedback))?,
-        }
+        let from_keychain = stored.is_some();
+        let credentials = match stored {
+            Some(fresh) => fresh,
+            None => super::block_on(self.fetch(&role, prompt, feedback))??,
+        };
+        // A front end without a runtime is a command line: its parent asked.
+        self.issue(&role, credentials, from_keychain, Caller::parent())
+    }
+
+    /// Hands out credentials once the trail has recorded who took them.
+    fn issue(
+        &self,
+        role: &AwsRole<'_>,
+        credentials: Credentials,
+        from_keychain: bool,
+        caller: Caller,
+    ) -> Result<Credentials, Error> {
+        self.record(&Event::CredentialsIssued {
+            target: role.id().to_string(),
+            expires_at: credentials.expires_at(),
+            from_keychain,
+            caller,
+        })?;
+        Ok(credentials)
     }
 
     /// The role TARGET names, and its credentials when the keychain holds fresh ones.

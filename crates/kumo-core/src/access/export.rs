@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use super::{Error, Feedback, Kumo, Prompt};
+use crate::audit::Event;
 use crate::environment::Environment;
 use crate::export::aws_config::{self, Mode, OrgExport};
 use crate::export::gcloud;
@@ -144,6 +145,12 @@ impl Kumo {
                 dry_run: request.dry_run,
             },
         )?;
+        if exported.changed() && !request.dry_run {
+            self.record(&Event::ExportWritten {
+                file: exported.path.clone(),
+                profiles: exported.orgs.iter().map(|(_, profiles, _)| profiles).sum(),
+            })?;
+        }
         Ok(AwsExported {
             changed: exported.changed(),
             diff: request.dry_run.then(|| {
@@ -185,6 +192,12 @@ impl Kumo {
                 dry_run: false,
             },
         )?;
+        if exported.changed() {
+            self.record(&Event::ExportWritten {
+                file: exported.path.clone(),
+                profiles: exported.orgs.iter().map(|(_, profiles, _)| profiles).sum(),
+            })?;
+        }
         let wanted = t.id().to_string();
         let profile = exported
             .names
@@ -248,6 +261,10 @@ impl Kumo {
         )?;
         if !request.dry_run && !plan.changes.is_empty() {
             gcloud::apply(&plan)?;
+            self.record(&Event::ExportWritten {
+                file: dir.clone(),
+                profiles: plan.configurations,
+            })?;
         }
         Ok(GcloudExported {
             diff: request.dry_run.then(|| gcloud::unified_diff(&plan)),

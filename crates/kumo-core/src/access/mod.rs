@@ -3,6 +3,7 @@
 //! for every access (the record of a console opened, who may be prompted to sign in)
 //! holds once, here. Front ends import only this module and the types it names.
 
+mod audit;
 mod console;
 mod credentials;
 #[cfg(feature = "demo")]
@@ -27,6 +28,7 @@ pub use crate::prefs::TargetPrefs;
 pub use crate::reminders::{Reminder, Reminders};
 pub use crate::sessions::{Outcome, Provider, SessionStatus};
 pub use crate::target::list::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
+pub use audit::{AUDIT_KINDS, AuditEntry, AuditQuery, AuditVerification};
 pub use console::ConsoleRequest;
 pub use credentials::Credentials;
 pub use error::{Error, NextStep, SignInReason};

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::provider::{Asking, Configured, providers};
 use super::{Error, Feedback, Kumo, Outcome, Provider, SessionStatus};
+use crate::audit::Event;
 use crate::aws::select_org;
 use crate::aws::sign_in::{Flow, LoginOptions};
 use crate::config::AzureTenantConfig;
@@ -96,6 +97,14 @@ impl Kumo {
         };
         for provider in chosen {
             if let Some(signed_in) = provider.sign_in(&self.ctx, &asking).await? {
+                if signed_in.outcome != Outcome::AlreadySignedIn {
+                    self.record(&Event::SignedIn {
+                        provider: signed_in.provider,
+                        name: signed_in.name.clone(),
+                        principal: signed_in.account.clone(),
+                        renewed: signed_in.outcome == Outcome::Renewed,
+                    })?;
+                }
                 report(&signed_in);
             }
         }
@@ -131,10 +140,20 @@ impl Kumo {
             SignOutScope::Org(name) => Configured::Aws(select_org(config, name.as_deref(), path)?),
             SignOutScope::Tenant(name) => Configured::Azure(self.tenant(name)?),
         };
-        provider
+        // Recorded before the identity's session goes, so the record says who it was.
+        let actor_before = self.actor();
+        let signed_out = provider
             .sign_out(&self.ctx)
             .await?
-            .ok_or_else(|| Error::new("there is no session of its own to end"))
+            .ok_or_else(|| Error::new("there is no session of its own to end"))?;
+        self.record_as(
+            &Event::SignedOut {
+                provider: signed_out.provider,
+                name: signed_out.name.clone(),
+            },
+            actor_before.as_ref(),
+        )?;
+        Ok(signed_out)
     }
 
     /// Who is signed in to the company identity. An access token near its end is renewed

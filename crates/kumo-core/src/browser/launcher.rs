@@ -24,7 +24,10 @@ pub struct BrowserContext {
 pub struct Console {
     /// The target's canonical id.
     pub id: String,
+    /// The URL that opens it; for AWS it holds a sign-in token.
     pub url: String,
+    /// Where it lands, without any token: what the audit trail records.
+    pub destination: String,
     pub browser: BrowserName,
     /// The profile or container it opens in; `None` for the browser's everyday one.
     pub context: Option<BrowserContext>,

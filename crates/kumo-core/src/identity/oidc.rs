@@ -26,6 +26,8 @@ use crate::sessions::Outcome;
 use crate::vault::{SecretStore, VaultError};
 
 const SESSION_KEY: &str = "identity/session";
+/// The kernel keyring's copy of who is signed in.
+const WHO_KEY: &str = "identity/who";
 const SCOPES: &str = "openid email profile";
 /// The standard OpenID Connect scope for a refresh token (Okta, Keycloak, Entra, Auth0).
 const OFFLINE_ACCESS: &str = "offline_access";
@@ -159,12 +161,51 @@ struct Claims {
 pub fn sign_out(store: &dyn SecretStore) -> Result<bool, IdentityError> {
     let had_session = store.get(SESSION_KEY)?.is_some();
     store.delete(SESSION_KEY)?;
+    if let Some(kernel) = store.kernel_keyring() {
+        kernel.remove(WHO_KEY);
+    }
     Ok(had_session)
 }
 
 /// The signed-in identity, from the keychain.
 pub fn whoami(store: &dyn SecretStore) -> Result<Option<Whoami>, IdentityError> {
     Ok(load(store)?.map(|s| s.who))
+}
+
+/// Who is signed in, as every audit record names them: from the kernel keyring's copy
+/// when it has one (one syscall, which keeps `credential-process` at a few
+/// milliseconds), else from the keychain (and then copied there).
+pub fn whoami_fast(store: &dyn SecretStore) -> Result<Option<Whoami>, IdentityError> {
+    let kernel = store.kernel_keyring();
+    if let Some(who) = kernel
+        .and_then(|k| k.get(WHO_KEY))
+        .and_then(|s| serde_json::from_slice::<Whoami>(s.expose()).ok())
+    {
+        return Ok(Some(who));
+    }
+    let who = whoami(store)?;
+    if let (Some(kernel), Some(who)) = (kernel, &who) {
+        remember_who(kernel, who);
+    }
+    Ok(who)
+}
+
+/// Who is signed in is not secret; the copy lives as long as a credentials copy does.
+fn remember_who(kernel: &crate::vault::KernelKeyring, who: &Whoami) {
+    if let Ok(bytes) = serde_json::to_vec(who) {
+        kernel.put(WHO_KEY, &bytes, std::time::Duration::from_secs(10 * 60));
+    }
+}
+
+/// Stores the session, and refreshes the kernel keyring's copy of who it is.
+fn save(store: &dyn SecretStore, session: &StoredSession) -> Result<(), VaultError> {
+    let bytes =
+        zeroize::Zeroizing::new(serde_json::to_vec(session).expect("the session serializes"));
+    store.put(SESSION_KEY, &bytes)?;
+    if let Some(kernel) = store.kernel_keyring() {
+        remember_who(kernel, &session.who);
+    }
+    Ok(())
 }
 
 fn load(store: &dyn SecretStore) -> Result<Option<StoredSession>, VaultError> {
@@ -290,9 +331,7 @@ async fn sign_in(
         access_token: answer.access_token,
         refresh_token: answer.refresh_token,
     };
-    let bytes =
-        zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
-    store.put(SESSION_KEY, &bytes)?;
+    save(store, &session)?;
     Ok(who)
 }
 
@@ -331,9 +370,7 @@ pub async fn access_token(
     if let Some(rotated) = answer.refresh_token {
         session.refresh_token = Some(rotated);
     }
-    let bytes =
-        zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
-    store.put(SESSION_KEY, &bytes)?;
+    save(store, &session)?;
     Ok((session.access_token, session.who))
 }
 

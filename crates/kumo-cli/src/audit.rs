@@ -1,0 +1,132 @@
+//! `kumo audit`: the record of every access, newest last; `kumo audit verify` walks its
+//! chain.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use kumo_core::access::{AUDIT_KINDS, AuditQuery, AuditVerification, Kumo, rfc3339};
+
+#[derive(Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    command: Option<AuditCommand>,
+    /// Only the records of the last DURATION: 90s, 15m, 2h, 7d.
+    #[arg(long, value_parser = parse_duration)]
+    since: Option<Duration>,
+    /// Only the records whose target contains QUERY (any case).
+    #[arg(long, value_name = "QUERY")]
+    target: Option<String>,
+    /// Only the records of this kind.
+    #[arg(long, value_parser = AUDIT_KINDS)]
+    kind: Option<String>,
+    /// Print each record as its OCSF JSON line.
+    #[arg(long)]
+    json: bool,
+    /// Keep printing records as they are written, until interrupted.
+    #[arg(long)]
+    follow: bool,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that no record was edited, removed or reordered: exit 0 and "intact", or
+    /// exit 1 naming the first line that breaks the chain.
+    Verify,
+}
+
+/// `90s`, `15m`, `2h`, `7d`, `1w`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("`{text}` is not a duration: write a number and s, m, h, d or w, like 2h");
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return Err(bad()),
+    };
+    number
+        .checked_mul(seconds)
+        .map(Duration::from_secs)
+        .ok_or_else(bad)
+}
+
+pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let kumo = Kumo::load()?;
+    if let Some(AuditCommand::Verify) = args.command {
+        return Ok(match kumo.audit_verify()? {
+            AuditVerification::Intact { events } => {
+                println!("intact: {events} events");
+                ExitCode::SUCCESS
+            }
+            AuditVerification::Broken { file, line, reason } => {
+                println!("broken: {file} line {line}: {reason}");
+                ExitCode::FAILURE
+            }
+        });
+    }
+    let since = args
+        .since
+        .map(|d| kumo.now() - i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let query = AuditQuery {
+        since,
+        target: args.target.as_deref(),
+        kind: args.kind.as_deref(),
+    };
+    let mut printed: Option<String> = None;
+    loop {
+        let entries = kumo.audit(&query)?;
+        // What follows the last line printed; everything the first time.
+        let start = printed
+            .as_ref()
+            .and_then(|last| entries.iter().position(|e| &e.line == last))
+            .map_or(0, |i| i + 1);
+        for entry in &entries[start..] {
+            if args.json {
+                println!("{}", entry.line);
+            } else {
+                println!(
+                    "{}  {:<11}  {}  {}",
+                    rfc3339(entry.time),
+                    entry.kind,
+                    entry.actor.as_deref().unwrap_or("-"),
+                    entry.message
+                );
+            }
+        }
+        if let Some(last) = entries.last() {
+            printed = Some(last.line.clone());
+        }
+        if !args.follow {
+            return Ok(ExitCode::SUCCESS);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_a_number_and_a_unit() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1w"), Ok(Duration::from_secs(604_800)));
+    }
+
+    #[test]
+    fn other_durations_are_refused_with_the_form_to_use() {
+        for bad in ["", "h", "2", "2y", "-1h", "99999999999999999999w"] {
+            assert!(
+                parse_duration(bad)
+                    .unwrap_err()
+                    .starts_with(&format!("`{bad}` is not a duration"))
+            );
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! The trail on disk: `audit.jsonl` in Kumo's state directory (0600, the directory
+//! 0700), one JSON object per line, appended under a lock with one `write` per line,
+//! rotated by size to `audit.jsonl.1` … `audit.jsonl.<keep>`. Each line's
+//! `unmapped.prev` is the SHA-256 of the line before it, across rotation, so that an
+//! edited, removed or reordered line breaks the chain where it happened.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::lock::{FileLock, LockError};
+
+/// The `prev` of the very first line: there is no line before it.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// A line longer than this is not one Kumo wrote.
+const MAX_LINE_BYTES: u64 = 64 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrailError {
+    #[error("cannot write the audit trail {path}: {source}; check that the directory is writable")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the audit trail {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Lock(#[from] LockError),
+}
+
+/// Where the trail lives and how it rotates.
+#[derive(Debug, Clone)]
+pub struct Trail {
+    dir: PathBuf,
+    lock: PathBuf,
+    max_bytes: u64,
+    keep: u32,
+}
+
+/// One line of the trail, as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The file it is in, and its 1-based line number there.
+    pub file: PathBuf,
+    pub number: usize,
+    pub text: String,
+}
+
+/// What `kumo audit verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Intact {
+        events: usize,
+    },
+    /// The first line whose `prev` is not the hash of the line before it (or that is
+    /// not a record at all): it, or the one before it, was edited, removed or reordered.
+    Broken {
+        file: PathBuf,
+        line: usize,
+        reason: String,
+    },
+}
+
+pub fn hash(line: &str) -> String {
+    let digest = Sha256::digest(line.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Trail {
+    pub fn new(dir: PathBuf, lock: PathBuf, max_bytes: u64, keep: u32) -> Self {
+        Self {
+            dir,
+            lock,
+            max_bytes,
+            keep,
+        }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join("audit.jsonl")
+    }
+
+    fn rotated(&self, n: u32) -> PathBuf {
+        self.dir.join(format!("audit.jsonl.{n}"))
+    }
+
+    /// Appends `record` (a JSON object) with `unmapped.prev` set, as one line. Returns
+    /// the line written.
+    pub fn append(&self, mut record: Value) -> Result<String, TrailError> {
+        let path = self.path();
+        let write_error = |source| TrailError::Write {
+            path: path.clone(),
+            source,
+        };
+        let _lock = FileLock::acquire(&self.lock)?;
+        private_dir(&self.dir).map_err(write_error)?;
+        let prev = match last_line(&path).map_err(write_error)? {
+            Some(last) => hash(&last),
+            None => self.last_rotated_hash().map_err(write_error)?,
+        };
+        if let Some(unmapped) = record.get_mut("unmapped").and_then(Value::as_object_mut) {
+            unmapped.insert("prev".into(), Value::String(prev));
+        }
+        let line = serde_json::to_string(&record).expect("a record serializes");
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        if size > 0 && size + line.len() as u64 + 1 > self.max_bytes {
+            self.rotate().map_err(write_error)?;
+        }
+        let mut file = open_private(&path).map_err(write_error)?;
+        let mut bytes = line.clone().into_bytes();
+        bytes.push(b'\n');
+        // One write per line: concurrent readers see whole lines.
+        file.write_all(&bytes).map_err(write_error)?;
+        Ok(line)
+    }
+
+    /// The hash of the newest rotated file's last line: the chain goes on across
+    /// rotation. [`GENESIS`] when there is none.
+    fn last_rotated_hash(&self) -> std::io::Result<String> {
+        Ok(match last_line(&self.rotated(1))? {
+            Some(last) => hash(&last),
+            None => GENESIS.to_owned(),
+        })
+    }
+
+    /// `audit.jsonl` becomes `.1`, `.1` becomes `.2`, …; beyond `keep` it is dropped.
+    fn rotate(&self) -> std::io::Result<()> {
+        if self.keep == 0 {
+            return std::fs::remove_file(self.path());
+        }
+        let _ = std::fs::remove_file(self.rotated(self.keep));
+        for n in (1..self.keep).rev() {
+            let from = self.rotated(n);
+            if from.exists() {
+                std::fs::rename(&from, self.rotated(n + 1))?;
+            }
+        }
+        std::fs::rename(self.path(), self.rotated(1))
+    }
+
+    /// The files of the trail, oldest first.
+    fn files(&self) -> Vec<PathBuf> {
+        (1..=self.keep)
+            .rev()
+            .map(|n| self.rotated(n))
+            .chain(std::iter::once(self.path()))
+            .filter(|p| p.exists())
+            .collect()
+    }
+
+    /// Every line, oldest first.
+    pub fn lines(&self) -> Result<Vec<Line>, TrailError> {
+        let mut lines = Vec::new();
+        for file in self.files() {
+            let text = std::fs::read_to_string(&file).map_err(|source| TrailError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            lines.extend(text.lines().enumerate().map(|(i, text)| Line {
+                file: file.clone(),
+                number: i + 1,
+                text: text.to_owned(),
+            }));
+        }
+        Ok(lines)
+    }
+
+    /// Walks the chain from the oldest kept line. The oldest line's `prev` names a
+    /// line rotated away, so it is taken as it is.
+    pub fn verify(&self) -> Result<Verification, TrailError> {
+        let lines = self.lines()?;
+        let mut expected: Option<String> = None;
+        for line in &lines {
+            let broken = |reason: &str| Verification::Broken {
+                file: line.file.clone(),
+                line: line.number,
+                reason: reason.to_owned(),
+            };
+            let Ok(record) = serde_json::from_str::<Value>(&line.text) else {
+                return Ok(broken("it is not a JSON record"));
+            };
+            let Some(prev) = record["unmapped"]["prev"].as_str() else {
+                return Ok(broken("it has no `prev`"));
+            };
+            if let Some(expected) = &expected
+                && prev != expected
+            {
+                return Ok(broken(
+                    "its `prev` is not the hash of the line before it: a line was edited, removed or reordered here",
+                ));
+            }
+            expected = Some(hash(&line.text));
+        }
+        Ok(Verification::Intact {
+            events: lines.len(),
+        })
+    }
+}
+
+/// Creates the directory (and its parents) with mode 0700.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// Opens the trail for appending, created 0600.
+fn open_private(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// The file's last line, without reading more than its tail.
+fn last_line(path: &Path) -> std::io::Result<Option<String>> {
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let size = file.metadata()?.len();
+    let start = size.saturating_sub(MAX_LINE_BYTES);
+    file.seek(SeekFrom::Start(start))?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail)?;
+    let text = String::from_utf8_lossy(&tail);
+    Ok(text
+        .trim_end_matches('\n')
+        .rsplit('\n')
+        .next()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn trail(dir: &Path, max_bytes: u64, keep: u32) -> Trail {
+        Trail::new(dir.join("state"), dir.join("audit.lock"), max_bytes, keep)
+    }
+
+    fn record(n: u32) -> Value {
+        json!({"class_uid": 3002, "message": format!("event {n}"), "unmapped": {}})
+    }
+
+    fn write(trail: &Trail, n: u32) {
+        for i in 0..n {
+            trail.append(record(i)).unwrap();
+        }
+    }
+
+    #[test]
+    fn each_line_holds_the_hash_of_the_one_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 1 << 20, 3);
+        let first = trail.append(record(0)).unwrap();
+        let second = trail.append(record(1)).unwrap();
+        let prev = |line: &str| {
+            serde_json::from_str::<Value>(line).unwrap()["unmapped"]["prev"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(prev(&first), GENESIS);
+        assert_eq!(prev(&second), hash(&first));
+        assert_eq!(trail.verify().unwrap(), Verification::Intact { events: 2 });
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_trail_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 1 << 20, 3);
+        write(&trail, 1);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            (mode(&trail.path()), mode(&dir.path().join("state"))),
+            (0o600, 0o700)
+        );
+    }
+
+    fn broken_at(trail: &Trail) -> (String, usize) {
+        match trail.verify().unwrap() {
+            Verification::Broken { file, line, .. } => (
+                file.file_name().unwrap().to_string_lossy().into_owned(),
+                line,
+            ),
+            intact => panic!("not broken: {intact:?}"),
+        }
+    }
+
+    fn rewrite(path: &Path, change: impl FnOnce(&mut Vec<String>)) {
+        let mut lines: Vec<String> = std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        change(&mut lines);
+        std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
+
+    #[test]
+    fn an_edited_line_breaks_the_chain_at_the_line_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 1 << 20, 3);
+        write(&trail, 5);
+        rewrite(&trail.path(), |lines| {
+            lines[1] = lines[1].replace("event 1", "event X");
+        });
+        assert_eq!(broken_at(&trail), ("audit.jsonl".into(), 3));
+    }
+
+    #[test]
+    fn a_removed_line_breaks_the_chain_where_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 1 << 20, 3);
+        write(&trail, 5);
+        rewrite(&trail.path(), |lines| {
+            lines.remove(2);
+        });
+        assert_eq!(broken_at(&trail), ("audit.jsonl".into(), 3));
+    }
+
+    #[test]
+    fn reordered_lines_break_the_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 1 << 20, 3);
+        write(&trail, 5);
+        rewrite(&trail.path(), |lines| lines.swap(1, 2));
+        assert_eq!(broken_at(&trail), ("audit.jsonl".into(), 2));
+    }
+
+    #[test]
+    fn a_line_that_is_not_a_record_breaks_the_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 1 << 20, 3);
+        write(&trail, 2);
+        rewrite(&trail.path(), |lines| lines.push("garbage".into()));
+        assert_eq!(broken_at(&trail), ("audit.jsonl".into(), 3));
+    }
+
+    #[test]
+    fn the_chain_goes_on_across_rotation_and_old_files_are_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        // Room for about three records per file.
+        let trail = trail(dir.path(), 400, 2);
+        write(&trail, 12);
+        let names: Vec<String> = trail
+            .files()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["audit.jsonl.2", "audit.jsonl.1", "audit.jsonl"]);
+        let Verification::Intact { events } = trail.verify().unwrap() else {
+            panic!("the chain broke across rotation");
+        };
+        assert!(events < 12, "{events}");
+        let first_of_current = &trail
+            .lines()
+            .unwrap()
+            .into_iter()
+            .find(|l| l.file == trail.path())
+            .unwrap();
+        let prev =
+            serde_json::from_str::<Value>(&first_of_current.text).unwrap()["unmapped"]["prev"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        assert_eq!(prev, hash(&last_line(&trail.rotated(1)).unwrap().unwrap()));
+    }
+
+    #[test]
+    fn a_line_edited_in_a_rotated_file_is_found_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 400, 2);
+        write(&trail, 8);
+        rewrite(&trail.rotated(1), |lines| {
+            lines[0] = lines[0].replace("event", "EVENT");
+        });
+        assert_eq!(broken_at(&trail), ("audit.jsonl.1".into(), 2));
+    }
+
+    #[test]
+    fn a_truncated_current_file_breaks_the_chain_at_its_first_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 400, 2);
+        write(&trail, 8);
+        rewrite(&trail.path(), |lines| {
+            lines.remove(0);
+        });
+        assert_eq!(broken_at(&trail), ("audit.jsonl".into(), 1));
+    }
+}
