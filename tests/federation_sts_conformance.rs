@@ -154,6 +154,7 @@ async fn a_signin_token_by_post_logs_in_and_redirects_to_the_destination() {
             role_name: m.role.clone(),
             issuer: Some("kumo".into()),
             destination: destination.into(),
+            session_duration: Some(43200),
         }]
     );
     assert_eq!(fake.calls(Operation::GetSigninToken), 1);

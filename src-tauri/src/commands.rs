@@ -411,6 +411,7 @@ mod tests {
                 subscription_id: "s".into(),
                 subscription_name: "s".into(),
                 tags: [("env".to_owned(), "prod".to_owned())].into(),
+                privileged: true,
             },
             prefs: TargetPrefs {
                 starred: true,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use kumo_core::access::{AUDIT_KINDS, AuditQuery, AuditVerification, Kumo, rfc3339};
+use kumo_core::access::{self, AUDIT_KINDS, AuditQuery, AuditVerification, Kumo, rfc3339};
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -35,24 +35,8 @@ enum AuditCommand {
     Verify,
 }
 
-/// `90s`, `15m`, `2h`, `7d`, `1w`.
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("`{text}` is not a duration: write a number and s, m, h, d or w, like 2h");
-    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number.parse().map_err(|_| bad())?;
-    let seconds = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => return Err(bad()),
-    };
-    number
-        .checked_mul(seconds)
-        .map(Duration::from_secs)
-        .ok_or_else(bad)
+    access::parse_duration(text).map(Duration::from_secs)
 }
 
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
@@ -105,28 +89,5 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_take_a_number_and_a_unit() {
-        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
-        assert_eq!(parse_duration("1w"), Ok(Duration::from_secs(604_800)));
-    }
-
-    #[test]
-    fn other_durations_are_refused_with_the_form_to_use() {
-        for bad in ["", "h", "2", "2y", "-1h", "99999999999999999999w"] {
-            assert!(
-                parse_duration(bad)
-                    .unwrap_err()
-                    .starts_with(&format!("`{bad}` is not a duration"))
-            );
-        }
     }
 }

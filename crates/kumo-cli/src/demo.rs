@@ -93,6 +93,18 @@ async fn walk_through() -> anyhow::Result<()> {
     let Some(first) = roles.first() else {
         anyhow::bail!("the demo cloud listed no roles");
     };
+    if first.privileged {
+        step(
+            &format!("kumo elevate {} --reason \"the demo\" --for 15m", first.id),
+            "an admin role is privileged: its credentials and console need an elevation, deliberate, time-boxed and recorded",
+        );
+        let elevation = kumo.elevate(&first.id, "the demo", Some(15 * 60))?;
+        println!(
+            "Elevated {} until {}.",
+            elevation.target,
+            rfc3339(elevation.expires_at)
+        );
+    }
     step(
         &format!("kumo creds {}", first.id),
         "role credentials, kept in the keychain until 5 minutes before expiry",
@@ -116,6 +128,14 @@ async fn walk_through() -> anyhow::Result<()> {
         "GetRoleCredentials calls so far: {} (the second caller used the keychain).",
         kumo.demo_credential_fetches().unwrap_or_default()
     );
+
+    step(
+        "kumo audit",
+        "every sign-in, elevation and credential, as the company identity, in a tamper-evident trail",
+    );
+    for entry in kumo.audit(&access::AuditQuery::default())? {
+        println!("{:<11}  {}", entry.kind, entry.message);
+    }
 
     println!(
         "\nDemo done. To use Kumo for real, add your org to {}:",

@@ -81,12 +81,14 @@ pub fn ls(args: LsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One line per target: its id, padded to the longest, then its name.
+/// One line per target: its id, padded to the longest, then its name, and a mark on a
+/// privileged one.
 fn table(targets: &[Target]) -> String {
     let width = targets.iter().map(|t| t.id.len()).max().unwrap_or(0);
     let mut out = String::with_capacity(targets.len() * 80);
     for t in targets {
-        out.push_str(&format!("{:width$}  {}\n", t.id, t.display_name()));
+        let mark = if t.privileged { "  [privileged]" } else { "" };
+        out.push_str(&format!("{:width$}  {}{mark}\n", t.id, t.display_name()));
     }
     out
 }

@@ -4,6 +4,7 @@ mod audit;
 mod console;
 mod credentials;
 mod demo;
+mod elevate;
 mod export;
 mod feedback;
 mod list;
@@ -48,6 +49,9 @@ enum Command {
     Export(export::Export),
     /// Walk through sign-in, discovery and credentials on a built-in demo cloud.
     Demo,
+    /// Open a privileged target (an admin role, a production subscription) for a while,
+    /// with a reason that goes to the audit trail; --list and --end show and end them.
+    Elevate(elevate::ElevateArgs),
     /// Show the audit trail: every sign-in, credential, console and export, as whom;
     /// `kumo audit verify` checks that no record was tampered with.
     Audit(audit::AuditArgs),
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Console(args) => done(console::run(args)),
         Command::Demo => done(demo::run()),
         Command::Audit(args) => audit::run(args),
+        Command::Elevate(args) => done(elevate::run(args)),
         Command::Doctor { json } => return run_doctor(json),
     };
     match result {

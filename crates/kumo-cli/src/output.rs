@@ -47,6 +47,10 @@ fn advice(next: &NextStep) -> (&'static str, String) {
             "; ",
             "check the network and the endpoint overrides (`kumo doctor`)".to_owned(),
         ),
+        NextStep::Elevate { target } => (
+            ": ",
+            format!("run `kumo elevate {target} --reason \"<why>\"`"),
+        ),
     }
 }
 

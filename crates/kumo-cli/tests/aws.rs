@@ -175,6 +175,7 @@ async fn ls_json_is_the_documented_schema() {
                 "account_id": account.id,
                 "account_name": account.name,
                 "role": account.roles[0],
+                "privileged": true,
             }]
         })
     );

@@ -56,6 +56,7 @@ async fn print_gives_the_federation_login_url_for_the_destination() {
             role_name: account.roles[0].clone(),
             issuer: Some("kumo".into()),
             destination: "https://console.aws.amazon.com/ec2/home?region=eu-west-1".into(),
+            session_duration: Some(43200),
         }]
     );
 }

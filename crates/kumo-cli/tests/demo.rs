@@ -15,6 +15,8 @@ async fn the_demo_walks_through_every_cloud_and_succeeds() {
         "azure:acme.onmicrosoft.com/",
         "gcp:acme-project-000  Acme Project 0",
         "GetRoleCredentials calls so far: 1",
+        "Elevated aws:demo/210000000000/AdministratorAccess until ",
+        "elevation    elevated aws:demo/210000000000/AdministratorAccess until ",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }

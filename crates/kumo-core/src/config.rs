@@ -15,6 +15,7 @@ use crate::paths;
 pub struct Config {
     pub identity: Option<IdentityConfig>,
     pub audit: AuditConfig,
+    pub guard: GuardConfig,
     pub gcp: Option<GcpConfig>,
     pub aws: Vec<AwsOrg>,
     pub azure: Vec<AzureTenantConfig>,
@@ -32,6 +33,10 @@ pub struct AzureTenantConfig {
     pub login_endpoint: Option<EndpointUrl>,
     /// Azure Resource Manager's base URL (default `https://management.azure.com`).
     pub management_endpoint: Option<EndpointUrl>,
+    /// Overrides `[guard] privileged_tags` for this tenant's subscriptions.
+    pub privileged_tags: Option<Vec<String>>,
+    /// Overrides `[guard] privileged_names` for this tenant's subscriptions.
+    pub privileged_names: Option<Vec<String>>,
 }
 
 /// The audit trail's rotation: a file grows to `max_bytes`, then the `keep` newest
@@ -52,12 +57,78 @@ impl Default for AuditConfig {
     }
 }
 
+/// Which targets are privileged, and how long an elevation to one may last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GuardConfig {
+    /// `false` turns the guard off; every access then records that it is off.
+    pub enabled: bool,
+    /// Globs (`*`, `?`, any case) on AWS role (permission set) names.
+    pub privileged: Vec<String>,
+    /// Globs on Azure subscription tags and Google Cloud project labels, as `key:value`.
+    pub privileged_tags: Vec<String>,
+    /// Globs on Azure subscription and Google Cloud project names and ids.
+    pub privileged_names: Vec<String>,
+    /// The longest elevation: at most 8 hours.
+    pub max_elevation: ElevationLimit,
+}
+
+impl Default for GuardConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            privileged: ["AdministratorAccess", "*Admin*", "*FullAccess"]
+                .map(str::to_owned)
+                .to_vec(),
+            privileged_tags: Vec::new(),
+            privileged_names: Vec::new(),
+            max_elevation: ElevationLimit(3600),
+        }
+    }
+}
+
+/// The longest an elevation may last: a duration (`1h`, `90m`) of at most 8 hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ElevationLimit(u64);
+
+impl ElevationLimit {
+    pub const MOST: u64 = 8 * 3600;
+
+    pub fn seconds(self) -> u64 {
+        self.0
+    }
+}
+
+impl TryFrom<String> for ElevationLimit {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        match crate::duration::parse(&value)? {
+            0 => Err("an elevation must last some time".into()),
+            s if s > Self::MOST => Err(format!(
+                "`{value}` is longer than the 8 hours an elevation may last"
+            )),
+            s => Ok(Self(s)),
+        }
+    }
+}
+
+impl From<ElevationLimit> for String {
+    fn from(value: ElevationLimit) -> Self {
+        crate::duration::format(value.0)
+    }
+}
+
 /// Google Cloud projects, listed with the identity's access token.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GcpConfig {
     /// Cloud Resource Manager's base URL (default `https://cloudresourcemanager.googleapis.com`).
     pub endpoint: Option<EndpointUrl>,
+    /// Overrides `[guard] privileged_tags` for projects.
+    pub privileged_tags: Option<Vec<String>>,
+    /// Overrides `[guard] privileged_names` for projects.
+    pub privileged_names: Option<Vec<String>>,
 }
 
 /// The company identity: Google by default, or any OpenID Connect issuer.
@@ -118,6 +189,8 @@ pub struct AwsOrg {
     /// A browser per target, overriding `browser`: keys are `<account id or name>/<role>`.
     #[serde(default)]
     pub target_browsers: std::collections::BTreeMap<String, BrowserName>,
+    /// Overrides `[guard] privileged` for this org's roles.
+    pub privileged: Option<Vec<String>>,
 }
 
 impl AwsOrg {
@@ -256,6 +329,8 @@ struct ConfigFile {
     identity: Option<IdentityConfig>,
     #[serde(default)]
     audit: AuditConfig,
+    #[serde(default)]
+    guard: GuardConfig,
     gcp: Option<GcpConfig>,
     #[serde(default)]
     aws: Vec<Spanned<AwsOrg>>,
@@ -386,6 +461,7 @@ impl Config {
         Ok(Config {
             identity: file.identity,
             audit: file.audit,
+            guard: file.guard,
             gcp: file.gcp,
             aws: file.aws.into_iter().map(Spanned::into_inner).collect(),
             azure: file.azure.into_iter().map(Spanned::into_inner).collect(),
@@ -671,7 +747,7 @@ region = "eu-west-1"
         let text = ACME.replace("region", "regoin");
         assert_eq!(
             parse(&text).unwrap_err(),
-            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`, `target_browsers`"
+            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`, `target_browsers`, `privileged`"
         );
     }
 
@@ -743,6 +819,8 @@ client_id = "5d3f6a27-0000-4000-8000-00000000c11e"
                 client_id: "5d3f6a27-0000-4000-8000-00000000c11e".into(),
                 login_endpoint: None,
                 management_endpoint: None,
+                privileged_tags: None,
+                privileged_names: None,
             }]
         );
     }

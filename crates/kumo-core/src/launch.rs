@@ -49,6 +49,9 @@ pub struct Options<'a> {
     pub browser: Option<BrowserName>,
     /// Open in the browser's everyday profile.
     pub no_isolation: bool,
+    /// The longest the AWS console session may last (a privileged target's elevation
+    /// time left); never under the federation endpoint's 15 minutes.
+    pub session_limit: Option<u32>,
 }
 
 pub struct Consoles<'a> {
@@ -116,13 +119,11 @@ impl<'a> Consoles<'a> {
                 .role_credentials(&role.account_id, &role.role, interaction)
                 .await?;
             let endpoint = federation_endpoint(org, region, self.env);
-            signin_url(
-                &endpoint,
-                &credentials,
-                org.session_duration.seconds(),
-                &landing,
-            )
-            .await?
+            let seconds = match options.session_limit {
+                Some(limit) => org.session_duration.seconds().min(limit.max(900)),
+                None => org.session_duration.seconds(),
+            };
+            signin_url(&endpoint, &credentials, seconds, &landing).await?
         };
         let id = role.id().to_string();
         let name = org.name.as_str();

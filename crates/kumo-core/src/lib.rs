@@ -14,6 +14,7 @@ mod clock;
 mod config;
 mod context;
 mod doctor;
+mod duration;
 mod environment;
 mod export;
 mod feedback;
@@ -21,6 +22,7 @@ mod fsutil;
 mod gcp;
 #[cfg(test)]
 mod golden;
+mod guard;
 mod http;
 mod identity;
 mod launch;

@@ -54,12 +54,11 @@ async fn get_signin_token(shared: &Shared, params: &HashMap<String, String>) -> 
     if let Err(r) = gate(shared, Operation::GetSigninToken, Protocol::Page).await {
         return r;
     }
-    if let Some(duration) = params.get("SessionDuration") {
-        match duration.parse::<u32>() {
-            Ok(900..=43200) => {}
-            _ => return bad(400, "SessionDuration must be between 900 and 43200 seconds"),
-        }
-    }
+    let session_duration = match params.get("SessionDuration").map(|d| d.parse::<u32>()) {
+        None => None,
+        Some(Ok(seconds @ 900..=43200)) => Some(seconds),
+        Some(_) => return bad(400, "SessionDuration must be between 900 and 43200 seconds"),
+    };
     let Some(session) = params
         .get("Session")
         .and_then(|s| serde_json::from_str::<Session>(s).ok())
@@ -88,6 +87,7 @@ async fn get_signin_token(shared: &Shared, params: &HashMap<String, String>) -> 
         SigninToken {
             access_key_id: session.session_id,
             expires_at: now + SIGNIN_TOKEN_LIFETIME,
+            session_duration,
         },
     );
     wire::json(StatusCode::OK, json!({ "SigninToken": token }))
@@ -110,9 +110,11 @@ async fn login(shared: &Shared, params: &HashMap<String, String>) -> Response {
         .signin_tokens
         .get(token)
         .filter(|t| t.expires_at > now)
-        .and_then(|t| issued.credentials.get(&t.access_key_id))
-        .cloned();
-    let Some(minted) = minted else {
+        .and_then(|t| {
+            let credentials = issued.credentials.get(&t.access_key_id)?;
+            Some((credentials.clone(), t.session_duration))
+        });
+    let Some((minted, session_duration)) = minted else {
         return bad(400, "The sign-in token is invalid or expired");
     };
     issued.console_logins.push(ConsoleLogin {
@@ -120,6 +122,7 @@ async fn login(shared: &Shared, params: &HashMap<String, String>) -> Response {
         role_name: minted.role_name,
         issuer: params.get("Issuer").cloned(),
         destination: destination.clone(),
+        session_duration,
     });
     (StatusCode::FOUND, [(header::LOCATION, destination.clone())]).into_response()
 }

@@ -252,6 +252,8 @@ pub struct Minted {
 pub struct SigninToken {
     pub access_key_id: String,
     pub expires_at: SystemTime,
+    /// The console session's length the token was asked for, in seconds.
+    pub session_duration: Option<u32>,
 }
 
 /// A console sign-in the federation endpoint completed.
@@ -261,6 +263,8 @@ pub struct ConsoleLogin {
     pub role_name: String,
     pub issuer: Option<String>,
     pub destination: String,
+    /// The console session's length, in seconds, when the sign-in asked for one.
+    pub session_duration: Option<u32>,
 }
 
 #[derive(Default)]

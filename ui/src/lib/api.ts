@@ -1,7 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
-/** Mirrors kumo_core::targets::Target with the person's preferences (TargetView). */
+/** Mirrors kumo_core's Target with the person's preferences (TargetView). */
 export interface TargetView {
   id: string;
   cloud: "aws" | "azure" | "gcp";
@@ -17,6 +17,8 @@ export interface TargetView {
   subscription_name?: string;
   /** Azure subscription tags, Google Cloud project labels. */
   tags?: Record<string, string>;
+  /** Its credentials and console need an elevation (`[guard]`). */
+  privileged?: boolean;
   starred?: boolean;
   alias?: string;
   colour?: string;
@@ -36,10 +38,12 @@ export interface SessionStatus {
 
 /** What puts a failure right, as the Rust side says it: the UI words it as a button. */
 export interface NextStep {
-  kind: "sign_in" | "relist" | "unlock_keychain" | "sign_out_and_in" | "check_network";
+  kind: "sign_in" | "relist" | "unlock_keychain" | "sign_out_and_in" | "check_network" | "elevate";
   provider?: Provider;
   name?: string;
   why?: "missing" | "ended" | "refused" | "code_expired";
+  /** The privileged target to elevate to, for "elevate". */
+  target?: string;
 }
 
 /** Every command's failure: what happened, and the next step when one puts it right. */

@@ -10,6 +10,7 @@ use std::time::Instant;
 use kumo_fake::{Directory, FakeServer, Options};
 
 const BROWSER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/browser.sh");
+pub const GUARD_OFF: &str = "[guard]\nenabled = false\n\n";
 
 pub struct World {
     pub fake: FakeServer,
@@ -26,8 +27,10 @@ impl World {
     pub async fn with_org_settings(options: Options, extra: &str) -> Self {
         let fake = FakeServer::start(options).await.unwrap();
         let home = tempfile::tempdir().unwrap();
+        // The guard is the subject of tests/guard.rs only: elsewhere an admin role opens
+        // without an elevation, as before the guard.
         let config = format!(
-            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n{extra}",
+            "{GUARD_OFF}[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\n{extra}",
             url = fake.base_url()
         );
         std::fs::write(home.path().join("config.toml"), config).unwrap();

@@ -62,6 +62,9 @@ pub enum AuditVerification {
 impl Kumo {
     /// The company identity an access is done as, where one is signed in.
     pub(super) fn actor(&self) -> Option<Actor> {
+        // Without an identity configured there is no one to look up: the keychain is
+        // not asked (a lookup that finds nothing still costs a D-Bus round trip).
+        self.ctx.config.identity.as_ref()?;
         oidc::whoami_fast(self.ctx.store.as_ref())
             .ok()
             .flatten()

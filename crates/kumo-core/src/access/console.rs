@@ -2,7 +2,7 @@
 //! `kumo console` and the app's Enter count alike in the recent and frequent order.
 
 use super::{Error, Feedback, Kumo, Prompt};
-use crate::audit::Event;
+use crate::audit::{Event, Privilege};
 use crate::aws::select_org;
 use crate::aws::sign_in::Interaction;
 use crate::browser::launcher::Console;
@@ -34,7 +34,8 @@ impl Kumo {
         request: &ConsoleRequest<'_>,
         prompt: Prompt,
         feedback: &dyn Feedback,
-    ) -> Result<Console, Error> {
+    ) -> Result<(Console, Option<Privilege>), Error> {
+        let privilege = self.guard(request.target, "console")?;
         let browser = request
             .browser
             .map(|b| {
@@ -51,6 +52,13 @@ impl Kumo {
             destination: request.destination,
             browser,
             no_isolation: request.no_isolation,
+            // A privileged console lasts no longer than its elevation.
+            session_limit: match &privilege {
+                Some(Privilege::Elevated { until, .. }) => {
+                    Some(u32::try_from((until - self.now()).max(0)).unwrap_or(u32::MAX))
+                }
+                _ => None,
+            },
         };
         // Only an AWS console signs in: the others open the portal as the person.
         let sign_in_browser;
@@ -61,11 +69,12 @@ impl Kumo {
         } else {
             Interaction::None
         };
-        Ok(self
+        let console = self
             .ctx
             .consoles()
             .console(request.target, &options, &interaction)
-            .await?)
+            .await?;
+        Ok((console, privilege))
     }
 
     /// The console's sign-in URL, for the person to open themselves. Not counted as an
@@ -76,12 +85,13 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
-        let console = self.console(request, prompt, feedback).await?;
+        let (console, privilege) = self.console(request, prompt, feedback).await?;
         self.record(&Event::ConsoleOpened {
             target: console.id.clone(),
             destination: console.destination.clone(),
             browser: None,
             profile: None,
+            privilege,
         })?;
         Ok(console.url)
     }
@@ -93,12 +103,13 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
-        let console = self.console(request, prompt, feedback).await?;
+        let (console, privilege) = self.console(request, prompt, feedback).await?;
         self.record(&Event::ConsoleOpened {
             target: console.id.clone(),
             destination: console.destination.clone(),
             browser: Some(console.browser.name().to_owned()),
             profile: console.context.as_ref().map(|c| c.label.clone()),
+            privilege,
         })?;
         self.ctx.launcher.open(&console)?;
         tracing::info!(target = %console.id, "opened a console");

@@ -5,12 +5,19 @@
 use zeroize::Zeroizing;
 
 use super::{CredentialFormat, Error, Feedback, Kumo, Prompt};
-use crate::audit::{Caller, Event};
+use crate::audit::{Caller, Event, Privilege};
 use crate::aws::credentials;
 use crate::aws::org::OrgClient;
 use crate::aws::session::RoleCredentials;
 use crate::export::env::render;
 use crate::target::AwsRole;
+
+/// How credentials are handed out, for the record.
+struct Issued {
+    from_keychain: bool,
+    caller: Caller,
+    privilege: Option<Privilege>,
+}
 
 /// Role credentials. Secret: shown only as the text a caller asked for.
 pub struct Credentials(RoleCredentials);
@@ -48,13 +55,19 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
+        let privilege = self.guard(target, "credentials")?;
         let (role, stored) = self.stored(target)?;
         let from_keychain = stored.is_some();
         let credentials = match stored {
             Some(fresh) => fresh,
             None => self.fetch(&role, prompt, feedback).await?,
         };
-        self.issue(&role, credentials, from_keychain, Caller::this_process())
+        let issued = Issued {
+            from_keychain,
+            caller: Caller::this_process(),
+            privilege,
+        };
+        self.issue(&role, credentials, issued)
     }
 
     /// TARGET's credentials for a front end without a runtime: the keychain's when they
@@ -66,29 +79,44 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
+        let privilege = self.guard(target, "credentials")?;
         let (role, stored) = self.stored(target)?;
         let from_keychain = stored.is_some();
         let credentials = match stored {
             Some(fresh) => fresh,
             None => super::block_on(self.fetch(&role, prompt, feedback))??,
         };
-        // A front end without a runtime is a command line: its parent asked.
-        self.issue(&role, credentials, from_keychain, Caller::parent())
+        let issued = Issued {
+            from_keychain,
+            // A front end without a runtime is a command line: its parent asked.
+            caller: Caller::parent(),
+            privilege,
+        };
+        self.issue(&role, credentials, issued)
     }
 
-    /// Hands out credentials once the trail has recorded who took them.
+    /// Hands out credentials once the trail has recorded who took them. A privileged
+    /// role's are not left in the kernel keyring, which would outlive the elevation.
     fn issue(
         &self,
         role: &AwsRole<'_>,
         credentials: Credentials,
-        from_keychain: bool,
-        caller: Caller,
+        issued: Issued,
     ) -> Result<Credentials, Error> {
+        if let Some(Privilege::Elevated { .. }) = issued.privilege {
+            crate::aws::session::drop_kernel_copy(
+                self.ctx.store.as_ref(),
+                role.org.name.as_str(),
+                &role.account_id,
+                &role.role,
+            );
+        }
         self.record(&Event::CredentialsIssued {
             target: role.id().to_string(),
             expires_at: credentials.expires_at(),
-            from_keychain,
-            caller,
+            from_keychain: issued.from_keychain,
+            caller: issued.caller,
+            privilege: issued.privilege,
         })?;
         Ok(credentials)
     }

@@ -27,6 +27,7 @@ impl Kumo {
             ("XDG_CACHE_HOME".into(), dir("cache")),
             ("XDG_DATA_HOME".into(), dir("data")),
             ("XDG_RUNTIME_DIR".into(), dir("run")),
+            ("XDG_STATE_HOME".into(), dir("state")),
         ]);
         let env = Environment::from_pairs(pairs);
         let (config_path, config) = crate::config::Config::load(&env)?;

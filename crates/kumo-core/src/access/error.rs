@@ -42,6 +42,8 @@ pub enum NextStep {
     SignOutAndIn,
     /// Check the network and the endpoint overrides.
     CheckNetwork,
+    /// Elevate to this privileged target, with a reason.
+    Elevate { target: String },
 }
 
 /// Why a sign-in is the next step.

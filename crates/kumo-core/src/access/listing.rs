@@ -123,6 +123,7 @@ impl Kumo {
                 }),
             }
         }
+        self.mark_privileged(&mut listing.targets);
         listing
     }
 
@@ -224,6 +225,7 @@ impl Kumo {
         if request.refresh {
             listing.changes = targets::changes(&before, &listing.targets);
         }
+        self.mark_privileged(&mut listing.targets);
         listing
     }
 

@@ -10,6 +10,7 @@ mod credentials;
 mod demo;
 mod error;
 mod export;
+mod guard;
 mod listing;
 mod personal;
 mod provider;
@@ -21,6 +22,7 @@ use std::future::Future;
 use std::path::Path;
 
 pub use crate::doctor::{Check, DoctorReport, Status};
+pub use crate::duration::parse as parse_duration;
 pub use crate::export::env::Format as CredentialFormat;
 pub use crate::feedback::{Feedback, Silent};
 pub use crate::onboarding::{Draft, FieldError};
@@ -35,6 +37,7 @@ pub use error::{Error, NextStep, SignInReason};
 pub use export::{
     AwsExport, AwsExported, GcloudExport, GcloudExported, OrgProfiles, ProfileExport, ProfileMode,
 };
+pub use guard::ElevationView;
 pub use listing::{Cloud, ListRequest, Listing, Relisted, SourceError};
 pub use personal::{OnboardingRefusal, TargetView};
 pub use sign_in::{Identity, SignInOptions, SignInScope, SignOutScope, SignedIn, SignedOut};

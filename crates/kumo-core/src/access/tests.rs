@@ -30,16 +30,26 @@ fn identity_and_gcp(fake: &FakeServer) -> String {
     )
 }
 
+/// The guard is off unless a test is about it: an admin role opens as it did before.
 async fn workspace_on(
     options: Options,
     clock: Option<ManualClock>,
     extra: fn(&FakeServer) -> String,
 ) -> Workspace {
+    workspace_guarded(options, clock, extra, false).await
+}
+
+async fn workspace_guarded(
+    options: Options,
+    clock: Option<ManualClock>,
+    extra: fn(&FakeServer) -> String,
+    guarded: bool,
+) -> Workspace {
     let fake = FakeServer::start(options).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let config = Config::parse(
         &format!(
-            "[[aws]]\nname = \"{ORG}\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\nfederation_endpoint = \"{url}/federation\"\n\n{}",
+            "[guard]\nenabled = {guarded}\n\n[[aws]]\nname = \"{ORG}\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"{url}\"\nportal_endpoint = \"{url}\"\nfederation_endpoint = \"{url}/federation\"\n\n{}",
             extra(&fake),
             url = fake.base_url()
         ),
@@ -422,4 +432,50 @@ async fn signing_out_of_the_identity_forgets_who_was_signed_in() {
             why: SignInReason::Missing
         })
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_elevation_opens_a_privileged_role_until_the_clock_passes_its_end() {
+    let clock = ManualClock::at(SystemClock.now());
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        ..Options::default()
+    };
+    let w = workspace_guarded(options, Some(clock.clone()), |_| String::new(), true).await;
+    w.kumo
+        .sign_in(
+            &SignInScope::Everything,
+            SignInOptions::default(),
+            &Silent,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    let target = first_target(&w).await;
+    assert!(w.kumo.cached().targets[0].privileged);
+    let refused = w
+        .kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.next,
+        Some(NextStep::Elevate {
+            target: target.clone()
+        })
+    );
+    let elevation = w.kumo.elevate(&target, "INC-1", Some(15 * 60)).unwrap();
+    assert_eq!(elevation.expires_at, clock.now() + 15 * 60);
+    w.kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap();
+    clock.advance(15 * 60);
+    assert!(w.kumo.elevations().is_empty());
+    let expired = w
+        .kumo
+        .credentials(&target, Prompt::Never, &Silent)
+        .await
+        .unwrap_err();
+    assert_eq!(expired.next, Some(NextStep::Elevate { target }));
 }

@@ -29,6 +29,15 @@ pub struct Actor {
     pub issuer: String,
 }
 
+/// How an access to a privileged target was let through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Privilege {
+    /// Under a running elevation.
+    Elevated { until: i64, reason: String },
+    /// `[guard] enabled = false`.
+    GuardOff,
+}
+
 /// One access, as the access layer saw it. Never a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -52,6 +61,7 @@ pub enum Event {
         from_keychain: bool,
         /// The process that asked for them.
         caller: Caller,
+        privilege: Option<Privilege>,
     },
     /// A console opened, or its sign-in URL handed out (no browser).
     ConsoleOpened {
@@ -61,10 +71,26 @@ pub enum Event {
         browser: Option<String>,
         /// The browser profile or container it opened in.
         profile: Option<String>,
+        privilege: Option<Privilege>,
     },
     ExportWritten {
         file: PathBuf,
         profiles: usize,
+    },
+    /// A privileged target elevated until `until`, for `reason`.
+    Elevated {
+        target: String,
+        reason: String,
+        until: i64,
+    },
+    ElevationEnded {
+        target: String,
+    },
+    /// An access to a privileged target refused: no elevation was running.
+    Refused {
+        target: String,
+        /// credentials, console or profile.
+        access: String,
     },
 }
 
@@ -72,6 +98,7 @@ pub enum Event {
 const AUTHENTICATION: u32 = 3002;
 const AUTHORIZE_SESSION: u32 = 3003;
 const FILE_ACTIVITY: u32 = 1001;
+const ACCOUNT_CHANGE: u32 = 3001;
 
 impl Event {
     /// Kumo's name of the kind of event: what `kumo audit` and the app filter by.
@@ -83,6 +110,9 @@ impl Event {
             Self::CredentialsIssued { .. } => "credentials",
             Self::ConsoleOpened { .. } => "console",
             Self::ExportWritten { .. } => "export",
+            Self::Elevated { .. } => "elevation",
+            Self::ElevationEnded { .. } => "elevation_ended",
+            Self::Refused { .. } => "refused",
         }
     }
 
@@ -95,14 +125,19 @@ impl Event {
             Self::CredentialsIssued { .. } => (AUTHORIZE_SESSION, 1, "Assign Privileges"),
             Self::ConsoleOpened { .. } => (AUTHENTICATION, 1, "Logon"),
             Self::ExportWritten { .. } => (FILE_ACTIVITY, 3, "Update"),
+            Self::Elevated { .. } => (ACCOUNT_CHANGE, 7, "Attach Policy"),
+            Self::ElevationEnded { .. } => (ACCOUNT_CHANGE, 8, "Detach Policy"),
+            Self::Refused { .. } => (AUTHORIZE_SESSION, 1, "Assign Privileges"),
         }
     }
 
     fn target(&self) -> Option<&str> {
         match self {
-            Self::CredentialsIssued { target, .. } | Self::ConsoleOpened { target, .. } => {
-                Some(target)
-            }
+            Self::CredentialsIssued { target, .. }
+            | Self::ConsoleOpened { target, .. }
+            | Self::Elevated { target, .. }
+            | Self::ElevationEnded { target }
+            | Self::Refused { target, .. } => Some(target),
             _ => None,
         }
     }
@@ -150,6 +185,18 @@ impl Event {
             Self::ExportWritten { file, profiles } => {
                 format!("wrote {profiles} profiles to {}", file.display())
             }
+            Self::Elevated {
+                target,
+                reason,
+                until,
+            } => format!(
+                "elevated {target} until {}: {reason}",
+                crate::export::env::rfc3339(*until)
+            ),
+            Self::ElevationEnded { target } => format!("ended the elevation of {target}"),
+            Self::Refused { target, access } => {
+                format!("refused {access} of {target}: privileged and not elevated")
+            }
         }
     }
 
@@ -166,10 +213,8 @@ impl Event {
                 Provider::Azure => Some("Azure"),
                 Provider::Identity => None,
             },
-            Self::CredentialsIssued { target, .. } | Self::ConsoleOpened { target, .. } => {
-                from_target(target)
-            }
             Self::ExportWritten { .. } => None,
+            other => other.target().and_then(from_target),
         }
     }
 
@@ -200,6 +245,11 @@ impl Event {
             "device": {"hostname": at.host, "type_id": 2},
             "unmapped": {"kumo_event": self.kind()},
         });
+        if let Self::Refused { .. } = self {
+            record["status_id"] = json!(2);
+            record["status"] = json!("Failure");
+            record["severity_id"] = json!(3);
+        }
         if let Some(provider) = self.cloud() {
             record["cloud"] = json!({ "provider": provider });
         }
@@ -227,8 +277,10 @@ impl Event {
                 expires_at,
                 from_keychain,
                 caller,
+                privilege,
                 ..
             } => {
+                privilege_fields(&mut record, privilege.as_ref());
                 record["unmapped"]["expires_at"] = json!(crate::export::env::rfc3339(*expires_at));
                 record["unmapped"]["source"] = json!(if *from_keychain {
                     "keychain"
@@ -241,8 +293,10 @@ impl Event {
                 destination,
                 browser,
                 profile,
+                privilege,
                 ..
             } => {
+                privilege_fields(&mut record, privilege.as_ref());
                 record["dst_endpoint"] = json!({
                     "url": destination,
                     "hostname": url::Url::parse(destination).ok().and_then(|u| u.host_str().map(str::to_owned)),
@@ -259,8 +313,35 @@ impl Event {
                 });
                 record["unmapped"]["profiles"] = json!(profiles);
             }
+            Self::Elevated { reason, until, .. } => {
+                record["unmapped"]["reason"] = json!(reason);
+                record["unmapped"]["until"] = json!(crate::export::env::rfc3339(*until));
+            }
+            Self::Refused { access, .. } => {
+                record["unmapped"]["access"] = json!(access);
+            }
+            Self::ElevationEnded { .. } => {}
         }
         record
+    }
+}
+
+/// How a privileged target was let through: under which elevation, or with the guard off.
+fn privilege_fields(record: &mut Value, privilege: Option<&Privilege>) {
+    let unmapped = &mut record["unmapped"];
+    match privilege {
+        None => {}
+        Some(Privilege::Elevated { until, reason }) => {
+            unmapped["privileged"] = json!(true);
+            unmapped["elevation"] = json!({
+                "until": crate::export::env::rfc3339(*until),
+                "reason": reason,
+            });
+        }
+        Some(Privilege::GuardOff) => {
+            unmapped["privileged"] = json!(true);
+            unmapped["guard"] = json!("off");
+        }
     }
 }
 
@@ -346,16 +427,33 @@ mod tests {
                     exe: Some("/usr/bin/terraform".into()),
                     cmd_line: Some("terraform plan".into()),
                 },
+                privilege: Some(Privilege::Elevated {
+                    until: 1_765_011_600,
+                    reason: "INC-4711: restore the payments queue".into(),
+                }),
             },
             Event::ConsoleOpened {
                 target,
                 destination: "https://console.aws.amazon.com/ec2/home?region=eu-west-1".into(),
                 browser: Some("chrome".into()),
                 profile: Some("acme payments-prod AdministratorAccess".into()),
+                privilege: Some(Privilege::GuardOff),
             },
             Event::ExportWritten {
                 file: "/home/dev/.aws/config".into(),
                 profiles: 212,
+            },
+            Event::Elevated {
+                target: "aws:acme/123456789012/AdministratorAccess".into(),
+                reason: "INC-4711: restore the payments queue".into(),
+                until: 1_765_011_600,
+            },
+            Event::ElevationEnded {
+                target: "aws:acme/123456789012/AdministratorAccess".into(),
+            },
+            Event::Refused {
+                target: "aws:acme/123456789012/AdministratorAccess".into(),
+                access: "credentials".into(),
             },
         ]
     }

@@ -208,6 +208,14 @@ pub fn save_credentials(
     Ok(())
 }
 
+/// Drops the kernel keyring's copy of a role's credentials: a privileged role's are not
+/// to outlive its elevation there.
+pub fn drop_kernel_copy(store: &dyn SecretStore, org: &str, account_id: &str, role: &str) {
+    if let Some(kernel) = store.kernel_keyring() {
+        kernel.remove(&kernel_name(org, &role_key(account_id, role)));
+    }
+}
+
 /// The longest a kernel-cached copy lives: it bounds how long a `kumo logout` run in
 /// another login session leaves this session's copies usable.
 const KERNEL_TTL_SECS: i64 = 10 * 60;

@@ -44,6 +44,9 @@ pub struct Target {
     /// Azure subscription tags and Google Cloud project labels.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Its credentials and console need an elevation (`[guard]`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub privileged: bool,
 }
 
 impl Target {
