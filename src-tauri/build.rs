@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "open_console",
     "copy_exports",
     "export_profile",
+    "elevate",
     "toggle_star",
     "set_alias",
     "set_colour",

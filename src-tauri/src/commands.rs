@@ -7,8 +7,8 @@
 use std::sync::Mutex;
 
 use kumo_core::access::{
-    Changes, ConsoleRequest, CredentialFormat, DoctorReport, Draft, Error, Feedback, Kumo,
-    ListRequest, OnboardingRefusal, ProfileExport, Prompt, Provider, SessionStatus, Silent,
+    Changes, ConsoleRequest, CredentialFormat, DoctorReport, Draft, ElevationView, Error, Feedback,
+    Kumo, ListRequest, OnboardingRefusal, ProfileExport, Prompt, Provider, SessionStatus, Silent,
     SourceError, TargetPrefs, TargetView,
 };
 use serde::Serialize;
@@ -237,6 +237,17 @@ pub async fn export_profile(
     state.kumo.read().await.export_profile(&id).await
 }
 
+/// Elevates a privileged target for `[guard] max_elevation`, for `reason`: the person
+/// confirmed it in the app's dialog; the audit trail records it.
+#[tauri::command]
+pub async fn elevate(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> Result<ElevationView, Error> {
+    state.kumo.read().await.elevate(&id, &reason, None)
+}
+
 #[tauri::command]
 pub async fn toggle_star(
     app: AppHandle,
@@ -361,7 +372,7 @@ mod tests {
     #[test]
     fn every_command_is_registered_built_and_granted_and_no_other() {
         let names = names();
-        assert_eq!(names.len(), 13);
+        assert_eq!(names.len(), 14);
         let handler = MAIN_RS.split("generate_handler![").nth(1).unwrap();
         let handler = &handler[..handler.find(']').unwrap()];
         for name in &names {
@@ -477,6 +488,14 @@ mod tests {
             ("Refreshed", json(&refreshed)),
             ("TargetPrefs", json(&target.prefs)),
             ("Vec<SessionStatus>", json(&vec![session])),
+            (
+                "ElevationView",
+                json(&ElevationView {
+                    target: "aws:acme/1/Admin".into(),
+                    reason: "INC-1".into(),
+                    expires_at: 1,
+                }),
+            ),
             (
                 "ProfileExport",
                 json(&ProfileExport {

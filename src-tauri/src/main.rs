@@ -122,6 +122,7 @@ fn main() -> anyhow::Result<()> {
             commands::refresh,
             commands::open_console,
             commands::copy_exports,
+            commands::elevate,
             commands::export_profile,
             commands::toggle_star,
             commands::set_alias,

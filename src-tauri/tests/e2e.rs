@@ -1,6 +1,7 @@
 //! The real app under Xvfb, driven through WebDriver (tauri-driver in front of
 //! WebKitWebDriver) against kumo-fake: sign in to every provider (a BROWSER program plays
-//! the user), refresh, search, star, open a console (the BROWSER program records the
+//! the user), refresh, search, star, elevate to an admin role with a reason and open its
+//! console (the BROWSER program records the
 //! federation login URL, and the fake counts the console sign-in for that account and
 //! role), copy exports (read back from the X clipboard; never shown in the page).
 //! Screenshots of each screen are saved under `target/screenshots/`.
@@ -76,8 +77,15 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
     let first = d.find_all(".row").await.remove(0);
     assert_eq!(d.attribute(&first, "data-id").await, chosen);
 
-    // Enter opens the starred (now selected, first) target's console.
+    // Enter opens the starred (now selected, first) target's console. It is an admin
+    // role, privileged: the app first asks why, and elevates with that reason.
+    assert!(chosen.ends_with("/AdministratorAccess"), "{chosen}");
     d.keys(&search, ENTER).await;
+    let reason = d.wait_for(".elevate input").await;
+    d.screenshot("app-elevate").await;
+    d.keys(&reason, "INC-4711 restore the queue").await;
+    let confirm = d.wait_for(".elevate button[type=submit]").await;
+    d.click(&confirm).await;
     d.wait_for_text("Opened the console of").await;
     d.screenshot("app-opened").await;
     let (_, account, role) = {
@@ -130,6 +138,40 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
             kumo.display()
         )),
         "{aws_config}"
+    );
+
+    // The audit trail holds each of these, as the company identity: the console refused
+    // until the elevation, then everything under it.
+    let trail = std::fs::read_to_string(home.path().join("state/kumo/audit.jsonl")).unwrap();
+    let records: Vec<serde_json::Value> = trail
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = records
+        .iter()
+        .map(|r| r["unmapped"]["kumo_event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "sign_in",
+            "sign_in",
+            "sign_in",
+            "refused",
+            "elevation",
+            "console",
+            "credentials",
+            "export"
+        ]
+    );
+    assert_eq!(
+        records[4]["unmapped"]["reason"],
+        "INC-4711 restore the queue"
+    );
+    assert!(
+        records
+            .iter()
+            .all(|r| r["actor"]["user"]["email_addr"] == "developer@example.com")
     );
 
     let _ = d.call(reqwest::Method::DELETE, "", None).await;

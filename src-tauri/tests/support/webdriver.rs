@@ -94,6 +94,7 @@ impl Driver {
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_RUNTIME_DIR", home.join("run"))
+            .env("XDG_STATE_HOME", home.join("state"))
             .env("KUMO_KEYCHAIN_SERVICE", service)
             .env("BROWSER", BROWSER)
             .env("KUMO_TEST_BROWSER_LOG", home.join("browser.log"))

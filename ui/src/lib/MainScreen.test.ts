@@ -165,6 +165,54 @@ describe("errors where they happen", () => {
     expect(calls.find((c) => c.cmd === "renew")?.args).toMatchObject({ provider: "aws", name: "acme" });
   });
 
+  it("asks for a reason before opening a privileged target, then elevates and opens it", async () => {
+    let elevated = false;
+    const calls = start(overviewOf([{ ...payments, privileged: true }]), {
+      open_console: () =>
+        elevated
+          ? null
+          : Promise.reject({
+              message: `${payments.id} is privileged and not elevated: no console without an elevation`,
+              next: { kind: "elevate", target: payments.id },
+            }),
+      elevate: () => {
+        elevated = true;
+        return { target: payments.id, reason: "INC-4711", expires_at: 1_800_003_600 };
+      },
+    });
+    await fireEvent.keyDown(searchBox(), { key: "Enter" });
+    const dialog = await screen.findByRole("dialog", { name: "Elevate" });
+    const confirm = within(dialog).getByRole("button", { name: "Elevate and continue" });
+    expect(confirm).toBeDisabled();
+    await fireEvent.input(within(dialog).getByRole("textbox", { name: "Reason" }), {
+      target: { value: "  INC-4711  " },
+    });
+    await fireEvent.click(confirm);
+    expect(await screen.findByText("Opened the console of payments-prod.")).toBeInTheDocument();
+    expect(calls.find((c) => c.cmd === "elevate")?.args).toEqual({ id: payments.id, reason: "INC-4711" });
+    expect(calls.filter((c) => c.cmd === "open_console")).toHaveLength(2);
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("does nothing privileged when the elevation is cancelled", async () => {
+    const calls = start(overviewOf([{ ...payments, privileged: true }]), {
+      copy_exports: () =>
+        Promise.reject({ message: "privileged", next: { kind: "elevate", target: payments.id } }),
+    });
+    await fireEvent.keyDown(searchBox(), { key: "e", ctrlKey: true });
+    const dialog = await screen.findByRole("dialog", { name: "Elevate" });
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(calls.filter((c) => c.cmd === "elevate")).toHaveLength(0);
+    expect(calls.filter((c) => c.cmd === "copy_exports")).toHaveLength(1);
+  });
+
+  it("marks a privileged target in the list", () => {
+    start(overviewOf([{ ...payments, privileged: true }, search]));
+    const marks = rows().map((o) => o.querySelector(".privileged")?.textContent ?? null);
+    expect(marks).toEqual(["privileged", null]);
+  });
+
   it("offers a sign-in beside a cloud that could not list for want of one", async () => {
     const calls = start(
       overviewOf(all, {

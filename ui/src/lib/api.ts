@@ -103,6 +103,14 @@ export interface ProfileExport {
   profile: string;
 }
 
+/** A running elevation of a privileged target. */
+export interface ElevationView {
+  target: string;
+  reason: string;
+  /** Epoch seconds. */
+  expires_at: number;
+}
+
 export interface TargetPrefs {
   starred?: boolean;
   alias?: string;
@@ -116,6 +124,7 @@ export const api = {
     invoke<null>("open_console", browser === null && isolate ? { id } : { id, browser, isolate }),
   copyExports: (id: string) => invoke<null>("copy_exports", { id }),
   exportProfile: (id: string) => invoke<ProfileExport>("export_profile", { id }),
+  elevate: (id: string, reason: string) => invoke<ElevationView>("elevate", { id, reason }),
   toggleStar: (id: string) => invoke<boolean>("toggle_star", { id }),
   setAlias: (id: string, alias: string) => invoke<TargetPrefs>("set_alias", { id, alias }),
   setColour: (id: string, colour: string | null) => invoke<TargetPrefs>("set_colour", { id, colour }),

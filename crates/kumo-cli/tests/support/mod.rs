@@ -62,6 +62,7 @@ impl World {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_RUNTIME_DIR", home.join("run"))
+            .env("XDG_STATE_HOME", home.join(".local/state"))
             .env("KUMO_KEYCHAIN_SERVICE", &self.service)
             .env("BROWSER", BROWSER)
             .env("KUMO_TEST_BROWSER_LOG", self.browser_log())
