@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "copy_exports",
     "export_profile",
     "elevate",
+    "activity",
     "toggle_star",
     "set_alias",
     "set_colour",

@@ -7,9 +7,9 @@
 use std::sync::Mutex;
 
 use kumo_core::access::{
-    Changes, ConsoleRequest, CredentialFormat, DoctorReport, Draft, ElevationView, Error, Feedback,
-    Kumo, ListRequest, OnboardingRefusal, ProfileExport, Prompt, Provider, SessionStatus, Silent,
-    SourceError, TargetPrefs, TargetView,
+    AuditEntry, AuditQuery, Changes, ConsoleRequest, CredentialFormat, DoctorReport, Draft,
+    ElevationView, Error, Feedback, Kumo, ListRequest, OnboardingRefusal, ProfileExport, Prompt,
+    Provider, SessionStatus, Silent, SourceError, TargetPrefs, TargetView,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -248,6 +248,24 @@ pub async fn elevate(
     state.kumo.read().await.elevate(&id, &reason, None)
 }
 
+/// The Activity view: the audit trail, latest first, of one target (any id containing
+/// `target`) and one kind when given.
+#[tauri::command]
+pub async fn activity(
+    state: State<'_, AppState>,
+    target: Option<String>,
+    kind: Option<String>,
+) -> Result<Vec<AuditEntry>, Error> {
+    let query = AuditQuery {
+        since: None,
+        target: target.as_deref().filter(|t| !t.is_empty()),
+        kind: kind.as_deref().filter(|k| !k.is_empty()),
+    };
+    let mut entries = state.kumo.read().await.audit(&query)?;
+    entries.reverse();
+    Ok(entries)
+}
+
 #[tauri::command]
 pub async fn toggle_star(
     app: AppHandle,
@@ -372,7 +390,7 @@ mod tests {
     #[test]
     fn every_command_is_registered_built_and_granted_and_no_other() {
         let names = names();
-        assert_eq!(names.len(), 14);
+        assert_eq!(names.len(), 15);
         let handler = MAIN_RS.split("generate_handler![").nth(1).unwrap();
         let handler = &handler[..handler.find(']').unwrap()];
         for name in &names {
@@ -488,6 +506,17 @@ mod tests {
             ("Refreshed", json(&refreshed)),
             ("TargetPrefs", json(&target.prefs)),
             ("Vec<SessionStatus>", json(&vec![session])),
+            (
+                "Vec<AuditEntry>",
+                json(&vec![AuditEntry {
+                    time: 1,
+                    kind: "console".into(),
+                    target: Some("aws:acme/1/Admin".into()),
+                    actor: Some("dev@acme.com".into()),
+                    message: "opened the console of aws:acme/1/Admin in chrome".into(),
+                    line: String::new(),
+                }]),
+            ),
             (
                 "ElevationView",
                 json(&ElevationView {

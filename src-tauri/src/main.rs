@@ -123,6 +123,7 @@ fn main() -> anyhow::Result<()> {
             commands::open_console,
             commands::copy_exports,
             commands::elevate,
+            commands::activity,
             commands::export_profile,
             commands::toggle_star,
             commands::set_alias,

@@ -12,16 +12,11 @@ use support::{World, accounts};
 /// the fake's federation endpoint.
 async fn signed_in() -> World {
     let world = World::with_org_settings(accounts(1, 1), "").await;
-    let config = world.home.path().join("config.toml");
-    let identity = &world.fake.options().identity;
-    let text = format!(
-        "{}federation_endpoint = \"{url}/federation\"\n\n[identity]\nissuer = \"{url}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n",
-        std::fs::read_to_string(&config).unwrap(),
-        identity.client_id,
-        identity.client_secret,
-        url = world.fake.base_url(),
+    let federation = format!(
+        "federation_endpoint = \"{}/federation\"\n\n",
+        world.fake.base_url()
     );
-    std::fs::write(&config, text).unwrap();
+    world.append_config(&(federation + &world.identity_table()));
     world.ok(&["login"]).await;
     world
 }

@@ -19,17 +19,12 @@ async fn listed() -> World {
         ..accounts(2, 2)
     })
     .await;
-    let config = world.home.path().join("config.toml");
-    let identity = &world.fake.options().identity;
-    let text = format!(
-        "{}\n[identity]\nissuer = \"{url}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n\n[gcp]\nendpoint = \"{url}\"\n\n[[azure]]\ntenant = \"acme.onmicrosoft.com\"\nclient_id = \"{}\"\nlogin_endpoint = \"{url}\"\nmanagement_endpoint = \"{url}\"\n",
-        std::fs::read_to_string(&config).unwrap(),
-        identity.client_id,
-        identity.client_secret,
+    let clouds = format!(
+        "\n[gcp]\nendpoint = \"{url}\"\n\n[[azure]]\ntenant = \"acme.onmicrosoft.com\"\nclient_id = \"{}\"\nlogin_endpoint = \"{url}\"\nmanagement_endpoint = \"{url}\"\n",
         world.fake.options().azure.client_id,
         url = world.fake.base_url(),
     );
-    std::fs::write(&config, text).unwrap();
+    world.append_config(&format!("\n{}{clouds}", world.identity_table()));
     world.ok(&["login"]).await;
     world.ok(&["ls", "--refresh"]).await;
     world

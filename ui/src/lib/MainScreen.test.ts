@@ -95,6 +95,39 @@ describe("the target list", () => {
   });
 });
 
+describe("the activity view", () => {
+  const entries = [
+    { time: 1_800_000_100, kind: "console", target: payments.id, actor: "dev@acme.com", message: "opened the console" },
+    { time: 1_800_000_000, kind: "elevation", target: payments.id, actor: "dev@acme.com", message: "elevated: INC-1" },
+  ];
+
+  it("shows the audit trail latest first, as the Rust side orders it", async () => {
+    start(overviewOf(all), { activity: () => entries });
+    await fireEvent.click(screen.getByRole("button", { name: "Activity" }));
+    const view = await screen.findByRole("region", { name: "Activity" });
+    await waitFor(() => expect(within(view).getAllByRole("listitem")).toHaveLength(2));
+    const kinds = within(view)
+      .getAllByRole("listitem")
+      .map((li) => li.getAttribute("data-kind"));
+    expect(kinds).toEqual(["console", "elevation"]);
+  });
+
+  it("filters by target and kind", async () => {
+    const calls = start(overviewOf(all), { activity: () => entries });
+    await fireEvent.click(screen.getByRole("button", { name: "Activity" }));
+    const view = await screen.findByRole("region", { name: "Activity" });
+    await fireEvent.input(within(view).getByRole("searchbox", { name: "Filter by target" }), {
+      target: { value: "1111" },
+    });
+    await fireEvent.change(within(view).getByRole("combobox", { name: "Filter by kind" }), {
+      target: { value: "elevation" },
+    });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "activity").pop()?.args).toEqual({ target: "1111", kind: "elevation" }),
+    );
+  });
+});
+
 describe("the keyboard", () => {
   it("opens the selected target's console with Enter after arrowing down", async () => {
     const calls = start(overviewOf(all), { open_console: () => null });

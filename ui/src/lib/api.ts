@@ -103,6 +103,29 @@ export interface ProfileExport {
   profile: string;
 }
 
+/** One record of the audit trail, as the Activity view shows it. */
+export interface AuditEntry {
+  /** Epoch seconds. */
+  time: number;
+  kind: string;
+  target: string | null;
+  actor: string | null;
+  message: string;
+}
+
+/** The kinds of record, as the Rust side names them. */
+export const AUDIT_KINDS = [
+  "sign_in",
+  "renewal",
+  "sign_out",
+  "credentials",
+  "console",
+  "export",
+  "elevation",
+  "elevation_ended",
+  "refused",
+] as const;
+
 /** A running elevation of a privileged target. */
 export interface ElevationView {
   target: string;
@@ -125,6 +148,7 @@ export const api = {
   copyExports: (id: string) => invoke<null>("copy_exports", { id }),
   exportProfile: (id: string) => invoke<ProfileExport>("export_profile", { id }),
   elevate: (id: string, reason: string) => invoke<ElevationView>("elevate", { id, reason }),
+  activity: (target: string, kind: string) => invoke<AuditEntry[]>("activity", { target, kind }),
   toggleStar: (id: string) => invoke<boolean>("toggle_star", { id }),
   setAlias: (id: string, alias: string) => invoke<TargetPrefs>("set_alias", { id, alias }),
   setColour: (id: string, colour: string | null) => invoke<TargetPrefs>("set_colour", { id, colour }),

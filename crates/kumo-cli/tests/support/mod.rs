@@ -123,6 +123,24 @@ impl World {
         lines[0].to_owned()
     }
 
+    /// The `[identity]` table of the fake's issuer.
+    pub fn identity_table(&self) -> String {
+        let identity = &self.fake.options().identity;
+        format!(
+            "[identity]\nissuer = \"{}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\n",
+            self.fake.base_url(),
+            identity.client_id,
+            identity.client_secret
+        )
+    }
+
+    /// Adds `text` at the end of the config file.
+    pub fn append_config(&self, text: &str) {
+        let config = self.home.path().join("config.toml");
+        let before = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("{before}{text}")).unwrap();
+    }
+
     pub fn target(&self, account: usize, role: usize) -> String {
         let a = &self.fake.options().directory.accounts[account];
         format!("aws:acme/{}/{}", a.id, a.roles[role])

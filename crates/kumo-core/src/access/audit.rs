@@ -7,17 +7,10 @@ use serde::Serialize;
 use super::{Error, Kumo};
 use crate::audit::trail::Verification;
 use crate::audit::{self, Actor, Event};
-use crate::identity::oidc;
 
-/// The kinds of record, as `kind` names them.
-pub const AUDIT_KINDS: [&str; 6] = [
-    "sign_in",
-    "renewal",
-    "sign_out",
-    "credentials",
-    "console",
-    "export",
-];
+/// The kinds of record, as `AuditQuery::kind` names them.
+pub use crate::audit::KINDS as AUDIT_KINDS;
+use crate::identity::oidc;
 
 /// Which records to read.
 #[derive(Debug, Clone, Copy, Default)]

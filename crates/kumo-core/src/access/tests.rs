@@ -94,16 +94,19 @@ async fn workspace(accounts: usize, roles: usize) -> Workspace {
 
 async fn signed_in(accounts: usize, roles: usize) -> Workspace {
     let w = workspace(accounts, roles).await;
-    w.kumo
-        .sign_in(
-            &SignInScope::Everything,
-            SignInOptions::default(),
-            &Silent,
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+    sign_in_everything(&w.kumo).await;
     w
+}
+
+async fn sign_in_everything(kumo: &Kumo) {
+    kumo.sign_in(
+        &SignInScope::Everything,
+        SignInOptions::default(),
+        &Silent,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
 }
 
 fn refresh() -> ListRequest<'static> {
@@ -194,15 +197,7 @@ async fn credentials_near_their_end_by_the_clock_are_fetched_again() {
         ..Options::default()
     };
     let w = workspace_on(options, Some(clock.clone()), |_| String::new()).await;
-    w.kumo
-        .sign_in(
-            &SignInScope::Everything,
-            SignInOptions::default(),
-            &Silent,
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+    sign_in_everything(&w.kumo).await;
     let target = first_target(&w).await;
     let first = w
         .kumo
@@ -229,15 +224,7 @@ async fn opening_a_console_launches_it_in_the_targets_profile_and_records_the_op
         String::new()
     })
     .await;
-    w.kumo
-        .sign_in(
-            &SignInScope::Everything,
-            SignInOptions::default(),
-            &Silent,
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+    sign_in_everything(&w.kumo).await;
     let target = first_target(&w).await;
     let request = ConsoleRequest {
         target: &target,
@@ -390,14 +377,7 @@ async fn one_sign_in_covers_the_identity_then_aws_and_google_cloud_lists_and_exp
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_signs_in_to_every_cloud_and_lists_them_with_its_secrets_in_memory() {
     let demo = Kumo::demo().await.unwrap();
-    demo.sign_in(
-        &SignInScope::Everything,
-        SignInOptions::default(),
-        &Silent,
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    sign_in_everything(&demo).await;
     let listing = demo.list(&refresh(), &Silent).await;
     assert_eq!(listing.errors, []);
     let clouds: std::collections::BTreeSet<&str> =
@@ -442,15 +422,7 @@ async fn an_elevation_opens_a_privileged_role_until_the_clock_passes_its_end() {
         ..Options::default()
     };
     let w = workspace_guarded(options, Some(clock.clone()), |_| String::new(), true).await;
-    w.kumo
-        .sign_in(
-            &SignInScope::Everything,
-            SignInOptions::default(),
-            &Silent,
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+    sign_in_everything(&w.kumo).await;
     let target = first_target(&w).await;
     assert!(w.kumo.cached().targets[0].privileged);
     let refused = w

@@ -94,6 +94,19 @@ pub enum Event {
     },
 }
 
+/// Every kind of record, as [`Event::kind`] names them.
+pub const KINDS: [&str; 9] = [
+    "sign_in",
+    "renewal",
+    "sign_out",
+    "credentials",
+    "console",
+    "export",
+    "elevation",
+    "elevation_ended",
+    "refused",
+];
+
 /// OCSF classes and activities (docs/AUDIT.md).
 const AUTHENTICATION: u32 = 3002;
 const AUTHORIZE_SESSION: u32 = 3003;
@@ -456,6 +469,12 @@ mod tests {
                 access: "credentials".into(),
             },
         ]
+    }
+
+    #[test]
+    fn every_kind_is_one_a_reader_can_filter_by() {
+        let kinds: Vec<&str> = events().iter().map(Event::kind).collect();
+        assert_eq!(kinds, KINDS);
     }
 
     #[test]
