@@ -113,18 +113,11 @@ export interface AuditEntry {
   message: string;
 }
 
-/** The kinds of record, as the Rust side names them. */
-export const AUDIT_KINDS = [
-  "sign_in",
-  "renewal",
-  "sign_out",
-  "credentials",
-  "console",
-  "export",
-  "elevation",
-  "elevation_ended",
-  "refused",
-] as const;
+/** The kinds of record of an access, as the Rust side names them (`audit::KINDS`)… */
+const ACCESS_KINDS = ["sign_in", "renewal", "sign_out", "credentials", "console", "export"];
+/** …and of the guard on privileged targets. */
+const GUARD_KINDS = ["elevation", "elevation_ended", "refused"];
+export const AUDIT_KINDS = [...ACCESS_KINDS, ...GUARD_KINDS];
 
 /** A running elevation of a privileged target. */
 export interface ElevationView {
