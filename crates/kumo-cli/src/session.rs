@@ -106,6 +106,20 @@ pub fn whoami() -> anyhow::Result<()> {
         who.issuer,
         until(who.expires_at, kumo.now())
     );
+    // Each cloud's principal, and whether it is this identity.
+    for p in kumo.principals() {
+        let verdict = match p.matches {
+            Some(true) => "the identity",
+            Some(false) => "NOT the identity",
+            None => "unchecked",
+        };
+        println!(
+            "{} {}: {} ({verdict})",
+            p.provider.label(),
+            p.name,
+            p.principal
+        );
+    }
     Ok(())
 }
 

@@ -8,13 +8,13 @@ use std::os::unix::net::UnixDatagram;
 
 use support::{World, accounts};
 
-/// Signed in to the identity and one org (1 account, 1 role), with the console going to
-/// the fake's federation endpoint.
+/// Signed in to the identity and one org (1 account, 2 roles), with the console and STS
+/// on the fake.
 async fn signed_in() -> World {
-    let world = World::with_org_settings(accounts(1, 1), "").await;
+    let world = World::with_org_settings(accounts(1, 2), "").await;
     let federation = format!(
-        "federation_endpoint = \"{}/federation\"\n\n",
-        world.fake.base_url()
+        "federation_endpoint = \"{url}/federation\"\nsts_endpoint = \"{url}\"\n\n",
+        url = world.fake.base_url()
     );
     world.append_config(&(federation + &world.identity_table()));
     world.ok(&["login"]).await;
@@ -43,7 +43,7 @@ fn kinds(records: &[serde_json::Value]) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_kind_of_access_is_recorded_as_the_company_identity() {
     let world = signed_in().await;
-    let target = world.target(0, 0);
+    let target = world.target(0, 1);
     world.ok(&["ls", "--refresh"]).await;
     world.ok(&["creds", &target]).await;
     world.ok(&["credential-process", &target]).await;
@@ -83,14 +83,14 @@ async fn every_kind_of_access_is_recorded_as_the_company_identity() {
     assert_eq!(all[2]["unmapped"]["source"], "fetched");
     assert_eq!(all[3]["unmapped"]["source"], "keychain");
     assert_eq!(all[5]["class_uid"], 1001);
-    assert_eq!(all[5]["unmapped"]["profiles"], 1);
+    assert_eq!(all[5]["unmapped"]["profiles"], 2);
     assert_eq!(all[6]["activity_id"], 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn credentials_name_the_process_that_asked_for_them() {
     let world = signed_in().await;
-    world.ok(&["credential-process", &world.target(0, 0)]).await;
+    world.ok(&["credential-process", &world.target(0, 1)]).await;
     let all = records(&world);
     let process = &all.last().unwrap()["actor"]["process"];
     // The test runs kumo: it is the caller.
@@ -104,7 +104,7 @@ async fn credentials_name_the_process_that_asked_for_them() {
 #[tokio::test(flavor = "multi_thread")]
 async fn kumo_audit_reads_the_trail_filtered_by_kind_target_and_time() {
     let world = signed_in().await;
-    let target = world.target(0, 0);
+    let target = world.target(0, 1);
     world.ok(&["creds", &target]).await;
     let all = world.ok(&["audit"]).await;
     assert_eq!(all.lines().count(), 3, "{all}");
@@ -127,7 +127,7 @@ async fn kumo_audit_reads_the_trail_filtered_by_kind_target_and_time() {
 #[tokio::test(flavor = "multi_thread")]
 async fn verify_says_intact_or_names_the_first_line_tampered_with() {
     let world = signed_in().await;
-    let target = world.target(0, 0);
+    let target = world.target(0, 1);
     for _ in 0..3 {
         world.ok(&["creds", &target]).await;
     }
@@ -158,7 +158,7 @@ async fn no_credentials_are_handed_out_that_cannot_be_recorded() {
     std::fs::remove_dir_all(world.home.path().join(".local/state")).unwrap();
     std::fs::write(world.home.path().join(".local/state"), "").unwrap();
     let out = world
-        .run(&["credential-process", &world.target(0, 0)])
+        .run(&["credential-process", &world.target(0, 1)])
         .await;
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
@@ -179,7 +179,7 @@ async fn each_record_is_also_sent_to_the_journal() {
     let world = signed_in().await;
     let socket = world.home.path().join("journal.socket");
     let journal = UnixDatagram::bind(&socket).unwrap();
-    let mut cmd = world.command(&["credential-process", &world.target(0, 0)]);
+    let mut cmd = world.command(&["credential-process", &world.target(0, 1)]);
     cmd.env("KUMO_JOURNAL_SOCKET", &socket);
     let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
@@ -218,7 +218,7 @@ async fn each_record_is_also_sent_to_the_journal() {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_secret_reaches_the_trail_after_a_full_run() {
     let world = signed_in().await;
-    let target = world.target(0, 0);
+    let target = world.target(0, 1);
     let creds = world
         .ok(&["creds", &target, "--format", "env-no-export"])
         .await;

@@ -143,6 +143,14 @@ pub struct IdentityConfig {
     pub client_secret: Option<String>,
     /// When set, the ID token's `hd` claim must equal it.
     pub hosted_domain: Option<String>,
+    /// Email domains that name the same people (`acme.com`, `acme.co.jp`): a cloud's
+    /// principal `dev@acme.co.jp` is the identity `dev@acme.com`.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// A cloud signed in as anyone but the company identity is refused (its session
+    /// dropped), not only warned about.
+    #[serde(default)]
+    pub require_match: bool,
 }
 
 fn default_issuer() -> EndpointUrl {
@@ -160,6 +168,8 @@ pub struct AwsOrg {
     pub region: Region,
     pub oidc_endpoint: Option<EndpointUrl>,
     pub portal_endpoint: Option<EndpointUrl>,
+    /// STS, which names the user of a role's credentials (else `AWS_ENDPOINT_URL_STS`).
+    pub sts_endpoint: Option<EndpointUrl>,
     /// Requests per second Kumo allows itself against the portal (Identity Center
     /// throttles at about 20 across all callers).
     #[serde(default = "default_rate_limit")]
@@ -747,7 +757,7 @@ region = "eu-west-1"
         let text = ACME.replace("region", "regoin");
         assert_eq!(
             parse(&text).unwrap_err(),
-            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`, `target_browsers`, `privileged`"
+            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `sts_endpoint`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`, `target_browsers`, `privileged`"
         );
     }
 

@@ -115,8 +115,8 @@ export interface AuditEntry {
 
 /** The kinds of record of an access, as the Rust side names them (`audit::KINDS`)… */
 const ACCESS_KINDS = ["sign_in", "renewal", "sign_out", "credentials", "console", "export"];
-/** …and of the guard on privileged targets. */
-const GUARD_KINDS = ["elevation", "elevation_ended", "refused"];
+/** …and of the guard on privileged targets and the binding to the one identity. */
+const GUARD_KINDS = ["elevation", "elevation_ended", "refused", "identity_mismatch"];
 export const AUDIT_KINDS = [...ACCESS_KINDS, ...GUARD_KINDS];
 
 /** A running elevation of a privileged target. */

@@ -4,6 +4,7 @@
 //! holds once, here. Front ends import only this module and the types it names.
 
 mod audit;
+mod binding;
 mod console;
 mod credentials;
 #[cfg(feature = "demo")]
@@ -31,6 +32,7 @@ pub use crate::reminders::{Reminder, Reminders};
 pub use crate::sessions::{Outcome, Provider, SessionStatus};
 pub use crate::target::list::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
 pub use audit::{AUDIT_KINDS, AuditEntry, AuditQuery, AuditVerification};
+pub use binding::Principal;
 pub use console::ConsoleRequest;
 pub use credentials::Credentials;
 pub use error::{Error, NextStep, SignInReason};

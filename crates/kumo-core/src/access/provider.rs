@@ -69,15 +69,15 @@ impl Configured<'_> {
                     expires_at: who.map(|w| w.expires_at),
                 }
             }
-            Self::Aws(org) => SessionStatus {
-                provider: Provider::Aws,
-                name: org.name.to_string(),
-                account: None,
-                expires_at: OrgClient::new(org, &ctx.env, store)
-                    .session_expiry()
-                    .ok()
-                    .flatten(),
-            },
+            Self::Aws(org) => {
+                let session = crate::aws::session::load_session(store, org.name.as_str()).ok();
+                SessionStatus {
+                    provider: Provider::Aws,
+                    name: org.name.to_string(),
+                    account: session.as_ref().and_then(|s| s.principal.clone()),
+                    expires_at: session.and_then(|s| s.token).map(|t| t.expires_at),
+                }
+            }
             Self::Azure(tenant) => SessionStatus {
                 provider: Provider::Azure,
                 name: tenant.tenant.to_string(),
@@ -128,10 +128,20 @@ impl Configured<'_> {
                 let (outcome, expires_at) = client
                     .login(asking.login, asking.browser, asking.feedback)
                     .await?;
+                // Who it signed in, to bind it to the company identity when there is
+                // one; unknown (an org without roles, STS unreachable) leaves the
+                // binding unchecked rather than failing the sign-in.
+                let principal = match ctx.config.identity {
+                    None => None,
+                    Some(_) => client.principal(env).await.unwrap_or_else(|e| {
+                        tracing::warn!(org = %org.name, "cannot tell who the org signed in: {e}");
+                        None
+                    }),
+                };
                 SignedIn {
                     provider: Provider::Aws,
                     name: org.name.to_string(),
-                    account: None,
+                    account: principal,
                     outcome,
                     expires_at,
                 }

@@ -97,6 +97,7 @@ impl Kumo {
         };
         for provider in chosen {
             if let Some(signed_in) = provider.sign_in(&self.ctx, &asking).await? {
+                self.bind(&provider, &signed_in, feedback).await?;
                 if signed_in.outcome != Outcome::AlreadySignedIn {
                     self.record(&Event::SignedIn {
                         provider: signed_in.provider,

@@ -86,6 +86,13 @@ pub enum Event {
     ElevationEnded {
         target: String,
     },
+    /// A cloud signed in as someone other than the company identity.
+    IdentityMismatch {
+        provider: Provider,
+        name: String,
+        principal: String,
+        identity: String,
+    },
     /// An access to a privileged target refused: no elevation was running.
     Refused {
         target: String,
@@ -95,7 +102,7 @@ pub enum Event {
 }
 
 /// Every kind of record, as [`Event::kind`] names them.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "sign_in",
     "renewal",
     "sign_out",
@@ -105,6 +112,7 @@ pub const KINDS: [&str; 9] = [
     "elevation",
     "elevation_ended",
     "refused",
+    "identity_mismatch",
 ];
 
 /// OCSF classes and activities (docs/AUDIT.md).
@@ -112,6 +120,7 @@ const AUTHENTICATION: u32 = 3002;
 const AUTHORIZE_SESSION: u32 = 3003;
 const FILE_ACTIVITY: u32 = 1001;
 const ACCOUNT_CHANGE: u32 = 3001;
+const DETECTION_FINDING: u32 = 2004;
 
 impl Event {
     /// Kumo's name of the kind of event: what `kumo audit` and the app filter by.
@@ -126,6 +135,7 @@ impl Event {
             Self::Elevated { .. } => "elevation",
             Self::ElevationEnded { .. } => "elevation_ended",
             Self::Refused { .. } => "refused",
+            Self::IdentityMismatch { .. } => "identity_mismatch",
         }
     }
 
@@ -141,6 +151,7 @@ impl Event {
             Self::Elevated { .. } => (ACCOUNT_CHANGE, 7, "Attach Policy"),
             Self::ElevationEnded { .. } => (ACCOUNT_CHANGE, 8, "Detach Policy"),
             Self::Refused { .. } => (AUTHORIZE_SESSION, 1, "Assign Privileges"),
+            Self::IdentityMismatch { .. } => (DETECTION_FINDING, 1, "Create"),
         }
     }
 
@@ -210,6 +221,15 @@ impl Event {
             Self::Refused { target, access } => {
                 format!("refused {access} of {target}: privileged and not elevated")
             }
+            Self::IdentityMismatch {
+                provider,
+                name,
+                principal,
+                identity,
+            } => format!(
+                "{} {name} signed in as {principal}, not as {identity}",
+                provider.label()
+            ),
         }
     }
 
@@ -221,7 +241,9 @@ impl Event {
             _ => None,
         };
         match self {
-            Self::SignedIn { provider, .. } | Self::SignedOut { provider, .. } => match provider {
+            Self::SignedIn { provider, .. }
+            | Self::SignedOut { provider, .. }
+            | Self::IdentityMismatch { provider, .. } => match provider {
                 Provider::Aws => Some("AWS"),
                 Provider::Azure => Some("Azure"),
                 Provider::Identity => None,
@@ -258,6 +280,10 @@ impl Event {
             "device": {"hostname": at.host, "type_id": 2},
             "unmapped": {"kumo_event": self.kind()},
         });
+        if let Self::IdentityMismatch { .. } = self {
+            record["severity_id"] = json!(4);
+            record["finding_info"] = json!({ "title": "A cloud signed in as another person" });
+        }
         if let Self::Refused { .. } = self {
             record["status_id"] = json!(2);
             record["status"] = json!("Failure");
@@ -334,6 +360,17 @@ impl Event {
                 record["unmapped"]["access"] = json!(access);
             }
             Self::ElevationEnded { .. } => {}
+            Self::IdentityMismatch {
+                provider,
+                name,
+                principal,
+                identity,
+            } => {
+                record["unmapped"]["provider"] = json!(provider);
+                record["unmapped"]["name"] = json!(name);
+                record["unmapped"]["principal"] = json!(principal);
+                record["unmapped"]["identity"] = json!(identity);
+            }
         }
         record
     }
@@ -467,6 +504,12 @@ mod tests {
             Event::Refused {
                 target: "aws:acme/123456789012/AdministratorAccess".into(),
                 access: "credentials".into(),
+            },
+            Event::IdentityMismatch {
+                provider: Provider::Aws,
+                name: "acme".into(),
+                principal: "someone@other.example".into(),
+                identity: "dev@example.com".into(),
             },
         ]
     }

@@ -10,6 +10,8 @@ pub struct Endpoints {
     pub oidc: String,
     /// The access portal (`sso`).
     pub portal: String,
+    /// STS, which says whose role credentials they are.
+    pub sts: String,
 }
 
 impl Endpoints {
@@ -32,6 +34,11 @@ impl Endpoints {
                 org.portal_endpoint.as_ref(),
                 "AWS_ENDPOINT_URL_SSO",
                 format!("https://portal.sso.{region}.amazonaws.com"),
+            ),
+            sts: pick(
+                org.sts_endpoint.as_ref(),
+                "AWS_ENDPOINT_URL_STS",
+                format!("https://sts.{region}.amazonaws.com"),
             ),
         }
     }

@@ -5,6 +5,7 @@ pub mod credentials;
 pub mod discovery;
 pub mod endpoints;
 pub mod org;
+pub mod principal;
 pub mod session;
 pub mod sign_in;
 

@@ -49,6 +49,9 @@ impl Token {
 pub struct Session {
     pub registration: Option<Registration>,
     pub token: Option<Token>,
+    /// The Identity Center user the token belongs to, once learnt.
+    #[serde(default)]
+    pub principal: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,6 +284,7 @@ mod tests {
                 expires_at: 1,
                 refresh_token: Some("refresh-token".into()),
             }),
+            principal: Some("dev@acme.com".into()),
         };
         let text = format!("{session:?} {:?}", creds(1));
         for secret in [

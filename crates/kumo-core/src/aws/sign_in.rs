@@ -175,13 +175,6 @@ impl OrgClient<'_> {
         Ok(session.token.is_some())
     }
 
-    /// The current session's expiry, if there is a token (for status displays).
-    pub fn session_expiry(&self) -> Result<Option<i64>, AwsError> {
-        Ok(session::load_session(self.store, self.name())?
-            .token
-            .map(|t| t.expires_at))
-    }
-
     /// Forgets the token after the portal refused it, so the next caller signs in afresh.
     pub(crate) fn drop_token(&self) -> Result<(), AwsError> {
         let mut session = session::load_session(self.store, self.name())?;
@@ -253,6 +246,8 @@ impl OrgClient<'_> {
             Flow::DeviceCode => self.device_flow(&registration, &person).await?,
         };
         session.token = Some(token.clone());
+        // A new sign-in may be another person's: who it is is learnt again.
+        session.principal = None;
         session::save_session(self.store, self.name(), session)?;
         Ok(token)
     }
