@@ -89,3 +89,33 @@ async fn equivalent_domains_name_the_same_person() {
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_signed_in_as_someone_else_is_a_warning_too() {
+    let options = Options {
+        azure: kumo_fake::AzureOptions {
+            user: "someone@other.example".into(),
+            ..kumo_fake::AzureOptions::default()
+        },
+        ..Options::default()
+    };
+    let world = World::new(options).await;
+    let azure = format!(
+        "\n[[azure]]\ntenant = \"acme.onmicrosoft.com\"\nclient_id = \"{}\"\nlogin_endpoint = \"{url}\"\nmanagement_endpoint = \"{url}\"\n",
+        world.fake.options().azure.client_id,
+        url = world.fake.base_url()
+    );
+    world.append_config(&format!("\n{}{azure}", world.identity_table()));
+    let out = world.run(&["login"]).await;
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: Azure acme.onmicrosoft.com is signed in as someone@other.example, not as the company identity developer@example.com\n"),
+        "{stderr}"
+    );
+    let who = world.ok(&["whoami"]).await;
+    assert!(
+        who.ends_with("\nAzure acme.onmicrosoft.com: someone@other.example (NOT the identity)\n"),
+        "{who}"
+    );
+}

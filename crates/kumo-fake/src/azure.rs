@@ -49,6 +49,8 @@ pub struct AzureOptions {
     pub client_id: String,
     pub tenants: Vec<AzureTenant>,
     pub token_lifetime: Duration,
+    /// Who signs in: the ID token's `preferred_username` when `openid` is asked for.
+    pub user: String,
 }
 
 impl Default for AzureOptions {
@@ -57,6 +59,7 @@ impl Default for AzureOptions {
             client_id: "5d3f6a27-0000-4000-8000-00000000c11e".into(),
             tenants: vec![generated_tenant("acme.onmicrosoft.com", 3)],
             token_lifetime: Duration::from_secs(3600),
+            user: "developer@example.com".into(),
         }
     }
 }
@@ -292,16 +295,39 @@ pub async fn token(State(shared): S, Path(tenant): Path<String>, body: Bytes) ->
         .refresh_tokens
         .insert(refresh_token.clone(), tenant.id.clone());
     drop(entra);
-    wire::json(
-        StatusCode::OK,
-        json!({
-            "token_type": "Bearer",
-            "scope": "https://management.azure.com/user_impersonation https://management.azure.com/.default",
-            "expires_in": lifetime,
-            "ext_expires_in": lifetime,
-            "access_token": access_token,
-            "refresh_token": refresh_token,
-        }),
+    let mut answer = json!({
+        "token_type": "Bearer",
+        "scope": "https://management.azure.com/user_impersonation https://management.azure.com/.default",
+        "expires_in": lifetime,
+        "ext_expires_in": lifetime,
+        "access_token": access_token,
+        "refresh_token": refresh_token,
+    });
+    if get("scope").is_some_and(|s| s.split(' ').any(|s| s == "openid")) {
+        answer["id_token"] = json!(id_token(&shared, &tenant.id, expires_at));
+    }
+    wire::json(StatusCode::OK, answer)
+}
+
+/// An Entra v2 ID token naming the user. Its signature is not a real one: Kumo reads it
+/// straight from the token endpoint's TLS answer and checks no signature.
+fn id_token(shared: &Shared, tenant_id: &str, expires_at: i64) -> String {
+    use base64::Engine;
+    let encode = |v: serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let options = &shared.options.azure;
+    format!(
+        "{}.{}.{}",
+        encode(json!({"typ": "JWT", "alg": "RS256", "kid": "fake"})),
+        encode(json!({
+            "aud": options.client_id,
+            "iss": format!("https://login.microsoftonline.com/{tenant_id}/v2.0"),
+            "tid": tenant_id,
+            "preferred_username": options.user,
+            "exp": expires_at,
+        })),
+        shared.token("", 86, ALNUM),
     )
 }
 

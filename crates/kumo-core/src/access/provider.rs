@@ -81,7 +81,7 @@ impl Configured<'_> {
             Self::Azure(tenant) => SessionStatus {
                 provider: Provider::Azure,
                 name: tenant.tenant.to_string(),
-                account: None,
+                account: crate::azure::principal(tenant, store).ok().flatten(),
                 expires_at: crate::azure::session_expiry(tenant, store).ok().flatten(),
             },
             Self::Gcp(_) => return None,
@@ -229,7 +229,7 @@ async fn sign_in_tenant(
     let signed_in = |outcome, expires_at: Option<i64>| SignedIn {
         provider: Provider::Azure,
         name: tenant.tenant.to_string(),
-        account: None,
+        account: crate::azure::principal(tenant, store).ok().flatten(),
         outcome,
         expires_at: expires_at.unwrap_or_default(),
     };

@@ -25,7 +25,8 @@ use crate::vault::{SecretStore, VaultError};
 
 const DEFAULT_LOGIN: &str = "https://login.microsoftonline.com";
 const DEFAULT_MANAGEMENT: &str = "https://management.azure.com";
-const SCOPE: &str = "https://management.azure.com/.default offline_access";
+/// ARM's, a refresh token, and an ID token naming who signed in (`openid profile`).
+const SCOPE: &str = "https://management.azure.com/.default openid profile offline_access";
 const API_VERSION: &str = "2022-12-01";
 /// Access tokens with less left than this are renewed before use.
 pub const RENEW_MARGIN_SECS: i64 = 5 * 60;
@@ -73,6 +74,9 @@ struct StoredSession {
     access_token: String,
     expires_at: i64,
     refresh_token: Option<String>,
+    /// Who signed in: the ID token's `preferred_username`, from the sign-in.
+    #[serde(default)]
+    principal: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -169,7 +173,7 @@ pub async fn sign_in(
         .exchange(authorized)
         .await
         .map_err(|e| refused(config, reason(e)))?;
-    save(config, store, answer, env.now())
+    save(config, store, answer, env.now(), None)
 }
 
 /// A live ARM access token for the tenant: the stored one, or one renewed with the
@@ -202,7 +206,7 @@ pub async fn access_token(
         Err(other) => return Err(refused(config, reason(other))),
     };
     let token = answer.access_token.clone();
-    save(config, store, answer, env.now())?;
+    save(config, store, answer, env.now(), session.principal)?;
     Ok(token)
 }
 
@@ -232,8 +236,14 @@ fn save(
     store: &dyn SecretStore,
     answer: Tokens,
     now: i64,
+    previous_principal: Option<String>,
 ) -> Result<(), AzureError> {
     let session = StoredSession {
+        principal: answer
+            .id_token
+            .as_deref()
+            .and_then(principal_of)
+            .or(previous_principal),
         access_token: answer.access_token,
         expires_at: now + answer.expires_in.unwrap_or(3600),
         refresh_token: answer.refresh_token,
@@ -242,6 +252,32 @@ fn save(
         zeroize::Zeroizing::new(serde_json::to_vec(&session).expect("the session serializes"));
     store.put(&session_key(config.tenant.as_str()), &bytes)?;
     Ok(())
+}
+
+/// Who an ID token names: its `preferred_username` (else `email`). Its signature is not
+/// checked: it comes straight from the token endpoint over TLS, which OpenID Connect
+/// accepts for the code flow; what it says is still checked to be a short, printable
+/// name before it is kept.
+fn principal_of(id_token: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = id_token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let name = claims["preferred_username"]
+        .as_str()
+        .or(claims["email"].as_str())?;
+    (!name.is_empty() && name.len() <= 256 && !name.contains(char::is_control))
+        .then(|| name.to_owned())
+}
+
+/// Who the tenant's session signed in, when its ID token said.
+pub fn principal(
+    config: &AzureTenantConfig,
+    store: &dyn SecretStore,
+) -> Result<Option<String>, AzureError> {
+    Ok(load(config, store)?.and_then(|s| s.principal))
 }
 
 /// The tenant's token endpoint, as a public client.
@@ -398,6 +434,32 @@ mod tests {
                 ("domain_hint", "acme.com")
             ]
         );
+    }
+
+    #[test]
+    fn an_id_token_names_who_signed_in() {
+        use base64::Engine;
+        let part = |v: serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+        };
+        let token = |claims| {
+            format!(
+                "{}.{}.sig",
+                part(serde_json::json!({"alg": "RS256"})),
+                part(claims)
+            )
+        };
+        assert_eq!(
+            principal_of(&token(
+                serde_json::json!({"preferred_username": "dev@acme.com"})
+            )),
+            Some("dev@acme.com".into())
+        );
+        assert_eq!(
+            principal_of(&token(serde_json::json!({"preferred_username": "a\nb"}))),
+            None
+        );
+        assert_eq!(principal_of("not a token"), None);
     }
 
     #[test]
