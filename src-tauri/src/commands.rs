@@ -8,8 +8,8 @@ use std::sync::Mutex;
 
 use kumo_core::access::{
     AuditEntry, AuditQuery, Changes, ConsoleRequest, CredentialFormat, DoctorReport, Draft,
-    ElevationView, Error, Feedback, Kumo, ListRequest, OnboardingRefusal, ProfileExport, Prompt,
-    Provider, SessionStatus, Silent, SourceError, TargetPrefs, TargetView,
+    ElevationView, Error, Feedback, Kumo, ListRequest, OnboardingRefusal, Principal, ProfileExport,
+    Prompt, Provider, SessionStatus, Silent, SourceError, TargetPrefs, TargetView,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -78,6 +78,9 @@ pub struct Overview {
     pub config_path: String,
     pub now: i64,
     pub sessions: Vec<SessionStatus>,
+    /// Each cloud's user, and whether it is the company identity: a banner warns of one
+    /// that is not.
+    pub principals: Vec<Principal>,
     pub targets: Vec<TargetView>,
     pub errors: Vec<SourceError>,
 }
@@ -105,6 +108,7 @@ fn overview_of(kumo: &Kumo, demo_on_start: bool) -> Overview {
         config_path: kumo.config_path().display().to_string(),
         now: kumo.now(),
         sessions: kumo.statuses(),
+        principals: kumo.principals(),
         targets: kumo.views(cached.targets),
         errors: cached.errors,
     }
@@ -475,6 +479,12 @@ mod tests {
             config_path: "/c".into(),
             now: 1,
             sessions: vec![session.clone()],
+            principals: vec![Principal {
+                provider: Provider::Aws,
+                name: "acme".into(),
+                principal: "dev@acme.com".into(),
+                matches: Some(true),
+            }],
             targets: vec![target.clone()],
             errors: vec![error.clone()],
         };

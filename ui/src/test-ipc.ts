@@ -50,6 +50,7 @@ export function overviewOf(targets: TargetView[], extra: Partial<Overview> = {})
     config_path: "/home/dev/.config/kumo/config.toml",
     now: 1_800_000_000,
     sessions: [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 3 * 3600 + 300 }],
+    principals: [],
     targets,
     errors: [],
     ...extra,

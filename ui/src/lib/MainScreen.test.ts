@@ -95,6 +95,23 @@ describe("the target list", () => {
   });
 });
 
+describe("the identity binding", () => {
+  it("warns of a cloud signed in as someone other than the company identity", () => {
+    start(
+      overviewOf(all, {
+        principals: [
+          { provider: "aws", name: "acme", principal: "someone@other.example", matches: false },
+          { provider: "azure", name: "acme.onmicrosoft.com", principal: "dev@acme.com", matches: true },
+        ],
+      }),
+    );
+    const alerts = screen.getAllByRole("alert").filter((a) => a.classList.contains("mismatch"));
+    expect(alerts.map((a) => a.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      "AWS acme is signed in as someone@other.example, not as the company identity: sign out of it and sign in again as yourself.",
+    ]);
+  });
+});
+
 describe("the activity view", () => {
   const entries = [
     { time: 1_800_000_100, kind: "console", target: payments.id, actor: "dev@acme.com", message: "opened the console" },

@@ -28,6 +28,14 @@ export interface TargetView {
 
 export type Provider = "identity" | "aws" | "azure";
 
+/** A cloud's user, and whether it is the company identity (null: unchecked). */
+export interface Principal {
+  provider: Provider;
+  name: string;
+  principal: string;
+  matches: boolean | null;
+}
+
 export interface SessionStatus {
   provider: Provider;
   name: string;
@@ -67,6 +75,7 @@ export interface Overview {
   /** The Rust side's clock, epoch seconds. */
   now: number;
   sessions: SessionStatus[];
+  principals: Principal[];
   targets: TargetView[];
   errors: SourceError[];
 }
