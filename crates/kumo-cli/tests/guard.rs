@@ -62,6 +62,9 @@ async fn without_an_elevation_credential_process_fails_at_once_naming_the_comman
             "kumo: {target} is privileged and not elevated: no credentials without an elevation: run `kumo elevate {target} --reason \"<why>\"`"
         )
     );
+    // `creds` is the same door.
+    let err = world.fails(&["creds", &target]).await;
+    assert!(err.contains(" is privileged and not elevated: no credentials without an elevation: run `kumo elevate "), "{err}");
     assert_eq!(world.fake.calls(Operation::GetRoleCredentials), 0);
     let refused = last_record(&world);
     assert_eq!(refused["unmapped"]["kumo_event"], "refused");

@@ -451,3 +451,43 @@ async fn an_elevation_opens_a_privileged_role_until_the_clock_passes_its_end() {
         .unwrap_err();
     assert_eq!(expired.next, Some(NextStep::Elevate { target }));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_path_to_a_privileged_role_is_refused_without_an_elevation() {
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        ..Options::default()
+    };
+    let w = workspace_guarded(options, None, |_| String::new(), true).await;
+    sign_in_everything(&w.kumo).await;
+    let target = first_target(&w).await;
+    let elevate = Some(NextStep::Elevate {
+        target: target.clone(),
+    });
+    let now = w.kumo.credentials_now(&target, Prompt::Never, &Silent);
+    assert_eq!(now.unwrap_err().next, elevate);
+    let profile = w.kumo.export_profile(&target).await;
+    assert_eq!(profile.unwrap_err().next, elevate);
+    let request = ConsoleRequest {
+        target: &target,
+        ..ConsoleRequest::default()
+    };
+    let url = w.kumo.console_url(&request, Prompt::Never, &Silent).await;
+    assert_eq!(url.unwrap_err().next, elevate);
+    assert_eq!(w.fake.calls(Operation::GetRoleCredentials), 0);
+    let refused: Vec<String> = w
+        .kumo
+        .audit(&AuditQuery {
+            kind: Some("refused"),
+            ..AuditQuery::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
+    assert_eq!(
+        refused,
+        ["credentials", "profile", "console"]
+            .map(|access| format!("refused {access} of {target}: privileged and not elevated"))
+    );
+}
