@@ -174,6 +174,23 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
             .all(|r| r["actor"]["user"]["email_addr"] == "developer@example.com")
     );
 
+    // The Activity view shows the same trail, latest first.
+    let activity = d.wait_for(".status button.link").await;
+    assert_eq!(
+        d.get(&format!("/element/{activity}/text")).await,
+        "Activity"
+    );
+    d.click(&activity).await;
+    let entries = d.wait_for_count(".activity li", records.len()).await;
+    let mut shown = Vec::new();
+    for entry in &entries {
+        shown.push(d.attribute(entry, "data-kind").await);
+    }
+    let mut latest_first: Vec<&str> = kinds.clone();
+    latest_first.reverse();
+    assert_eq!(shown, latest_first);
+    d.screenshot("app-activity").await;
+
     let _ = d.call(reqwest::Method::DELETE, "", None).await;
     clear_keychain(&service);
 }
