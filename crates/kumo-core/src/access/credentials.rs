@@ -12,6 +12,13 @@ use crate::aws::session::RoleCredentials;
 use crate::export::env::render;
 use crate::target::AwsRole;
 
+/// A role let through the guard, with its credentials when the keychain holds them.
+struct Admitted<'a> {
+    role: AwsRole<'a>,
+    privilege: Option<Privilege>,
+    stored: Option<Credentials>,
+}
+
 /// How credentials are handed out, for the record.
 struct Issued {
     from_keychain: bool,
@@ -55,8 +62,11 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
-        let privilege = self.guard(target, "credentials")?;
-        let (role, stored) = self.stored(target)?;
+        let Admitted {
+            role,
+            privilege,
+            stored,
+        } = self.admitted(target)?;
         let from_keychain = stored.is_some();
         let credentials = match stored {
             Some(fresh) => fresh,
@@ -79,8 +89,11 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<Credentials, Error> {
-        let privilege = self.guard(target, "credentials")?;
-        let (role, stored) = self.stored(target)?;
+        let Admitted {
+            role,
+            privilege,
+            stored,
+        } = self.admitted(target)?;
         let from_keychain = stored.is_some();
         let credentials = match stored {
             Some(fresh) => fresh,
@@ -121,9 +134,11 @@ impl Kumo {
         Ok(credentials)
     }
 
-    /// The role TARGET names, and its credentials when the keychain holds fresh ones.
-    fn stored(&self, target: &str) -> Result<(AwsRole<'_>, Option<Credentials>), Error> {
+    /// The role TARGET names (resolved once), let through the guard, and its credentials
+    /// when the keychain holds fresh ones. A refusal comes before the keychain is read.
+    fn admitted(&self, target: &str) -> Result<Admitted<'_>, Error> {
         let role = self.ctx.consoles().resolve_aws(target)?;
+        let privilege = self.guard_role(&role, "credentials")?;
         let stored = credentials::cached(
             self.ctx.store.as_ref(),
             role.org.name.as_str(),
@@ -131,7 +146,11 @@ impl Kumo {
             &role.role,
             self.now(),
         )?;
-        Ok((role, stored.map(Credentials)))
+        Ok(Admitted {
+            role,
+            privilege,
+            stored: stored.map(Credentials),
+        })
     }
 
     /// What `credential_process` prints for TARGET, where only an org's `auto_login` may

@@ -172,8 +172,8 @@ impl Kumo {
     /// Writes the profiles of TARGET's org into ~/.aws/config, `credential_process`
     /// pointing at the installed `kumo`, and says which profile is TARGET's.
     pub async fn export_profile(&self, target: &str) -> Result<ProfileExport, Error> {
-        self.guard(target, "profile")?;
         let t = self.ctx.consoles().resolve_aws(target)?;
+        self.guard_role(&t, "profile")?;
         let org = t.org;
         let listing = crate::cache::load(&self.ctx.env, org.name.as_str(), org.start_url.as_str())?
             .ok_or_else(|| {

@@ -5,10 +5,11 @@
 
 use serde::Serialize;
 
+use super::provider::Configured;
 use super::{Error, Kumo, NextStep};
 use crate::audit::{Event, Privilege};
 use crate::guard::{self, Elevation};
-use crate::target::TargetId;
+use crate::target::{AwsRole, TargetId};
 
 /// A running elevation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,35 +37,35 @@ impl Kumo {
     /// The canonical id of a target a person named, and whether it is privileged.
     fn guarded(&self, target: &str) -> Result<(String, bool), Error> {
         let config = &self.ctx.config;
-        match TargetId::parse(target) {
+        let (id, source) = match TargetId::parse(target) {
             Ok(TargetId::Aws { .. }) | Err(_) => {
                 let role = self.ctx.consoles().resolve_aws(target)?;
-                let id = role.id().to_string();
-                let privileged =
-                    guard::is_privileged_role(config, role.org.name.as_str(), &role.role);
-                Ok((id, privileged))
+                return Ok((role.id().to_string(), self.is_privileged_role(&role)));
             }
-            Ok(other) => {
-                let id = match other {
-                    TargetId::Azure {
-                        tenant,
-                        subscription,
-                    } => {
-                        let tenant = self.tenant(&tenant)?.tenant.to_string();
-                        TargetId::azure(&tenant, &subscription).to_string()
-                    }
-                    gcp => gcp.to_string(),
-                };
-                // Tags and names come from the listing.
-                let privileged = self
-                    .cached()
-                    .targets
-                    .iter()
-                    .find(|t| t.id == id)
-                    .is_some_and(|t| guard::is_privileged(config, t));
-                Ok((id, privileged))
+            Ok(TargetId::Azure {
+                tenant,
+                subscription,
+            }) => {
+                let tenant = self.tenant(&tenant)?;
+                let id = TargetId::azure(tenant.tenant.as_str(), &subscription).to_string();
+                (id, Some(Configured::Azure(tenant)))
             }
-        }
+            Ok(gcp) => (gcp.to_string(), config.gcp.as_ref().map(Configured::Gcp)),
+        };
+        // Tags and names come from that source's listing.
+        let listed = match source {
+            Some(source) => source.cached(&self.ctx)?.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let privileged = listed
+            .iter()
+            .find(|t| t.id == id)
+            .is_some_and(|t| guard::is_privileged(config, t));
+        Ok((id, privileged))
+    }
+
+    fn is_privileged_role(&self, role: &AwsRole<'_>) -> bool {
+        guard::is_privileged_role(&self.ctx.config, role.org.name.as_str(), &role.role)
     }
 
     /// The guard on an access to `target` (`what`: credentials, console, profile):
@@ -72,6 +73,19 @@ impl Kumo {
     /// for one that is; a refusal, recorded, without a running elevation.
     pub(super) fn guard(&self, target: &str, what: &str) -> Result<Option<Privilege>, Error> {
         let (id, privileged) = self.guarded(target)?;
+        self.admit(id, privileged, what)
+    }
+
+    /// [`Kumo::guard`] for an AWS role already resolved.
+    pub(super) fn guard_role(
+        &self,
+        role: &AwsRole<'_>,
+        what: &str,
+    ) -> Result<Option<Privilege>, Error> {
+        self.admit(role.id().to_string(), self.is_privileged_role(role), what)
+    }
+
+    fn admit(&self, id: String, privileged: bool, what: &str) -> Result<Option<Privilege>, Error> {
         if !privileged {
             return Ok(None);
         }
