@@ -77,6 +77,24 @@ impl Kumo {
         Ok((console, privilege))
     }
 
+    /// Records a console opened in its browser (`opened`), or its sign-in URL handed out.
+    fn record_console(
+        &self,
+        console: &Console,
+        privilege: Option<Privilege>,
+        opened: bool,
+    ) -> Result<(), Error> {
+        self.record(&Event::ConsoleOpened {
+            target: console.id.clone(),
+            destination: console.destination.clone(),
+            browser: opened.then(|| console.browser.name().to_owned()),
+            profile: opened
+                .then(|| console.context.as_ref().map(|c| c.label.clone()))
+                .flatten(),
+            privilege,
+        })
+    }
+
     /// The console's sign-in URL, for the person to open themselves. Not counted as an
     /// open (nothing was opened), but recorded in the audit trail: the URL signs in.
     pub async fn console_url(
@@ -86,13 +104,7 @@ impl Kumo {
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
         let (console, privilege) = self.console(request, prompt, feedback).await?;
-        self.record(&Event::ConsoleOpened {
-            target: console.id.clone(),
-            destination: console.destination.clone(),
-            browser: None,
-            profile: None,
-            privilege,
-        })?;
+        self.record_console(&console, privilege, false)?;
         Ok(console.url)
     }
 
@@ -104,13 +116,7 @@ impl Kumo {
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
         let (console, privilege) = self.console(request, prompt, feedback).await?;
-        self.record(&Event::ConsoleOpened {
-            target: console.id.clone(),
-            destination: console.destination.clone(),
-            browser: Some(console.browser.name().to_owned()),
-            profile: console.context.as_ref().map(|c| c.label.clone()),
-            privilege,
-        })?;
+        self.record_console(&console, privilege, true)?;
         self.ctx.launcher.open(&console)?;
         tracing::info!(target = %console.id, "opened a console");
         let mut prefs = Prefs::load(&self.ctx.env);

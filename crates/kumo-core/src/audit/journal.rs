@@ -10,10 +10,8 @@ const SOCKET: &str = "/run/systemd/journal/socket";
 
 /// The datagram of journald's native protocol: one `KEY=value` line per field.
 pub fn datagram(event: &Event, actor: Option<&Actor>, line: &str) -> String {
-    let record: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
-    let message = record["message"].as_str().unwrap_or(event.kind());
     let mut fields = vec![
-        ("MESSAGE", message.to_owned()),
+        ("MESSAGE", event.message()),
         ("PRIORITY", "6".to_owned()),
         ("SYSLOG_IDENTIFIER", "kumo".to_owned()),
         ("KUMO_EVENT", event.kind().to_owned()),
@@ -22,7 +20,7 @@ pub fn datagram(event: &Event, actor: Option<&Actor>, line: &str) -> String {
     if let Some(actor) = actor {
         fields.push(("KUMO_ACTOR", actor.email.clone()));
     }
-    if let Some(target) = record["unmapped"]["target"].as_str() {
+    if let Some(target) = event.target() {
         fields.push(("KUMO_TARGET", target.to_owned()));
     }
     fields

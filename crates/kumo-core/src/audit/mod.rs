@@ -155,7 +155,7 @@ impl Event {
         }
     }
 
-    fn target(&self) -> Option<&str> {
+    pub fn target(&self) -> Option<&str> {
         match self {
             Self::CredentialsIssued { target, .. }
             | Self::ConsoleOpened { target, .. }
@@ -167,7 +167,7 @@ impl Event {
     }
 
     /// The line a person reads.
-    fn message(&self) -> String {
+    pub fn message(&self) -> String {
         match self {
             Self::SignedIn {
                 provider,
