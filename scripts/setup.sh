@@ -16,6 +16,8 @@ packages=(
   imagemagick xdotool
   # the interop test's venv (boto3 from PyPI) when python3 is Debian's
   python3-venv
+  # `kumo use` and completions are tested in the real shells
+  zsh fish
 )
 
 missing=()

@@ -5,10 +5,12 @@ use kumo_core::access::{self, ConsoleRequest, Kumo};
 
 use crate::credentials::prompt;
 use crate::feedback::Terminal;
+use crate::target;
+use clap_complete::ArgValueCompleter;
 
 #[derive(Args)]
 pub struct ConsoleArgs {
-    /// aws:<org>/<account id or name>/<role>, azure:<tenant>/<subscription id> or gcp:<project id>
+    #[arg(help = target::TARGET_HELP, add = ArgValueCompleter::new(target::complete))]
     target: String,
     /// The console's region (default: the org's).
     #[arg(long)]
@@ -32,8 +34,9 @@ pub struct ConsoleArgs {
 
 pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     let kumo = Kumo::load()?;
+    let id = target::resolve(&kumo, &args.target)?;
     let request = ConsoleRequest {
-        target: &args.target,
+        target: &id,
         region: args.region.as_deref(),
         service: args.service.as_deref(),
         destination: args.destination.as_deref(),

@@ -6,10 +6,12 @@ use clap::Args;
 use kumo_core::access::{CredentialFormat, Kumo, Prompt};
 
 use crate::feedback::Terminal;
+use crate::target;
+use clap_complete::ArgValueCompleter;
 
 #[derive(Args)]
 pub struct TargetArg {
-    /// aws:<org>/<account id or name>/<role> (`<org>/` may be left out with one org).
+    #[arg(help = target::TARGET_HELP, add = ArgValueCompleter::new(target::complete))]
     pub target: String,
 }
 
@@ -39,14 +41,16 @@ pub fn prompt() -> Prompt {
 pub fn creds(args: CredsArgs) -> anyhow::Result<()> {
     let kumo = Kumo::load()?;
     let format = CredentialFormat::parse(&args.format).expect("clap checked the format");
-    let credentials = kumo.credentials_now(&args.target.target, prompt(), &Terminal::new())?;
+    let id = target::resolve(&kumo, &args.target.target)?;
+    let credentials = kumo.credentials_now(&id, prompt(), &Terminal::new())?;
     print!("{}", credentials.render(format).as_str());
     Ok(())
 }
 
 pub fn credential_process(args: TargetArg) -> anyhow::Result<()> {
     let kumo = Kumo::load()?;
-    let text = kumo.credential_process(&args.target, &Terminal::new())?;
+    let id = target::resolve(&kumo, &args.target)?;
+    let text = kumo.credential_process(&id, &Terminal::new())?;
     print!("{}", text.as_str());
     Ok(())
 }

@@ -2,12 +2,17 @@
 //! elevations.
 
 use clap::Args;
+use clap_complete::ArgValueCompleter;
 use kumo_core::access::{self, Kumo, rfc3339};
+
+use crate::target;
 
 #[derive(Args)]
 #[command(group(clap::ArgGroup::new("action").args(["target", "list", "end"]).required(true)))]
 pub struct ElevateArgs {
-    /// The privileged target: aws:<org>/<account>/<role>, azure:…, gcp:….
+    /// The privileged target: its id, alias, exported profile name, or a query that
+    /// matches it.
+    #[arg(add = ArgValueCompleter::new(target::complete))]
     target: Option<String>,
     /// Why: a ticket or an incident, recorded in the audit trail.
     #[arg(long, requires = "target")]
@@ -19,7 +24,7 @@ pub struct ElevateArgs {
     #[arg(long)]
     list: bool,
     /// End the elevation of TARGET now.
-    #[arg(long, value_name = "TARGET")]
+    #[arg(long, value_name = "TARGET", add = ArgValueCompleter::new(target::complete))]
     end: Option<String>,
 }
 
@@ -36,7 +41,8 @@ pub fn run(args: ElevateArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    if let Some(target) = args.end {
+    if let Some(name) = args.end {
+        let target = target::resolve(&kumo, &name)?;
         if kumo.end_elevation(&target)? {
             eprintln!("Ended the elevation of {target}.");
         } else {
@@ -44,7 +50,7 @@ pub fn run(args: ElevateArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let target = args.target.unwrap_or_default();
+    let target = target::resolve(&kumo, &args.target.unwrap_or_default())?;
     let reason = args.reason.ok_or_else(|| {
         anyhow::anyhow!("an elevation needs --reason: one line saying why (a ticket, an incident)")
     })?;

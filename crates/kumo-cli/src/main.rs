@@ -5,11 +5,14 @@ mod console;
 mod credentials;
 mod demo;
 mod elevate;
+mod exec;
 mod export;
 mod feedback;
 mod list;
 mod output;
 mod session;
+mod shell;
+mod target;
 
 use std::process::ExitCode;
 
@@ -20,7 +23,7 @@ use kumo_core::access::{self, DoctorReport, Status};
 /// projects, with credentials kept in the OS keychain.
 #[derive(Parser)]
 #[command(name = "kumo", version)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -55,6 +58,17 @@ enum Command {
     /// Show the audit trail: every sign-in, credential, console and export, as whom;
     /// `kumo audit verify` checks that no record was tampered with.
     Audit(audit::AuditArgs),
+    /// Run COMMAND with TARGET's credentials (AWS), tenant and subscription (Azure) or
+    /// project and access token (Google Cloud), and exit with its status.
+    Exec(exec::ExecArgs),
+    /// Switch the current shell to TARGET (after `eval "$(kumo shell-init bash)"`);
+    /// `--unset` clears it.
+    Use(shell::UseArgs),
+    /// Print the shell function that makes `kumo use` work, and `kumo_prompt`, a prompt
+    /// segment with the target and its time left.
+    ShellInit(shell::ShellArgs),
+    /// Print the script that completes commands, flags and target names in a shell.
+    Completions(shell::ShellArgs),
     /// Check the config file, keychain, browser and endpoint overrides, and say what to fix.
     Doctor {
         /// Print the report as JSON (the same facts the desktop app shows).
@@ -64,6 +78,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    shell::answer_completion();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KUMO_LOG")
@@ -85,6 +100,10 @@ fn main() -> ExitCode {
         Command::Demo => done(demo::run()),
         Command::Audit(args) => audit::run(args),
         Command::Elevate(args) => done(elevate::run(args)),
+        Command::Exec(args) => exec::run(args),
+        Command::Use(args) => done(shell::use_target(args)),
+        Command::ShellInit(args) => done(shell::shell_init(args)),
+        Command::Completions(args) => done(shell::completions(args)),
         Command::Doctor { json } => return run_doctor(json),
     };
     match result {

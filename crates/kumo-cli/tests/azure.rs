@@ -283,3 +283,21 @@ async fn no_identity_or_azure_secret_reaches_a_file_after_a_full_run() {
     ];
     support::assert_not_on_disk(&world, &secrets);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exec_gives_a_subscription_its_tenant_and_id_for_az_and_terraform() {
+    let world = signed_in(subscriptions(1)).await;
+    world.ok(&["ls"]).await;
+    let sub = subscription_id(&world, 0);
+    let out = world
+        .ok(&[
+            "exec",
+            &format!("azure:{TENANT}/{sub}"),
+            "--",
+            "sh",
+            "-c",
+            "echo $AZURE_TENANT_ID $ARM_TENANT_ID $AZURE_SUBSCRIPTION_ID $ARM_SUBSCRIPTION_ID",
+        ])
+        .await;
+    assert_eq!(out, format!("{TENANT} {TENANT} {sub} {sub}\n"));
+}

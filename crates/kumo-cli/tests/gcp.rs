@@ -192,3 +192,29 @@ async fn export_gcloud_of_an_unlisted_project_is_a_one_line_error() {
         "kumo: no Google Cloud project `nope-123` is listed for developer@example.com: check `kumo ls --cloud gcp --refresh`"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exec_gives_a_project_its_id_and_the_identitys_token_in_a_private_file_removed_after() {
+    let world = world_with(options(1)).await;
+    world.ok(&["ls"]).await;
+    let out = world
+        .ok(&[
+            "exec",
+            "gcp:acme-project-000",
+            "--",
+            "sh",
+            "-c",
+            "echo $CLOUDSDK_CORE_PROJECT $GOOGLE_CLOUD_PROJECT $CLOUDSDK_AUTH_ACCESS_TOKEN_FILE; stat -c %a \"$CLOUDSDK_AUTH_ACCESS_TOKEN_FILE\"; wc -c < \"$CLOUDSDK_AUTH_ACCESS_TOKEN_FILE\"",
+        ])
+        .await;
+    let words: Vec<&str> = out.split_whitespace().collect();
+    assert_eq!(words[..2], ["acme-project-000", "acme-project-000"]);
+    let token_file = std::path::Path::new(words[2]);
+    assert!(
+        token_file.starts_with(world.home.path().join("run/kumo")),
+        "{out}"
+    );
+    assert_eq!(words[3], "600");
+    assert_ne!(words[4], "0", "the file holds the token");
+    assert!(!token_file.exists(), "removed when the command ended");
+}

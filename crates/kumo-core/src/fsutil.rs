@@ -7,6 +7,20 @@ use std::path::{Path, PathBuf};
 /// The name every temp file of a write starts with.
 const TEMP_PREFIX: &str = ".kumo-write-";
 
+/// Creates the directory (and its parents) with mode 0700.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
 /// Replaces `path`'s content atomically: through a symlink to its target, in a temp file
 /// beside it with the file's mode (0600 for a new file), fsynced, renamed, and the
 /// directory fsynced. Off the async worker: an fsync can take long.

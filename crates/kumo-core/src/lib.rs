@@ -13,9 +13,12 @@ mod cache;
 mod clock;
 mod config;
 mod context;
+mod credential_server;
 mod doctor;
 mod duration;
 mod environment;
+#[cfg(unix)]
+mod exec;
 mod export;
 mod feedback;
 mod fsutil;

@@ -46,6 +46,15 @@ pub fn lock_dir(env: &Environment) -> PathBuf {
     }
 }
 
+/// Files that must not outlive the session, like gcloud's token file of `kumo exec`:
+/// `$XDG_RUNTIME_DIR/kumo` (per-user, on tmpfs), else the cache dir's `run`.
+pub fn runtime_dir(env: &Environment) -> PathBuf {
+    match env.get("XDG_RUNTIME_DIR") {
+        Some(dir) => PathBuf::from(dir).join("kumo"),
+        None => cache_dir(env).join("run"),
+    }
+}
+
 fn home(env: &Environment) -> PathBuf {
     // Without any home directory the working directory is the only place left.
     env.get("HOME")

@@ -42,6 +42,10 @@ impl Credentials {
     pub fn expires_at(&self) -> i64 {
         self.0.expires_at
     }
+
+    pub(super) fn role_credentials(&self) -> &RoleCredentials {
+        &self.0
+    }
 }
 
 impl std::fmt::Debug for Credentials {

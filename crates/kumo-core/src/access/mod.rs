@@ -10,11 +10,14 @@ mod credentials;
 #[cfg(feature = "demo")]
 mod demo;
 mod error;
+mod exec;
 mod export;
 mod guard;
 mod listing;
 mod personal;
 mod provider;
+mod resolve;
+mod shell;
 mod sign_in;
 #[cfg(test)]
 mod tests;
@@ -25,6 +28,7 @@ use std::path::Path;
 pub use crate::doctor::{Check, DoctorReport, Status};
 pub use crate::duration::parse as parse_duration;
 pub use crate::export::env::Format as CredentialFormat;
+pub use crate::export::shell::{Shell, USED as USED_VARIABLES};
 pub use crate::feedback::{Feedback, Silent};
 pub use crate::onboarding::{Draft, FieldError};
 pub use crate::prefs::TargetPrefs;
@@ -36,12 +40,15 @@ pub use binding::Principal;
 pub use console::ConsoleRequest;
 pub use credentials::Credentials;
 pub use error::{Error, NextStep, SignInReason};
+pub use exec::{ExecRequest, Variables};
 pub use export::{
     AwsExport, AwsExported, GcloudExport, GcloudExported, OrgProfiles, ProfileExport, ProfileMode,
 };
 pub use guard::ElevationView;
 pub use listing::{Cloud, ListRequest, Listing, Relisted, SourceError};
 pub use personal::{OnboardingRefusal, TargetView};
+pub use resolve::Resolved;
+pub use shell::{UseRequest, Used, shell_init, unuse_script};
 pub use sign_in::{Identity, SignInOptions, SignInScope, SignOutScope, SignedIn, SignedOut};
 
 use crate::aws::sign_in::{Flow, Interaction, LoginOptions};

@@ -491,3 +491,77 @@ async fn every_path_to_a_privileged_role_is_refused_without_an_elevation() {
             .map(|access| format!("refused {access} of {target}: privileged and not elevated"))
     );
 }
+
+fn resolved_id(resolved: Resolved) -> String {
+    match resolved {
+        Resolved::One(id) => id,
+        Resolved::Ambiguous(found) => panic!("ambiguous: {} matches", found.len()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_target_id_resolves_to_itself_without_reading_a_listing() {
+    let w = workspace(1, 1).await;
+    let id = "aws:acme/999999999999/NotListed";
+    assert_eq!(resolved_id(w.kumo.resolve(id).unwrap()), id);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_target_id_is_refused_as_malformed() {
+    let w = workspace(1, 1).await;
+    let e = w.kumo.resolve("aws:acme").unwrap_err();
+    assert!(e.message.starts_with("`aws:acme` is not a target"), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_alias_names_its_target_in_any_case() {
+    let w = signed_in(2, 2).await;
+    let id = first_target(&w).await;
+    w.kumo.set_alias(&id, "Payments").unwrap();
+    assert_eq!(resolved_id(w.kumo.resolve("payments").unwrap()), id);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exported_profile_name_names_its_target_and_back() {
+    let w = signed_in(2, 2).await;
+    let id = first_target(&w).await;
+    let profile = w.kumo.export_profile(&id).await.unwrap().profile;
+    assert_eq!(profile, "payments-prod.AdministratorAccess");
+    assert_eq!(resolved_id(w.kumo.resolve(&profile).unwrap()), id);
+    assert_eq!(w.kumo.profile_of(&id), Some(profile));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_query_that_matches_one_target_resolves_to_it() {
+    let w = signed_in(3, 2).await;
+    first_target(&w).await;
+    let id = resolved_id(w.kumo.resolve("search read").unwrap());
+    assert_eq!(
+        id,
+        format!("aws:acme/{}/ReadOnlyAccess", 210_000_000_000u64 + 2 * 7_919)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ambiguous_query_lists_its_matches_starred_first() {
+    let w = signed_in(2, 2).await;
+    first_target(&w).await;
+    let starred = format!("aws:acme/{}/ReadOnlyAccess", 210_000_000_000u64 + 7_919);
+    w.kumo.toggle_star(&starred).unwrap();
+    let Resolved::Ambiguous(found) = w.kumo.resolve("prod").unwrap() else {
+        panic!("`prod` matches every target");
+    };
+    let ids: Vec<&str> = found.iter().map(|v| v.target.id.as_str()).collect();
+    assert_eq!(ids.len(), 4);
+    assert_eq!(ids[0], starred);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_query_that_matches_nothing_says_how_to_list_targets() {
+    let w = signed_in(1, 1).await;
+    first_target(&w).await;
+    assert_eq!(
+        w.kumo.resolve("zzzz").unwrap_err().message,
+        "no target is named or matches `zzzz`; `kumo ls` lists them (after `kumo ls --refresh` for new ones)"
+    );
+}

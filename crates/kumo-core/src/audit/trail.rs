@@ -99,7 +99,7 @@ impl Trail {
             source,
         };
         let _lock = FileLock::acquire(&self.lock)?;
-        private_dir(&self.dir).map_err(write_error)?;
+        crate::fsutil::private_dir(&self.dir).map_err(write_error)?;
         let prev = match last_line(&path).map_err(write_error)? {
             Some(last) => hash(&last),
             None => self.last_rotated_hash().map_err(write_error)?,
@@ -201,20 +201,6 @@ impl Trail {
             events: lines.len(),
         })
     }
-}
-
-/// Creates the directory (and its parents) with mode 0700.
-fn private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    }
-    #[cfg(not(unix))]
-    std::fs::create_dir_all(dir)
 }
 
 /// Opens the trail for appending, created 0600.

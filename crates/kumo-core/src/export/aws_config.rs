@@ -310,6 +310,57 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
     })
 }
 
+/// The profiles inside Kumo's blocks of `text`, each with the target it stands for: what
+/// lets a person name a target by the profile they already type.
+pub fn kumo_profiles(text: &str) -> Vec<(String, crate::target::TargetId)> {
+    let mut found = Vec::new();
+    let mut org: Option<&str> = None;
+    let mut profile: Option<&str> = None;
+    let (mut account, mut role): (Option<&str>, Option<&str>) = (None, None);
+    for line in text.lines().map(str::trim) {
+        if let Some(name) = line.strip_prefix("# BEGIN KUMO ") {
+            org = Some(name.trim());
+            continue;
+        }
+        if line.starts_with("# END KUMO ") {
+            (org, profile) = (None, None);
+            continue;
+        }
+        let Some(org) = org else { continue };
+        if let Some(name) = line
+            .strip_prefix("[profile ")
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            (profile, account, role) = (Some(name.trim()), None, None);
+            continue;
+        }
+        let Some(name) = profile else { continue };
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim();
+        match key.trim() {
+            "credential_process" => {
+                if let Some(Ok(id)) = value
+                    .rsplit(' ')
+                    .next()
+                    .map(crate::target::TargetId::parse_aws)
+                {
+                    found.push((name.to_owned(), id));
+                }
+            }
+            "sso_account_id" => account = Some(value),
+            "sso_role_name" => role = Some(value),
+            _ => {}
+        }
+        if let (Some(a), Some(r)) = (account, role) {
+            found.push((name.to_owned(), crate::target::TargetId::aws(org, a, r)));
+            (account, role) = (None, None);
+        }
+    }
+    found
+}
+
 /// The SDKs split `credential_process` like a shell: quote a path with spaces.
 fn quote_path(path: &Path) -> String {
     let text = path.display().to_string();
@@ -497,6 +548,31 @@ mod tests {
             "aws-config.sso-session.ini",
             &golden_block(Mode::SsoSession),
         );
+    }
+
+    #[test]
+    fn the_profiles_of_kumos_blocks_name_their_targets_in_both_modes() {
+        let mine =
+            "[profile mine]\ncredential_process = kumo credential-process aws:acme/1/Other\n";
+        let text = format!(
+            "{mine}{}{}",
+            golden_block(Mode::CredentialProcess),
+            golden_block(Mode::SsoSession)
+        );
+        let found: Vec<(String, String)> = kumo_profiles(&text)
+            .into_iter()
+            .map(|(name, id)| (name, id.to_string()))
+            .collect();
+        let expected = [
+            (
+                "Payments-Prod.AdministratorAccess",
+                "aws:acme/111111111111/AdministratorAccess",
+            ),
+            ("Payments-Prod.ReadOnly", "aws:acme/111111111111/ReadOnly"),
+            ("search-dev.ReadOnly", "aws:acme/222222222222/ReadOnly"),
+        ]
+        .map(|(name, id)| (name.to_owned(), id.to_owned()));
+        assert_eq!(found, [expected.clone(), expected].concat());
     }
 
     fn block(lines: &[&str]) -> Vec<String> {

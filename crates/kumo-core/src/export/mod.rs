@@ -3,3 +3,4 @@
 pub mod aws_config;
 pub mod env;
 pub mod gcloud;
+pub mod shell;
