@@ -186,6 +186,21 @@ async fn run(b: &Bench) -> anyhow::Result<()> {
         ms(times[0])
     );
 
+    // `kumo exec TARGET -- true`: the same credentials from the keychain, a child
+    // spawned and waited for.
+    let times = timings(a.runs, || b.kumo(&["exec", &target, "--", "true"])).await?;
+    ensure!(
+        b.fake.calls(Operation::GetRoleCredentials) == calls_before,
+        "exec went to the network"
+    );
+    println!("\n## kumo exec TARGET -- true, cached ({} runs)", a.runs);
+    println!(
+        "median: {}; p90: {}; min: {}",
+        ms(median(&times)),
+        ms(p90(&times)),
+        ms(times[0])
+    );
+
     let times = timings(a.runs, || b.kumo(&["ls"])).await?;
     println!(
         "\n## kumo ls from the cache of {roles} roles ({} runs)",
