@@ -53,6 +53,13 @@ pub struct AwsArgs {
     /// Take Kumo's block out of the file, and nothing else.
     #[arg(long, conflicts_with_all = ["mode", "prefix"])]
     remove: bool,
+    /// Also write the AWS CLI's SSO token cache (~/.aws/sso/cache/<sha1 of the session
+    /// name>.json, 0600), so `aws`, the SSM plugin and IDE toolkits work without a second
+    /// `aws sso login`. Off by default because it puts an access token on disk, as the
+    /// AWS CLI itself does; the refresh token stays in the keychain. Kumo rewrites the
+    /// file at each renewal and removes it at `kumo logout`. Needs `--mode sso-session`.
+    #[arg(long, conflicts_with = "remove")]
+    write_sso_cache: bool,
 }
 
 pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
@@ -67,6 +74,7 @@ pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
         dry_run: args.dry_run,
         remove: args.remove,
         prompt: prompt(),
+        write_sso_cache: args.write_sso_cache,
     };
     let exported = access::block_on(kumo.export_aws(&request, &Terminal::new()))??;
     for org in &exported.orgs {
@@ -84,6 +92,9 @@ pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
         println!("{path} is already up to date.");
     } else {
         println!("Updated {path}.");
+    }
+    for file in &exported.sso_caches {
+        println!("Wrote the AWS CLI's SSO token cache {}.", file.display());
     }
     Ok(())
 }

@@ -35,7 +35,8 @@ enum Command {
     Login(session::LoginArgs),
     /// Show who is signed in to the company identity, with which issuer, until when.
     Whoami,
-    /// Sign out of an AWS org (or --tenant) and remove its tokens and credentials from the keychain.
+    /// Sign out of an AWS org (or --tenant, --identity, --all): the provider revokes the
+    /// session where it can, and its tokens and credentials leave the keychain.
     Logout(session::LogoutArgs),
     /// List the AWS roles, Azure subscriptions and GCP projects you can open (from the
     /// cache; --refresh re-lists).

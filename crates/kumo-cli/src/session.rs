@@ -2,7 +2,8 @@
 
 use clap::Args;
 use kumo_core::access::{
-    self, Kumo, Outcome, Provider, SignInOptions, SignInScope, SignOutScope, SignedIn,
+    self, Kumo, Outcome, Provider, Revocation, SignInOptions, SignInScope, SignOutScope, SignedIn,
+    SignedOut,
 };
 
 use crate::feedback::Terminal;
@@ -38,6 +39,12 @@ pub struct LogoutArgs {
     /// Sign out of this Azure tenant instead.
     #[arg(long, conflicts_with = "org")]
     tenant: Option<String>,
+    /// Sign out of the company identity instead.
+    #[arg(long, conflicts_with_all = ["org", "tenant"])]
+    identity: bool,
+    /// Sign out of every org and tenant, then the identity.
+    #[arg(long, conflicts_with_all = ["org", "tenant", "identity"])]
+    all: bool,
 }
 
 pub fn login(args: LoginArgs) -> anyhow::Result<()> {
@@ -125,26 +132,43 @@ pub fn whoami() -> anyhow::Result<()> {
 
 pub fn logout(args: LogoutArgs) -> anyhow::Result<()> {
     let kumo = Kumo::load()?;
-    let scope = match args.tenant {
-        Some(tenant) => SignOutScope::Tenant(tenant),
-        None => SignOutScope::Org(args.org),
+    let scope = match (args.all, args.identity, args.tenant) {
+        (true, _, _) => SignOutScope::All,
+        (_, true, _) => SignOutScope::Identity,
+        (_, _, Some(tenant)) => SignOutScope::Tenant(tenant),
+        _ => SignOutScope::Org(args.org),
     };
-    let out = access::block_on(kumo.sign_out(&scope))??;
-    let name = &out.name;
-    println!(
-        "{}",
-        match (out.provider, out.had_session) {
-            (Provider::Azure, true) => format!(
-                "Signed out of Azure tenant `{name}`: its tokens are gone from the keychain."
-            ),
-            (Provider::Azure, false) => {
-                format!("Not signed in to Azure tenant `{name}`; nothing to remove.")
-            }
-            (_, true) => format!(
-                "Signed out of `{name}`: its tokens and role credentials are gone from the keychain."
-            ),
-            (_, false) => format!("Not signed in to `{name}`; nothing to remove."),
-        }
-    );
+    for out in access::block_on(kumo.sign_out(&scope))?? {
+        println!("{}", signed_out_line(&out));
+    }
     Ok(())
+}
+
+/// One line per provider: what was removed, and what the provider did.
+pub fn signed_out_line(out: &SignedOut) -> String {
+    let what = match out.provider {
+        Provider::Identity => format!("the identity ({})", out.name),
+        Provider::Aws => format!("`{}`", out.name),
+        Provider::Azure => format!("Azure tenant `{}`", out.name),
+    };
+    if !out.had_session {
+        return format!("Not signed in to {what}; nothing to remove.");
+    }
+    let removed = match out.provider {
+        Provider::Aws => "its tokens and role credentials are gone from the keychain",
+        _ => "its tokens are gone from the keychain",
+    };
+    let revoked = match &out.revocation {
+        Revocation::Revoked => match out.provider {
+            Provider::Aws => "the portal session is ended".to_owned(),
+            _ => "the refresh token is revoked".to_owned(),
+        },
+        Revocation::NothingLive => "nothing live was left to revoke".to_owned(),
+        Revocation::NotOffered => match out.provider {
+            Provider::Azure => "Entra cannot revoke a single refresh token, so it lapses by the tenant's session policy".to_owned(),
+            _ => "the issuer offers no revocation, so the token lapses by its session policy".to_owned(),
+        },
+        Revocation::Failed(why) => format!("revoking it failed ({why}), so it was removed here only"),
+    };
+    format!("Signed out of {what}: {removed}; {revoked}.")
 }

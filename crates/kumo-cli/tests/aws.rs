@@ -519,7 +519,7 @@ async fn logout_ends_the_session_and_empties_the_keychain() {
     let out = world.ok(&["logout"]).await;
     assert_eq!(
         out,
-        "Signed out of `acme`: its tokens and role credentials are gone from the keychain.\n"
+        "Signed out of `acme`: its tokens and role credentials are gone from the keychain; the portal session is ended.\n"
     );
     assert_eq!(world.fake.calls(Operation::Logout), 1);
     assert_eq!(keychain_item(&world.service, "aws/acme/session"), None);

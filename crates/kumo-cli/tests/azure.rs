@@ -258,7 +258,7 @@ async fn logout_of_the_tenant_removes_its_session() {
     let out = world.ok(&["logout", "--tenant", TENANT]).await;
     assert_eq!(
         out,
-        "Signed out of Azure tenant `acme.onmicrosoft.com`: its tokens are gone from the keychain.\n"
+        "Signed out of Azure tenant `acme.onmicrosoft.com`: its tokens are gone from the keychain; Entra cannot revoke a single refresh token, so it lapses by the tenant's session policy.\n"
     );
     assert_eq!(
         support::keychain_item(&world.service, "azure/acme.onmicrosoft.com/session"),
@@ -300,4 +300,25 @@ async fn exec_gives_a_subscription_its_tenant_and_id_for_az_and_terraform() {
         ])
         .await;
     assert_eq!(out, format!("{TENANT} {TENANT} {sub} {sub}\n"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_all_signs_out_of_every_provider_and_revokes_the_identity_last() {
+    let world = signed_in(subscriptions(1)).await;
+    let out = world.ok(&["logout", "--all"]).await;
+    assert_eq!(
+        out,
+        format!(
+            "Signed out of `acme`: its tokens and role credentials are gone from the keychain; the portal session is ended.\n\
+             Signed out of Azure tenant `{TENANT}`: its tokens are gone from the keychain; Entra cannot revoke a single refresh token, so it lapses by the tenant's session policy.\n\
+             Signed out of the identity ({}): its tokens are gone from the keychain; the refresh token is revoked.\n",
+            world.fake.base_url()
+        )
+    );
+    assert_eq!(world.fake.calls(Operation::Logout), 1);
+    assert_eq!(world.fake.calls(Operation::IdentityRevoke), 1);
+    assert_eq!(
+        world.fails(&["whoami"]).await,
+        "kumo: not signed in to the identity provider: run `kumo login --identity`"
+    );
 }

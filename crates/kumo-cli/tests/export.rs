@@ -243,27 +243,25 @@ async fn boto3_reads_both_exported_modes() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with(&prefix));
 
-    // sso-session mode: the SDK reads the AWS CLI's token cache, which a person's
-    // `aws sso login` would have written; the fixture writes Kumo's token there.
-    world.ok(&["export", "aws", "--mode", "sso-session"]).await;
-    let session = support::keychain_item(&world.service, "aws/acme/session").unwrap();
-    let session: serde_json::Value = serde_json::from_str(&session).unwrap();
-    let cache_dir = world.home.path().join(".aws/sso/cache");
-    std::fs::create_dir_all(&cache_dir).unwrap();
-    let name: String = {
-        use sha1::Digest;
-        sha1::Sha1::digest(b"acme")
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
-    let token = serde_json::json!({
-        "startUrl": "https://acme.awsapps.com/start",
-        "region": "eu-west-1",
-        "accessToken": session["token"]["access_token"],
-        "expiresAt": "2099-01-01T00:00:00Z",
-    });
-    std::fs::write(cache_dir.join(format!("{name}.json")), token.to_string()).unwrap();
+    // sso-session mode: botocore's SSOTokenProvider reads the AWS CLI's token cache,
+    // which Kumo writes on request.
+    let out = world
+        .ok(&[
+            "export",
+            "aws",
+            "--mode",
+            "sso-session",
+            "--write-sso-cache",
+        ])
+        .await;
+    let cache = sso_cache_file(&world);
+    assert!(
+        out.ends_with(&format!(
+            "Wrote the AWS CLI's SSO token cache {}.\n",
+            cache.display()
+        )),
+        "{out}"
+    );
     let calls = world.fake.calls(Operation::GetRoleCredentials);
     let out = boto3(&script).output().unwrap();
     assert!(
@@ -273,4 +271,72 @@ async fn boto3_reads_both_exported_modes() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with(&prefix));
     assert_eq!(world.fake.calls(Operation::GetRoleCredentials), calls + 1);
+}
+
+/// `~/.aws/sso/cache/<sha1("acme")>.json`, as the AWS CLI names the `acme` session's.
+fn sso_cache_file(world: &World) -> std::path::PathBuf {
+    let name: String = {
+        use sha1::Digest;
+        sha1::Sha1::digest(b"acme")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    world
+        .home
+        .path()
+        .join(".aws/sso/cache")
+        .join(format!("{name}.json"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sso_cache_holds_the_access_token_alone_privately_until_logout() {
+    let world = signed_in(1, 1).await;
+    world
+        .ok(&[
+            "export",
+            "aws",
+            "--mode",
+            "sso-session",
+            "--write-sso-cache",
+        ])
+        .await;
+    let cache = sso_cache_file(&world);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
+    let mut keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "accessToken",
+            "clientId",
+            "expiresAt",
+            "region",
+            "registrationExpiresAt",
+            "startUrl"
+        ]
+    );
+    world.ok(&["logout"]).await;
+    assert!(!cache.exists(), "signing out removes the token from disk");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sso_cache_needs_sso_session_profiles() {
+    let world = signed_in(1, 1).await;
+    assert_eq!(
+        world.fails(&["export", "aws", "--write-sso-cache"]).await,
+        "kumo: the SSO token cache is for sso-session profiles: add `--mode sso-session`"
+    );
+    assert!(!sso_cache_file(&world).exists());
 }

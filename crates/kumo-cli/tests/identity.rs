@@ -231,3 +231,22 @@ async fn a_second_login_with_a_valid_session_opens_no_browser() {
     assert_eq!(world.browser_urls().len(), 1);
     assert_eq!(world.fake.calls(Operation::IdentityAuthorize), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_identity_revokes_the_refresh_token_at_the_issuer_and_forgets_it() {
+    let world = world().await;
+    world.ok(&["login", "--identity"]).await;
+    let out = world.ok(&["logout", "--identity"]).await;
+    assert_eq!(
+        out,
+        format!(
+            "Signed out of the identity ({}): its tokens are gone from the keychain; the refresh token is revoked.\n",
+            world.fake.base_url()
+        )
+    );
+    assert_eq!(world.fake.calls(Operation::IdentityRevoke), 1);
+    assert_eq!(
+        world.fails(&["whoami"]).await,
+        "kumo: not signed in to the identity provider: run `kumo login --identity`"
+    );
+}

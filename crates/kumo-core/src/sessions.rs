@@ -26,6 +26,20 @@ impl Provider {
     }
 }
 
+/// What a sign-out did at the provider, beyond removing every local copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "reason", rename_all = "snake_case")]
+pub enum Revocation {
+    /// The provider revoked the refresh token or ended the portal session.
+    Revoked,
+    /// Nothing live was left to revoke.
+    NothingLive,
+    /// The provider has no way to revoke it; it ends by the provider's session policy.
+    NotOffered,
+    /// The provider could not be asked (unreachable, refused): removed locally only.
+    Failed(String),
+}
+
 /// How a sign-in ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::{Error, Feedback, Kumo, Prompt};
 use crate::audit::Event;
+use crate::aws::org::OrgClient;
 use crate::environment::Environment;
 use crate::export::aws_config::{self, Mode, OrgExport};
 use crate::export::gcloud;
@@ -34,6 +35,8 @@ pub struct AwsExport<'a> {
     pub remove: bool,
     /// Who may be asked to sign in when an org has no listing yet.
     pub prompt: Prompt,
+    /// Also write the AWS CLI's SSO token cache for each org (sso-session mode only).
+    pub write_sso_cache: bool,
 }
 
 /// One org's part of an AWS export.
@@ -53,6 +56,8 @@ pub struct AwsExported {
     pub changed: bool,
     /// The unified diff of a dry run.
     pub diff: Option<String>,
+    /// The AWS CLI's SSO token cache files written.
+    pub sso_caches: Vec<PathBuf>,
 }
 
 /// Where "Export as profile" wrote, and the profile to use.
@@ -116,6 +121,11 @@ impl Kumo {
     ) -> Result<AwsExported, Error> {
         let kumo = kumo_program(&self.ctx.env)?;
         let orgs = self.orgs(request.org)?;
+        if request.write_sso_cache && request.mode != ProfileMode::SsoSession {
+            return Err(Error::new(
+                "the SSO token cache is for sso-session profiles: add `--mode sso-session`",
+            ));
+        }
         let mut listings = Vec::new();
         if !request.remove {
             let browser = self.sign_in_browser()?;
@@ -151,7 +161,20 @@ impl Kumo {
                 profiles: exported.orgs.iter().map(|(_, profiles, _)| profiles).sum(),
             })?;
         }
+        let mut sso_caches = Vec::new();
+        if request.write_sso_cache && !request.dry_run && !request.remove {
+            for org in &orgs {
+                let client = OrgClient::new(org, &self.ctx.env, self.ctx.store.as_ref());
+                let file = client.write_sso_cache().await?;
+                self.record(&Event::ExportWritten {
+                    file: file.clone(),
+                    profiles: 0,
+                })?;
+                sso_caches.push(file);
+            }
+        }
         Ok(AwsExported {
+            sso_caches,
             changed: exported.changed(),
             diff: request.dry_run.then(|| {
                 aws_config::unified_diff(&exported.original, &exported.text, &exported.path)

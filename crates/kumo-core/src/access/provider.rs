@@ -11,6 +11,7 @@ use crate::browser::Browser;
 use crate::config::{AwsOrg, AzureTenantConfig, Config, GcpConfig, IdentityConfig};
 use crate::context::Context;
 use crate::identity::oidc;
+use crate::sessions::Revocation;
 use crate::target::list::{self as targets, Target};
 
 /// One configured provider.
@@ -151,21 +152,30 @@ impl Configured<'_> {
         }))
     }
 
-    /// Ends the session: its tokens and credentials leave the keychain. `None` for Google
-    /// Cloud, which signs out with the identity.
+    /// Ends the session: the provider revokes it where it can, then its tokens and
+    /// credentials leave the keychain. `None` for Google Cloud, which signs out with the
+    /// identity.
     pub async fn sign_out(&self, ctx: &Context) -> Result<Option<SignedOut>, Error> {
         let (env, store) = (&ctx.env, ctx.store.as_ref());
         Ok(Some(match self {
-            Self::Identity(identity) => SignedOut {
-                provider: Provider::Identity,
-                name: identity.issuer.as_str().trim_end_matches('/').to_owned(),
-                had_session: oidc::sign_out(store)?,
-            },
-            Self::Aws(org) => SignedOut {
-                provider: Provider::Aws,
-                name: org.name.to_string(),
-                had_session: OrgClient::new(org, env, store).logout().await?,
-            },
+            Self::Identity(identity) => {
+                let (had_session, revocation) = oidc::sign_out(identity, store).await?;
+                SignedOut {
+                    provider: Provider::Identity,
+                    name: identity.issuer.as_str().trim_end_matches('/').to_owned(),
+                    had_session,
+                    revocation,
+                }
+            }
+            Self::Aws(org) => {
+                let (had_session, revocation) = OrgClient::new(org, env, store).logout().await?;
+                SignedOut {
+                    provider: Provider::Aws,
+                    name: org.name.to_string(),
+                    had_session,
+                    revocation,
+                }
+            }
             Self::Azure(tenant) => {
                 let had_session = crate::azure::session_expiry(tenant, store)?.is_some();
                 crate::azure::sign_out(tenant, store)?;
@@ -173,6 +183,13 @@ impl Configured<'_> {
                     provider: Provider::Azure,
                     name: tenant.tenant.to_string(),
                     had_session,
+                    // Entra has no endpoint that revokes one refresh token (only every
+                    // session of the user, through Graph, which is not Kumo's to end).
+                    revocation: if had_session {
+                        Revocation::NotOffered
+                    } else {
+                        Revocation::NothingLive
+                    },
                 }
             }
             Self::Gcp(_) => return Ok(None),

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::provider::{Asking, Configured, providers};
-use super::{Error, Feedback, Kumo, Outcome, Provider, SessionStatus};
+use super::{Error, Feedback, Kumo, Outcome, Provider, Revocation, SessionStatus};
 use crate::audit::Event;
 use crate::aws::select_org;
 use crate::aws::sign_in::{Flow, LoginOptions};
@@ -30,6 +30,8 @@ pub enum SignOutScope {
     /// The org named, or the only one configured.
     Org(Option<String>),
     Tenant(String),
+    /// Every org and tenant, then the identity.
+    All,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -55,12 +57,14 @@ pub struct SignedIn {
 }
 
 /// One provider's sign-out.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignedOut {
     pub provider: Provider,
     pub name: String,
     /// Whether there was a session to remove.
     pub had_session: bool,
+    /// What the provider did with it.
+    pub revocation: Revocation,
 }
 
 /// The signed-in company identity.
@@ -131,30 +135,43 @@ impl Kumo {
         })
     }
 
-    /// Signs out of what `scope` names: its tokens and credentials leave the keychain.
-    pub async fn sign_out(&self, scope: &SignOutScope) -> Result<SignedOut, Error> {
+    /// Signs out of what `scope` names: the provider revokes the session where it can,
+    /// and its tokens and credentials leave the keychain and every cache. With `All`, the
+    /// identity goes last, so every record names who signed out.
+    pub async fn sign_out(&self, scope: &SignOutScope) -> Result<Vec<SignedOut>, Error> {
         let (config, path) = (&self.ctx.config, &self.ctx.config_path);
-        let provider = match scope {
-            SignOutScope::Identity => {
-                Configured::Identity(oidc::configured(config.identity.as_ref(), path)?)
+        let chosen = match scope {
+            SignOutScope::Identity => vec![Configured::Identity(oidc::configured(
+                config.identity.as_ref(),
+                path,
+            )?)],
+            SignOutScope::Org(name) => {
+                vec![Configured::Aws(select_org(config, name.as_deref(), path)?)]
             }
-            SignOutScope::Org(name) => Configured::Aws(select_org(config, name.as_deref(), path)?),
-            SignOutScope::Tenant(name) => Configured::Azure(self.tenant(name)?),
+            SignOutScope::Tenant(name) => vec![Configured::Azure(self.tenant(name)?)],
+            SignOutScope::All => {
+                let mut all = providers(config);
+                all.rotate_left(usize::from(config.identity.is_some()));
+                all
+            }
         };
-        // Recorded before the identity's session goes, so the record says who it was.
+        // Recorded as the person signed in before: the identity may be about to go.
         let actor_before = self.actor();
-        let signed_out = provider
-            .sign_out(&self.ctx)
-            .await?
-            .ok_or_else(|| Error::new("there is no session of its own to end"))?;
-        self.record_as(
-            &Event::SignedOut {
-                provider: signed_out.provider,
-                name: signed_out.name.clone(),
-            },
-            actor_before.as_ref(),
-        )?;
-        Ok(signed_out)
+        let mut done = Vec::new();
+        for provider in chosen {
+            let Some(signed_out) = provider.sign_out(&self.ctx).await? else {
+                continue;
+            };
+            self.record_as(
+                &Event::SignedOut {
+                    provider: signed_out.provider,
+                    name: signed_out.name.clone(),
+                },
+                actor_before.as_ref(),
+            )?;
+            done.push(signed_out);
+        }
+        Ok(done)
     }
 
     /// Who is signed in to the company identity. An access token near its end is renewed

@@ -290,6 +290,7 @@ async fn an_aws_export_writes_one_profile_per_role_into_the_config_file() {
                 dry_run: false,
                 remove: false,
                 prompt: Prompt::Never,
+                write_sso_cache: false,
             },
             &Silent,
         )
@@ -326,7 +327,11 @@ async fn after_sign_out_nothing_is_served_and_the_next_step_is_to_sign_in() {
         .await
         .unwrap();
     let out = w.kumo.sign_out(&SignOutScope::Org(None)).await.unwrap();
-    assert!(out.had_session);
+    assert_eq!(
+        (out[0].had_session, &out[0].revocation),
+        (true, &Revocation::Revoked)
+    );
+    assert_eq!(w.fake.calls(Operation::Logout), 1);
     let err = w
         .kumo
         .credentials(&target, Prompt::Never, &Silent)
@@ -402,7 +407,11 @@ async fn signing_out_of_the_identity_forgets_who_was_signed_in() {
         .await
         .unwrap();
     let out = w.kumo.sign_out(&SignOutScope::Identity).await.unwrap();
-    assert_eq!((out.provider, out.had_session), (Provider::Identity, true));
+    assert_eq!(
+        (out[0].provider, out[0].had_session, &out[0].revocation),
+        (Provider::Identity, true, &Revocation::Revoked)
+    );
+    assert_eq!(w.fake.calls(Operation::IdentityRevoke), 1);
     let err = w.kumo.whoami().await.unwrap_err();
     assert_eq!(
         err.next,
@@ -564,4 +573,27 @@ async fn a_query_that_matches_nothing_says_how_to_list_targets() {
         w.kumo.resolve("zzzz").unwrap_err().message,
         "no target is named or matches `zzzz`; `kumo ls` lists them (after `kumo ls --refresh` for new ones)"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_of_everything_revokes_each_session_and_the_identity_last() {
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        ..Options::default()
+    };
+    let w = workspace_on(options, None, identity_and_gcp).await;
+    sign_in_everything(&w.kumo).await;
+    let out = w.kumo.sign_out(&SignOutScope::All).await.unwrap();
+    let done: Vec<(Provider, bool, Revocation)> = out
+        .into_iter()
+        .map(|o| (o.provider, o.had_session, o.revocation))
+        .collect();
+    assert_eq!(
+        done,
+        [
+            (Provider::Aws, true, Revocation::Revoked),
+            (Provider::Identity, true, Revocation::Revoked)
+        ]
+    );
+    assert!(w.kumo.statuses().iter().all(|s| s.expires_at.is_none()));
 }

@@ -8,6 +8,7 @@ pub mod org;
 pub mod principal;
 pub mod session;
 pub mod sign_in;
+pub mod sso_cache;
 
 use std::path::Path;
 

@@ -17,6 +17,8 @@ pub struct OrgClient<'a> {
     pub endpoints: Endpoints,
     pub(crate) store: &'a dyn SecretStore,
     lock_path: PathBuf,
+    /// The AWS CLI's SSO token cache file of the org, when the person asked for it.
+    pub(crate) sso_cache: PathBuf,
     clock: SharedClock,
     pub(crate) oidc: aws_sdk_ssooidc::Client,
     pub(crate) portal: aws_sdk_sso::Client,
@@ -54,6 +56,7 @@ impl<'a> OrgClient<'a> {
             endpoints,
             store,
             lock_path: paths::lock_dir(env).join(format!("aws-{}.lock", org.name)),
+            sso_cache: super::sso_cache::path(env, org),
             clock: env.clock(),
             oidc,
             portal,

@@ -52,6 +52,10 @@ pub struct Session {
     /// The Identity Center user the token belongs to, once learnt.
     #[serde(default)]
     pub principal: Option<String>,
+    /// The person asked for the AWS CLI's SSO token cache: it is rewritten at each
+    /// renewal and removed at sign-out.
+    #[serde(default)]
+    pub sso_cache: bool,
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -285,6 +289,7 @@ mod tests {
                 refresh_token: Some("refresh-token".into()),
             }),
             principal: Some("dev@acme.com".into()),
+            sso_cache: false,
         };
         let text = format!("{session:?} {:?}", creds(1));
         for secret in [

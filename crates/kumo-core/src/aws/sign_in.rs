@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::aws::org::OrgClient;
 use crate::aws::session::{self, Registration, Session, Token};
+use crate::aws::sso_cache;
 use crate::aws::{AwsError, describe_sdk_error, retrying, verdict};
 use crate::browser::Browser;
 use crate::environment::Environment;
@@ -16,7 +17,7 @@ use crate::feedback::Feedback;
 use crate::loopback::CALLBACK_PATH;
 use crate::oauth::{BROWSER_TIMEOUT, BrowserAuthorization, Person};
 use crate::retry::Verdict;
-use crate::sessions::Outcome;
+use crate::sessions::{Outcome, Revocation};
 
 pub const SCOPE: &str = "sso:account:access";
 const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -150,29 +151,40 @@ impl OrgClient<'_> {
         }
     }
 
-    /// `kumo logout`: ends the portal session (best effort: the tokens are removed from
-    /// the keychain even when the service cannot be reached) and forgets every secret.
-    /// Returns whether there was a session.
-    pub async fn logout(&self) -> Result<bool, AwsError> {
+    /// `kumo logout`: ends the portal session (Identity Center's own revocation; best
+    /// effort: the tokens are removed from the keychain even when the service cannot be
+    /// reached) and forgets every secret, kernel keyring copies included. Returns whether
+    /// there was a session, and what the portal did.
+    pub async fn logout(&self) -> Result<(bool, Revocation), AwsError> {
         let _lock = self.lock().await?;
         let session = session::load_session(self.store, self.name())?;
-        if let Some(token) = &session.token
-            && token.seconds_left(self.now()) > 0
-            && let Err(e) = self
-                .portal
-                .logout()
-                .access_token(&token.access_token)
-                .send()
-                .await
+        let revocation = match &session.token {
+            Some(token) if token.seconds_left(self.now()) > 0 => {
+                match self
+                    .portal
+                    .logout()
+                    .access_token(&token.access_token)
+                    .send()
+                    .await
+                {
+                    Ok(_) => Revocation::Revoked,
+                    Err(e) => Revocation::Failed(
+                        describe_sdk_error(self.name(), "Logout", &e).to_string(),
+                    ),
+                }
+            }
+            _ => Revocation::NothingLive,
+        };
+        session::forget(self.store, self.name())?;
+        if session.sso_cache
+            && let Err(e) = sso_cache::remove(&self.sso_cache)
         {
-            tracing::info!(
+            tracing::warn!(
                 org = self.name(),
-                "the portal logout failed: {}",
-                describe_sdk_error(self.name(), "Logout", &e)
+                "cannot remove the AWS CLI's SSO token cache: {e}"
             );
         }
-        session::forget(self.store, self.name())?;
-        Ok(session.token.is_some())
+        Ok((session.token.is_some(), revocation))
     }
 
     /// Forgets the token after the portal refused it, so the next caller signs in afresh.
@@ -206,6 +218,7 @@ impl OrgClient<'_> {
                 let token = token_from(out, Some(refresh_token), self.now());
                 session.token = Some(token.clone());
                 session::save_session(self.store, self.name(), session)?;
+                self.renew_sso_cache(session);
                 tracing::info!(org = self.name(), "refreshed the access token");
                 Ok(Some(token))
             }
@@ -249,7 +262,42 @@ impl OrgClient<'_> {
         // A new sign-in may be another person's: who it is is learnt again.
         session.principal = None;
         session::save_session(self.store, self.name(), session)?;
+        self.renew_sso_cache(session);
         Ok(token)
+    }
+
+    /// Writes the AWS CLI's SSO token cache and keeps it written at each renewal, until
+    /// sign-out. Needs a live session.
+    pub async fn write_sso_cache(&self) -> Result<std::path::PathBuf, AwsError> {
+        let _lock = self.lock().await?;
+        let mut session = session::load_session(self.store, self.name())?;
+        if session
+            .token
+            .as_ref()
+            .is_none_or(|t| t.seconds_left(self.now()) <= 0)
+        {
+            return Err(AwsError::NotSignedIn(self.name().to_owned()));
+        }
+        session.sso_cache = true;
+        session::save_session(self.store, self.name(), &session)?;
+        self.renew_sso_cache(&session);
+        Ok(self.sso_cache.clone())
+    }
+
+    /// The AWS CLI's copy follows the keychain's token when the person asked for it; a
+    /// failure to write it is a warning, never a failed renewal.
+    fn renew_sso_cache(&self, session: &Session) {
+        let (Some(token), Some(registration), true) =
+            (&session.token, &session.registration, session.sso_cache)
+        else {
+            return;
+        };
+        if let Err(e) = sso_cache::write(&self.sso_cache, self.org, token, registration) {
+            tracing::warn!(
+                org = self.name(),
+                "cannot write the AWS CLI's SSO token cache: {e}"
+            );
+        }
     }
 
     /// The stored client registration, or a new one when it is missing or lapsing.

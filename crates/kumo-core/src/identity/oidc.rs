@@ -22,7 +22,7 @@ use crate::lock::FileLock;
 use crate::loopback::{LoopbackError, random_token};
 use crate::oauth::{BROWSER_TIMEOUT, BrowserAuthorization, Person, TokenClient, TokenError};
 use crate::paths;
-use crate::sessions::Outcome;
+use crate::sessions::{Outcome, Revocation};
 use crate::vault::{SecretStore, VaultError};
 
 const SESSION_KEY: &str = "identity/session";
@@ -139,6 +139,9 @@ struct Discovery {
     jwks_uri: String,
     #[serde(default)]
     scopes_supported: Vec<String>,
+    /// RFC 7009, where the issuer offers it (Google does).
+    #[serde(default)]
+    revocation_endpoint: Option<String>,
 }
 
 impl Discovery {
@@ -158,13 +161,45 @@ struct Claims {
 }
 
 /// Forgets the identity's session; returns whether there was one.
-pub fn sign_out(store: &dyn SecretStore) -> Result<bool, IdentityError> {
-    let had_session = store.get(SESSION_KEY)?.is_some();
+/// Signs out: revokes the refresh token at the issuer where it offers a revocation
+/// endpoint, then removes the session from the keychain and the kernel keyring (even
+/// when the issuer cannot be asked). Returns whether there was a session, and what the
+/// issuer did.
+pub async fn sign_out(
+    config: &IdentityConfig,
+    store: &dyn SecretStore,
+) -> Result<(bool, Revocation), IdentityError> {
+    let session = load(store)?;
+    let revocation = match session.as_ref().and_then(|s| s.refresh_token.as_deref()) {
+        None => Revocation::NothingLive,
+        Some(refresh_token) => revoke(config, refresh_token).await,
+    };
     store.delete(SESSION_KEY)?;
     if let Some(kernel) = store.kernel_keyring() {
         kernel.remove(WHO_KEY);
     }
-    Ok(had_session)
+    Ok((session.is_some(), revocation))
+}
+
+async fn revoke(config: &IdentityConfig, refresh_token: &str) -> Revocation {
+    let doc = match discover(config).await {
+        Ok(doc) => doc,
+        Err(e) => return Revocation::Failed(e.to_string()),
+    };
+    let Some(endpoint) = doc.revocation_endpoint else {
+        return Revocation::NotOffered;
+    };
+    match crate::oauth::revoke(
+        &endpoint,
+        &config.client_id,
+        config.client_secret.as_deref(),
+        refresh_token,
+    )
+    .await
+    {
+        Ok(()) => Revocation::Revoked,
+        Err(e) => Revocation::Failed(e.to_string()),
+    }
 }
 
 /// The signed-in identity, from the keychain.
