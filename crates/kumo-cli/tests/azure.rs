@@ -322,3 +322,46 @@ async fn logout_all_signs_out_of_every_provider_and_revokes_the_identity_last() 
         "kumo: not signed in to the identity provider: run `kumo login --identity`"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_signs_in_by_entras_device_flow_without_a_browser() {
+    let world = world_of(Options {
+        auto_approve_after_polls: Some(1),
+        ..subscriptions(1)
+    })
+    .await;
+    let out = world
+        .run(&["login", "--tenant", TENANT, "--device-code", "--no-browser"])
+        .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "To sign in to Azure ({TENANT}), confirm the code "
+        )),
+        "{stderr}"
+    );
+    assert_eq!(world.fake.calls(Operation::EntraDeviceCode), 1);
+    assert_eq!(world.fake.calls(Operation::EntraAuthorize), 0);
+    assert!(world.browser_urls().is_empty());
+    world.ok(&["ls", "--cloud", "azure"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn entras_device_flow_opens_the_verification_page_where_a_browser_may_open() {
+    // Entra's page asks for the code (it has no link with the code in it): the
+    // stand-in user cannot type, so the fake approves by itself.
+    let world = world_of(Options {
+        auto_approve_after_polls: Some(1),
+        ..subscriptions(1)
+    })
+    .await;
+    world
+        .ok(&["login", "--tenant", TENANT, "--device-code"])
+        .await;
+    assert_eq!(
+        world.browser_urls(),
+        [format!("{}/device", world.fake.base_url())]
+    );
+    assert_eq!(world.fake.calls(Operation::EntraDeviceCode), 1);
+}

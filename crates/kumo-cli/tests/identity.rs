@@ -250,3 +250,59 @@ async fn logout_identity_revokes_the_refresh_token_at_the_issuer_and_forgets_it(
         "kumo: not signed in to the identity provider: run `kumo login --identity`"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_identity_signs_in_by_the_device_flow_without_a_browser() {
+    let world = world_with(
+        Options {
+            auto_approve_after_polls: Some(1),
+            ..accounts(1, 1)
+        },
+        "example.com",
+    )
+    .await;
+    let out = world
+        .run(&["login", "--identity", "--device-code", "--no-browser"])
+        .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("To sign in to the identity, confirm the code "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{}/device?user_code=", world.fake.base_url())),
+        "{stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Signed in as developer@example.com"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(world.fake.calls(Operation::IdentityDeviceCode), 1);
+    assert_eq!(world.fake.calls(Operation::IdentityAuthorize), 0);
+    assert!(world.browser_urls().is_empty());
+    world.ok(&["whoami"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_issuer_without_a_device_flow_says_it_needs_a_browser() {
+    let world = world_with(
+        Options {
+            identity: IdentityOptions {
+                device_flow: false,
+                ..IdentityOptions::default()
+            },
+            ..accounts(1, 1)
+        },
+        "example.com",
+    )
+    .await;
+    assert_eq!(
+        world.fails(&["login", "--identity", "--device-code"]).await,
+        format!(
+            "kumo: the identity provider {} offers no device sign-in: sign in where a browser can open (without --device-code or --no-browser)",
+            world.fake.base_url()
+        )
+    );
+}

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use oauth2::basic::{BasicErrorResponse, BasicTokenType};
 use oauth2::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet, EndpointSet,
-    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
-    RequestTokenError, StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+    AuthType, AuthorizationCode, ClientId, ClientSecret, DeviceAuthorizationUrl, EndpointNotSet,
+    EndpointSet, ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    RequestTokenError, Scope, StandardDeviceAuthorizationResponse, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -88,6 +89,19 @@ pub struct Person<'a> {
 }
 
 impl Person<'_> {
+    /// Shows the device flow's code and its page, opening the page when the person may
+    /// use a browser here (the code is confirmed there, in any browser, on any device).
+    pub fn show_code(&self, page: &str, user_code: &str, what: &str) {
+        self.feedback
+            .say(&format!("To {what}, confirm the code {user_code} at:"));
+        if self.open_browser && self.browser.open(page).is_ok() {
+            self.feedback
+                .say(&format!("  {page} (opened in the browser)"));
+        } else {
+            self.feedback.say(&format!("  {page}"));
+        }
+    }
+
     /// Opens `url` for the person to `what` ("sign in", …), or prints it when the
     /// browser is not to be opened or cannot be.
     pub fn show(&self, url: &str, what: &str) {
@@ -193,6 +207,55 @@ impl TokenClient {
         tokens(request.request_async(crate::http::client()).await)
     }
 
+    /// Signs in by the device flow (RFC 8628) at `device_endpoint`: the code is shown to
+    /// the person (the verification page opened when they may use a browser here), and
+    /// the token endpoint is polled at the interval the server asks, slowing down when it
+    /// says so, until the code is approved, refused or expires.
+    pub async fn device(
+        &self,
+        device_endpoint: &str,
+        scopes: &[&str],
+        person: &Person<'_>,
+        what: &str,
+    ) -> Result<Tokens, TokenError> {
+        let url = DeviceAuthorizationUrl::new(device_endpoint.to_owned())
+            .map_err(|_| TokenError::Unreachable)?;
+        let client = self.client.clone().set_device_authorization_url(url);
+        let details: StandardDeviceAuthorizationResponse = client
+            .exchange_device_code()
+            .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
+            .request_async(crate::http::client())
+            .await
+            .map_err(|e| match e {
+                RequestTokenError::ServerResponse(refusal) => {
+                    TokenError::Refused(refusal.error().to_string())
+                }
+                RequestTokenError::Request(_) => TokenError::Unreachable,
+                _ => TokenError::NotAToken,
+            })?;
+        let user_code = details.user_code().secret();
+        let page = details.verification_uri_complete().map_or_else(
+            || details.verification_uri().to_string(),
+            |c| c.secret().clone(),
+        );
+        person.show_code(&page, user_code, what);
+        let mut poll = client.exchange_device_access_token(&details);
+        if let Some(scope) = &self.scope {
+            poll = poll.add_extra_param("scope", scope.clone());
+        }
+        let answer = poll
+            .request_async(crate::http::client(), tokio::time::sleep, None)
+            .await;
+        match answer {
+            Ok(answer) => Ok(tokens_of(&answer)),
+            Err(RequestTokenError::ServerResponse(refusal)) => {
+                Err(TokenError::Refused(refusal.error().to_string()))
+            }
+            Err(RequestTokenError::Request(_)) => Err(TokenError::Unreachable),
+            Err(_) => Err(TokenError::NotAToken),
+        }
+    }
+
     /// Renews the access token with a refresh token.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Tokens, TokenError> {
         let refresh_token = RefreshToken::new(refresh_token.to_owned());
@@ -233,18 +296,22 @@ pub async fn revoke(
     }
 }
 
+fn tokens_of(answer: &Answer) -> Tokens {
+    Tokens {
+        access_token: answer.access_token().secret().clone(),
+        expires_in: answer
+            .expires_in()
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        refresh_token: answer.refresh_token().map(|t| t.secret().clone()),
+        id_token: answer.extra_fields().id_token.clone(),
+    }
+}
+
 fn tokens<E: std::error::Error>(
     answer: Result<Answer, RequestTokenError<E, BasicErrorResponse>>,
 ) -> Result<Tokens, TokenError> {
     match answer {
-        Ok(answer) => Ok(Tokens {
-            access_token: answer.access_token().secret().clone(),
-            expires_in: answer
-                .expires_in()
-                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
-            refresh_token: answer.refresh_token().map(|t| t.secret().clone()),
-            id_token: answer.extra_fields().id_token.clone(),
-        }),
+        Ok(answer) => Ok(tokens_of(&answer)),
         Err(RequestTokenError::ServerResponse(refusal)) => {
             Err(TokenError::Refused(refusal.error().to_string()))
         }

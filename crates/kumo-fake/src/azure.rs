@@ -15,7 +15,9 @@ use serde::Deserialize;
 use serde_json::json;
 use url::Url;
 
+use crate::device::{self, Poll};
 use crate::gate::gate;
+use crate::oidc::GRANT_DEVICE_CODE;
 use crate::oidc::pkce_s256;
 use crate::state::{ALNUM, Operation, Shared, epoch_secs};
 use crate::wire::{self, Protocol};
@@ -262,6 +264,36 @@ pub async fn token(State(shared): S, Path(tenant): Path<String>, body: Bytes) ->
                 );
             }
         }
+        Some(GRANT_DEVICE_CODE) => {
+            let client_id = shared.options.azure.client_id.clone();
+            let refused = |error: &str, aadsts: u32, description: &str| {
+                entra_error(StatusCode::BAD_REQUEST, error, aadsts, description)
+            };
+            match device::poll(&shared, &client_id, get("device_code").unwrap_or_default()) {
+                Poll::Approved => {}
+                Poll::Pending => {
+                    return refused(
+                        "authorization_pending",
+                        70016,
+                        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+                    );
+                }
+                Poll::SlowDown => return refused("slow_down", 70016, "Polling too fast."),
+                Poll::Denied => {
+                    return refused("authorization_declined", 70000, "The user declined.");
+                }
+                Poll::Expired => {
+                    return refused("expired_token", 70020, "The device code expired.");
+                }
+                Poll::Invalid => {
+                    return refused(
+                        "bad_verification_code",
+                        70019,
+                        "The device code is not valid.",
+                    );
+                }
+            }
+        }
         Some("refresh_token") => {
             let owner = get("refresh_token").and_then(|t| shared.entra().refresh_tokens.remove(t));
             if owner.as_deref() != Some(tenant.id.as_str()) {
@@ -307,6 +339,44 @@ pub async fn token(State(shared): S, Path(tenant): Path<String>, body: Bytes) ->
         answer["id_token"] = json!(id_token(&shared, &tenant.id, expires_at));
     }
     wire::json(StatusCode::OK, answer)
+}
+
+/// The device authorization endpoint of Entra v2 (`/devicecode`), approved at the
+/// shared `/device` page.
+pub async fn device_code(State(shared): S, Path(tenant): Path<String>, body: Bytes) -> Response {
+    if let Err(r) = gate(&shared, Operation::EntraDeviceCode, Protocol::Page).await {
+        return r;
+    }
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    if shared.tenant(&tenant).is_none() {
+        return entra_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_tenant",
+            90002,
+            "Tenant not found.",
+        );
+    }
+    let client_id = &shared.options.azure.client_id;
+    if form.get("client_id") != Some(client_id) {
+        return entra_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            700016,
+            "Application not found in the directory.",
+        );
+    }
+    let started = device::start(&shared, client_id);
+    wire::json(
+        StatusCode::OK,
+        json!({
+            "device_code": started.device_code,
+            "user_code": started.user_code,
+            "verification_uri": started.verification_uri,
+            "expires_in": started.expires_in,
+            "interval": started.interval,
+            "message": format!("To sign in, use a web browser to open the page {} and enter the code {} to authenticate.", started.verification_uri, started.user_code),
+        }),
+    )
 }
 
 /// An Entra v2 ID token naming the user. Its signature is not a real one: Kumo reads it

@@ -18,7 +18,9 @@ use serde::Deserialize;
 use serde_json::json;
 use url::Url;
 
+use crate::device::{self, Poll};
 use crate::gate::gate;
+use crate::oidc::GRANT_DEVICE_CODE;
 use crate::oidc::pkce_s256;
 use crate::state::{ALNUM, Operation, Shared, epoch_secs};
 use crate::wire::{self, Protocol};
@@ -40,6 +42,8 @@ pub struct IdentityOptions {
     /// Google: list `offline_access` in the discovery document and issue a refresh token
     /// only for that scope.
     pub standard_offline_access: bool,
+    /// Offer the device flow (`device_authorization_endpoint`), as Google does.
+    pub device_flow: bool,
 }
 
 impl Default for IdentityOptions {
@@ -53,6 +57,7 @@ impl Default for IdentityOptions {
             name: "Dev Eloper".into(),
             token_lifetime: Duration::from_secs(3600),
             standard_offline_access: false,
+            device_flow: true,
         }
     }
 }
@@ -143,9 +148,7 @@ pub async fn discovery(State(shared): S) -> Response {
         return r;
     }
     let base = &shared.base_url;
-    wire::json(
-        StatusCode::OK,
-        json!({
+    let mut doc = json!({
             "issuer": base,
             "authorization_endpoint": format!("{base}/oauth2/authorize"),
             "token_endpoint": format!("{base}/oauth2/token"),
@@ -161,8 +164,11 @@ pub async fn discovery(State(shared): S) -> Response {
             },
             "code_challenge_methods_supported": ["S256"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
-        }),
-    )
+    });
+    if shared.options.identity.device_flow {
+        doc["device_authorization_endpoint"] = json!(format!("{base}/oauth2/device/code"));
+    }
+    wire::json(StatusCode::OK, doc)
 }
 
 pub async fn jwks(State(shared): S) -> Response {
@@ -272,6 +278,30 @@ pub async fn token(State(shared): S, body: Bytes) -> Response {
             });
             (code.nonce, refresh)
         }
+        Some(GRANT_DEVICE_CODE) => {
+            let polled = device::poll(
+                &shared,
+                &options.client_id,
+                get("device_code").unwrap_or_default(),
+            );
+            let refused = |error: &str, description: &str| {
+                oauth_error(StatusCode::BAD_REQUEST, error, description)
+            };
+            match polled {
+                Poll::Approved => {}
+                Poll::Pending => return refused("authorization_pending", "Precondition Required"),
+                Poll::SlowDown => return refused("slow_down", "Forbidden"),
+                Poll::Denied => return refused("access_denied", "Forbidden"),
+                Poll::Expired => return refused("expired_token", "Bad Request"),
+                Poll::Invalid => return refused("invalid_grant", "Malformed device code."),
+            }
+            let refresh = shared.token("1//", 100, ALNUM);
+            shared
+                .identity()
+                .refresh_tokens
+                .insert(refresh.clone(), false);
+            (None, Some(refresh))
+        }
         Some("refresh_token") => {
             let valid = get("refresh_token")
                 .is_some_and(|t| shared.identity().refresh_tokens.get(t) == Some(&false));
@@ -310,6 +340,34 @@ pub async fn token(State(shared): S, body: Bytes) -> Response {
         answer["refresh_token"] = json!(refresh);
     }
     wire::json(StatusCode::OK, answer)
+}
+
+/// The device authorization endpoint (RFC 8628), approved at the shared `/device` page.
+pub async fn device_code(State(shared): S, body: Bytes) -> Response {
+    if let Err(r) = gate(&shared, Operation::IdentityDeviceCode, Protocol::Page).await {
+        return r;
+    }
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let options = &shared.options.identity;
+    if !options.device_flow || form.get("client_id") != Some(&options.client_id) {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "The OAuth client was not found.",
+        );
+    }
+    let started = device::start(&shared, &options.client_id);
+    wire::json(
+        StatusCode::OK,
+        json!({
+            "device_code": started.device_code,
+            "user_code": started.user_code,
+            "verification_uri": started.verification_uri,
+            "verification_uri_complete": started.verification_uri_complete,
+            "expires_in": started.expires_in,
+            "interval": started.interval,
+        }),
+    )
 }
 
 pub async fn revoke(State(shared): S, body: Bytes) -> Response {

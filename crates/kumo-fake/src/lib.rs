@@ -14,6 +14,7 @@
 
 mod azure;
 pub mod demo;
+mod device;
 mod directory;
 mod federation;
 mod gate;
@@ -203,9 +204,11 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/oauth2/authorize", get(issuer::authorize))
         .route("/oauth2/token", post(issuer::token))
         .route("/oauth2/revoke", post(issuer::revoke))
+        .route("/oauth2/device/code", post(issuer::device_code))
         .route("/v3/projects:search", get(gcp::search_projects))
         .route("/{tenant}/oauth2/v2.0/authorize", get(azure::authorize))
         .route("/{tenant}/oauth2/v2.0/token", post(azure::token))
+        .route("/{tenant}/oauth2/v2.0/devicecode", post(azure::device_code))
         .route("/tenants", get(azure::tenants))
         .route("/subscriptions", get(azure::subscriptions))
         .route("/_fake/calls", get(calls))

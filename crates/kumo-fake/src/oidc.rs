@@ -14,10 +14,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::device::{self, Poll};
 use crate::gate::gate;
 use crate::state::{
-    ALNUM, AccessToken, Approval, AuthCode, Client, DeviceAuth, Operation, RefreshToken, Shared,
-    USER_CODE,
+    ALNUM, AccessToken, Approval, AuthCode, Client, Operation, RefreshToken, Shared,
 };
 use crate::wire::{self, AwsError, Protocol};
 
@@ -178,34 +178,16 @@ pub async fn start_device_authorization(State(shared): S, body: Bytes) -> Respon
     if Url::parse(&start_url).is_err() {
         return error("InvalidRequestException", "startUrl is not a URL").into_response();
     }
-    let device_code = shared.token("", 86, ALNUM);
-    let user_code = format!(
-        "{}-{}",
-        shared.token("", 4, USER_CODE),
-        shared.token("", 4, USER_CODE)
-    );
-    let lifetime = shared.options.device_code_lifetime;
-    let verification_uri = format!("{}/device", shared.base_url);
-    shared.issued().device_auths.insert(
-        device_code.clone(),
-        DeviceAuth {
-            client_id,
-            user_code: user_code.clone(),
-            expires_at: shared.now() + lifetime,
-            approval: Approval::Pending,
-            pending_polls: 0,
-            last_poll: None,
-        },
-    );
+    let started = device::start(&shared, &client_id);
     wire::json(
         StatusCode::OK,
         json!({
-            "deviceCode": device_code,
-            "userCode": user_code,
-            "verificationUri": verification_uri,
-            "verificationUriComplete": format!("{verification_uri}?user_code={user_code}"),
-            "expiresIn": lifetime.as_secs(),
-            "interval": shared.options.device_poll_interval,
+            "deviceCode": started.device_code,
+            "userCode": started.user_code,
+            "verificationUri": started.verification_uri,
+            "verificationUriComplete": started.verification_uri_complete,
+            "expiresIn": started.expires_in,
+            "interval": started.interval,
         }),
     )
 }
@@ -281,54 +263,25 @@ fn device_code_grant(shared: &Shared, client_id: &str, device_code: Option<&str>
     let Some(device_code) = device_code else {
         return Err(error("InvalidRequestException", "deviceCode is required"));
     };
-    let now = shared.now();
-    let mut issued = shared.issued();
-    let Some(auth) = issued.device_auths.get_mut(device_code) else {
-        return Err(error(
-            "InvalidGrantException",
-            "Invalid device code provided",
-        ));
-    };
-    if auth.client_id != client_id {
-        return Err(error(
-            "InvalidGrantException",
-            "Invalid device code provided",
-        ));
-    }
-    if auth.expires_at <= now {
-        return Err(error("ExpiredTokenException", "Device code has expired"));
-    }
-    let polled_at = std::time::Instant::now();
-    let too_soon = auth.last_poll.is_some_and(|last| {
-        polled_at.duration_since(last)
-            < Duration::from_secs(shared.options.device_poll_interval.into())
-    });
-    auth.last_poll = Some(polled_at);
-    if shared.options.enforce_poll_interval && too_soon && auth.approval == Approval::Pending {
-        return Err(error("SlowDownException", "Client is polling too quickly"));
-    }
-    match auth.approval {
-        Approval::Denied => Err(error(
+    match device::poll(shared, client_id, device_code) {
+        Poll::Approved => Ok(refresh_token_for(
+            shared,
+            &shared.issued().clients[client_id].scopes,
+        )),
+        Poll::Pending => Err(error(
+            "AuthorizationPendingException",
+            "Authorization is still pending",
+        )),
+        Poll::SlowDown => Err(error("SlowDownException", "Client is polling too quickly")),
+        Poll::Denied => Err(error(
             "AccessDeniedException",
             "The user denied the authorization request",
         )),
-        Approval::Pending => {
-            auth.pending_polls += 1;
-            match shared.options.auto_approve_after_polls {
-                Some(n) if auth.pending_polls > n => {
-                    issued.device_auths.remove(device_code);
-                    Ok(refresh_token_for(shared, &issued.clients[client_id].scopes))
-                }
-                _ => Err(error(
-                    "AuthorizationPendingException",
-                    "Authorization is still pending",
-                )),
-            }
-        }
-        Approval::Approved => {
-            issued.device_auths.remove(device_code);
-            Ok(refresh_token_for(shared, &issued.clients[client_id].scopes))
-        }
+        Poll::Expired => Err(error("ExpiredTokenException", "Device code has expired")),
+        Poll::Invalid => Err(error(
+            "InvalidGrantException",
+            "Invalid device code provided",
+        )),
     }
 }
 

@@ -34,15 +34,17 @@ pub enum Operation {
     IdentityAuthorize,
     IdentityToken,
     IdentityRevoke,
+    IdentityDeviceCode,
     SearchProjects,
     EntraAuthorize,
     EntraToken,
+    EntraDeviceCode,
     ListTenants,
     ListSubscriptions,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 22] = [
+    pub const ALL: [Operation; 24] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -60,9 +62,11 @@ impl Operation {
         Operation::IdentityAuthorize,
         Operation::IdentityToken,
         Operation::IdentityRevoke,
+        Operation::IdentityDeviceCode,
         Operation::SearchProjects,
         Operation::EntraAuthorize,
         Operation::EntraToken,
+        Operation::EntraDeviceCode,
         Operation::ListTenants,
         Operation::ListSubscriptions,
     ];
@@ -86,9 +90,11 @@ impl Operation {
             Operation::IdentityAuthorize => "IdentityAuthorize",
             Operation::IdentityToken => "IdentityToken",
             Operation::IdentityRevoke => "IdentityRevoke",
+            Operation::IdentityDeviceCode => "IdentityDeviceCode",
             Operation::SearchProjects => "SearchProjects",
             Operation::EntraAuthorize => "EntraAuthorize",
             Operation::EntraToken => "EntraToken",
+            Operation::EntraDeviceCode => "EntraDeviceCode",
             Operation::ListTenants => "ListTenants",
             Operation::ListSubscriptions => "ListSubscriptions",
         }

@@ -6,11 +6,12 @@
 
 use super::{Error, Feedback, Outcome, Provider, SessionStatus, SignedIn, SignedOut};
 use crate::aws::org::OrgClient;
-use crate::aws::sign_in::{Interaction, LoginOptions};
+use crate::aws::sign_in::{Flow, Interaction, LoginOptions};
 use crate::browser::Browser;
 use crate::config::{AwsOrg, AzureTenantConfig, Config, GcpConfig, IdentityConfig};
 use crate::context::Context;
 use crate::identity::oidc;
+use crate::oauth::Person;
 use crate::sessions::Revocation;
 use crate::target::list::{self as targets, Target};
 
@@ -42,6 +43,21 @@ pub(super) struct Asking<'a> {
     pub login: LoginOptions,
     pub browser: &'a dyn Browser,
     pub feedback: &'a dyn Feedback,
+}
+
+impl Asking<'_> {
+    /// The device flow: asked for, or chosen for a machine without a display.
+    fn device(&self) -> bool {
+        self.login.flow == Flow::DeviceCode
+    }
+
+    fn person(&self) -> Person<'_> {
+        Person {
+            open_browser: self.login.open_browser,
+            browser: self.browser,
+            feedback: self.feedback,
+        }
+    }
 }
 
 impl Configured<'_> {
@@ -110,10 +126,10 @@ impl Configured<'_> {
                     identity,
                     scopes,
                     force,
+                    asking.device(),
                     env,
                     store,
-                    asking.browser,
-                    asking.feedback,
+                    &asking.person(),
                 )
                 .await?;
                 SignedIn {
@@ -262,10 +278,10 @@ async fn sign_in_tenant(
     crate::azure::sign_in(
         tenant,
         email.as_deref(),
+        asking.device(),
         env,
         store,
-        asking.browser,
-        asking.feedback,
+        &asking.person(),
     )
     .await?;
     let expiry = crate::azure::session_expiry(tenant, store)?;

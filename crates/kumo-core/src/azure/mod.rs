@@ -9,11 +9,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::browser::Browser;
 use crate::cache::{self, CacheError};
 use crate::config::AzureTenantConfig;
 use crate::environment::Environment;
-use crate::feedback::Feedback;
 use crate::http::{GetError, get_json};
 use crate::lock::FileLock;
 use crate::loopback::LoopbackError;
@@ -148,31 +146,41 @@ fn authorize_params(email: Option<&str>) -> Vec<(&'static str, &str)> {
 pub async fn sign_in(
     config: &AzureTenantConfig,
     email: Option<&str>,
+    device: bool,
     env: &Environment,
     store: &dyn SecretStore,
-    browser: &dyn Browser,
-    feedback: &dyn Feedback,
+    person: &Person<'_>,
 ) -> Result<(), AzureError> {
-    let endpoint = Url::parse(&format!(
-        "{}/{}/oauth2/v2.0/authorize",
-        login_base(config),
-        config.tenant
-    ))
-    .map_err(|e| refused(config, format!("its sign-in endpoint is not a URL ({e})")))?;
-    let authorization = BrowserAuthorization::start().await?;
-    let url = authorization.url(endpoint, &config.client_id, &authorize_params(email));
     let what = format!("sign in to Azure ({})", config.tenant);
-    let person = Person {
-        open_browser: true,
-        browser,
-        feedback,
-    };
-    person.show(url.as_str(), &what);
-    let authorized = authorization.finish(BROWSER_TIMEOUT).await?;
-    let answer = token_client(config)?
-        .exchange(authorized)
-        .await
-        .map_err(|e| refused(config, reason(e)))?;
+    let answer = if device {
+        // Entra's device flow takes no hint: the person picks the account on the page.
+        let endpoint = format!(
+            "{}/{}/oauth2/v2.0/devicecode",
+            login_base(config),
+            config.tenant
+        );
+        token_client(config)?
+            .device(
+                &endpoint,
+                &SCOPE.split(' ').collect::<Vec<_>>(),
+                person,
+                &what,
+            )
+            .await
+    } else {
+        let endpoint = Url::parse(&format!(
+            "{}/{}/oauth2/v2.0/authorize",
+            login_base(config),
+            config.tenant
+        ))
+        .map_err(|e| refused(config, format!("its sign-in endpoint is not a URL ({e})")))?;
+        let authorization = BrowserAuthorization::start().await?;
+        let url = authorization.url(endpoint, &config.client_id, &authorize_params(email));
+        person.show(url.as_str(), &what);
+        let authorized = authorization.finish(BROWSER_TIMEOUT).await?;
+        token_client(config)?.exchange(authorized).await
+    }
+    .map_err(|e| refused(config, reason(e)))?;
     save(config, store, answer, env.now(), None)
 }
 

@@ -13,14 +13,14 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::browser::Browser;
 use crate::config::IdentityConfig;
 use crate::environment::Environment;
-use crate::feedback::Feedback;
 use crate::fsutil::write_atomic;
 use crate::lock::FileLock;
 use crate::loopback::{LoopbackError, random_token};
-use crate::oauth::{BROWSER_TIMEOUT, BrowserAuthorization, Person, TokenClient, TokenError};
+use crate::oauth::{
+    BROWSER_TIMEOUT, BrowserAuthorization, Person, TokenClient, TokenError, Tokens,
+};
 use crate::paths;
 use crate::sessions::{Outcome, Revocation};
 use crate::vault::{SecretStore, VaultError};
@@ -51,6 +51,10 @@ pub enum IdentityError {
     Refused(String),
     #[error("the identity session has expired or was revoked")]
     Expired,
+    #[error(
+        "the identity provider {0} offers no device sign-in: sign in where a browser can open (without --device-code or --no-browser)"
+    )]
+    NeedsBrowser(String),
     #[error("browser sign-in failed: {0}")]
     Loopback(#[from] LoopbackError),
     #[error("the ID token is not trustworthy: {0}; nothing was stored")]
@@ -142,6 +146,9 @@ struct Discovery {
     /// RFC 7009, where the issuer offers it (Google does).
     #[serde(default)]
     revocation_endpoint: Option<String>,
+    /// RFC 8628, where the issuer offers it (Google does).
+    #[serde(default)]
+    device_authorization_endpoint: Option<String>,
 }
 
 impl Discovery {
@@ -284,10 +291,10 @@ pub async fn login(
     config: &IdentityConfig,
     extra_scopes: &[&str],
     force: bool,
+    device: bool,
     env: &Environment,
     store: &dyn SecretStore,
-    browser: &dyn Browser,
-    feedback: &dyn Feedback,
+    person: &Person<'_>,
 ) -> Result<(Outcome, Whoami), IdentityError> {
     let held = load(store)?;
     if !force && let Some(held) = &held {
@@ -300,61 +307,22 @@ pub async fn login(
     }
     // Consent is asked only to get a refresh token, which a person gives once.
     let consent = held.is_none_or(|s| s.refresh_token.is_none());
-    let who = sign_in(config, extra_scopes, consent, env, store, browser, feedback).await?;
-    Ok((Outcome::SignedIn, who))
-}
-
-/// Signs in through the browser (asking for `consent` to offline access) and stores the
-/// session.
-async fn sign_in(
-    config: &IdentityConfig,
-    extra_scopes: &[&str],
-    consent: bool,
-    env: &Environment,
-    store: &dyn SecretStore,
-    browser: &dyn Browser,
-    feedback: &dyn Feedback,
-) -> Result<Whoami, IdentityError> {
     let doc = discover(config).await?;
-    let endpoint =
-        Url::parse(&doc.authorization_endpoint).map_err(|e| IdentityError::Discovery {
-            issuer: issuer_of(config),
-            reason: format!("its authorization endpoint is not a URL ({e})"),
-        })?;
-    let authorization = BrowserAuthorization::start().await?;
-    let nonce = random_token();
-    let scope = std::iter::once(SCOPES)
+    let scopes: Vec<&str> = std::iter::once(SCOPES)
         .chain(doc.offers_offline_access().then_some(OFFLINE_ACCESS))
         .chain(extra_scopes.iter().copied())
-        .collect::<Vec<_>>()
-        .join(" ");
-    // Google issues a refresh token only for offline access with consent; standard
-    // issuers for the `offline_access` scope.
-    let mut extra = vec![("access_type", "offline")];
-    if consent {
-        extra.push(("prompt", "consent"));
-    }
-    if let Some(hd) = &config.hosted_domain {
-        extra.push(("hd", hd));
-    }
-    extra.extend([("scope", scope.as_str()), ("nonce", nonce.as_str())]);
-    let url = authorization.url(endpoint, &config.client_id, &extra);
-    let person = Person {
-        open_browser: true,
-        browser,
-        feedback,
+        .collect();
+    let (answer, nonce) = if device {
+        (device_sign_in(config, &doc, &scopes, person).await?, None)
+    } else {
+        let (answer, nonce) = browser_sign_in(config, &doc, &scopes, consent, person).await?;
+        (answer, Some(nonce))
     };
-    person.show(url.as_str(), "sign in");
-    let authorized = authorization.finish(BROWSER_TIMEOUT).await?;
-    let answer = token_client(&doc, config)?
-        .exchange(authorized)
-        .await
-        .map_err(refused)?;
     let id_token = answer
         .id_token
         .as_deref()
         .ok_or_else(|| IdentityError::Untrusted(Untrusted::Malformed("no ID token".into())))?;
-    let claims = verify(config, env, &doc, id_token, &nonce).await?;
+    let claims = verify(config, env, &doc, id_token, nonce.as_deref()).await?;
     let who = Whoami {
         email: claims.email.unwrap_or_default(),
         subject: claims.sub,
@@ -367,7 +335,62 @@ async fn sign_in(
         refresh_token: answer.refresh_token,
     };
     save(store, &session)?;
-    Ok(who)
+    Ok((Outcome::SignedIn, who))
+}
+
+/// The browser's authorization code flow (asking for `consent` to offline access), and
+/// the nonce its ID token must carry.
+async fn browser_sign_in(
+    config: &IdentityConfig,
+    doc: &Discovery,
+    scopes: &[&str],
+    consent: bool,
+    person: &Person<'_>,
+) -> Result<(Tokens, String), IdentityError> {
+    let endpoint =
+        Url::parse(&doc.authorization_endpoint).map_err(|e| IdentityError::Discovery {
+            issuer: issuer_of(config),
+            reason: format!("its authorization endpoint is not a URL ({e})"),
+        })?;
+    let authorization = BrowserAuthorization::start().await?;
+    let nonce = random_token();
+    let scope = scopes.join(" ");
+    // Google issues a refresh token only for offline access with consent; standard
+    // issuers for the `offline_access` scope.
+    let mut extra = vec![("access_type", "offline")];
+    if consent {
+        extra.push(("prompt", "consent"));
+    }
+    if let Some(hd) = &config.hosted_domain {
+        extra.push(("hd", hd));
+    }
+    extra.extend([("scope", scope.as_str()), ("nonce", nonce.as_str())]);
+    let url = authorization.url(endpoint, &config.client_id, &extra);
+    person.show(url.as_str(), "sign in");
+    let authorized = authorization.finish(BROWSER_TIMEOUT).await?;
+    let answer = token_client(doc, config)?
+        .exchange(authorized)
+        .await
+        .map_err(refused)?;
+    Ok((answer, nonce))
+}
+
+/// The device flow, where the issuer offers one (its discovery document names a
+/// `device_authorization_endpoint`).
+async fn device_sign_in(
+    config: &IdentityConfig,
+    doc: &Discovery,
+    scopes: &[&str],
+    person: &Person<'_>,
+) -> Result<Tokens, IdentityError> {
+    let endpoint = doc
+        .device_authorization_endpoint
+        .as_deref()
+        .ok_or_else(|| IdentityError::NeedsBrowser(issuer_of(config)))?;
+    token_client(doc, config)?
+        .device(endpoint, scopes, person, "sign in to the identity")
+        .await
+        .map_err(refused)
 }
 
 /// A live access token of the identity: the stored one, or one renewed with the
@@ -470,7 +493,7 @@ async fn verify(
     env: &Environment,
     doc: &Discovery,
     id_token: &str,
-    nonce: &str,
+    nonce: Option<&str>,
 ) -> Result<Claims, IdentityError> {
     let untrusted = IdentityError::Untrusted;
     let header = jsonwebtoken::decode_header(id_token)
@@ -509,7 +532,8 @@ async fn verify(
     {
         return Err(untrusted(Untrusted::IssuedInTheFuture));
     }
-    if claims.nonce.as_deref() != Some(nonce) {
+    // The device flow sends no nonce: its token comes straight from the token endpoint.
+    if nonce.is_some_and(|nonce| claims.nonce.as_deref() != Some(nonce)) {
         return Err(untrusted(Untrusted::Nonce));
     }
     // Google sends a boolean; some issuers send "true".
