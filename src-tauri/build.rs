@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "set_alias",
     "set_colour",
     "renew",
+    "sign_in_all",
+    "sign_out",
     "set_start_at_login",
     "start_demo",
     "save_config",

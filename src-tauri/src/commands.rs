@@ -9,7 +9,8 @@ use std::sync::Mutex;
 use kumo_core::access::{
     AuditEntry, AuditQuery, Changes, ConsoleRequest, CredentialFormat, DoctorReport, Draft,
     ElevationView, Error, Feedback, Kumo, ListRequest, OnboardingRefusal, Principal, ProfileExport,
-    Prompt, Provider, SessionStatus, Silent, SourceError, TargetPrefs, TargetView,
+    Prompt, Provider, SessionStatus, SignInOptions, SignInScope, SignOutScope, SignedIn, Silent,
+    SourceError, TargetPrefs, TargetView,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -325,6 +326,51 @@ pub async fn renew(
     Ok(kumo.statuses())
 }
 
+/// "Sign in": the identity, then every org and tenant, in the one browser, each hinted
+/// with the identity's account; nothing is asked of a provider whose session is valid
+/// or silently renewable. Each provider's end is emitted as `sign-in-progress` as it
+/// comes, for the chips to follow.
+#[tauri::command]
+pub async fn sign_in_all(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Vec<SessionStatus>, Error> {
+    let kumo = state.kumo.read().await;
+    let result = kumo
+        .sign_in(
+            &SignInScope::Everything,
+            SignInOptions::default(),
+            &Silent,
+            &mut |done: &SignedIn| {
+                let _ = app.emit("sign-in-progress", done);
+            },
+        )
+        .await;
+    state.recheck.notify_one();
+    result.map(|()| kumo.statuses())
+}
+
+/// "Sign out" of one provider (the identity, an org, a tenant), or of all of them
+/// without one: the provider revokes the session where it can, and its tokens leave the
+/// keychain.
+#[tauri::command]
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    provider: Option<Provider>,
+    name: Option<String>,
+) -> Result<Vec<SessionStatus>, Error> {
+    let scope = match (provider, name) {
+        (Some(Provider::Identity), _) => SignOutScope::Identity,
+        (Some(Provider::Aws), name) => SignOutScope::Org(name),
+        (Some(Provider::Azure), Some(name)) => SignOutScope::Tenant(name),
+        (Some(Provider::Azure), None) | (None, _) => SignOutScope::All,
+    };
+    let kumo = state.kumo.read().await;
+    kumo.sign_out(&scope).await?;
+    state.recheck.notify_one();
+    Ok(kumo.statuses())
+}
+
 /// "Try the demo": switches the app to the embedded demo cloud, signed in and listed,
 /// as a person would have it on first use.
 #[tauri::command]
@@ -394,7 +440,7 @@ mod tests {
     #[test]
     fn every_command_is_registered_built_and_granted_and_no_other() {
         let names = names();
-        assert_eq!(names.len(), 15);
+        assert_eq!(names.len(), 17);
         let handler = MAIN_RS.split("generate_handler![").nth(1).unwrap();
         let handler = &handler[..handler.find(']').unwrap()];
         for name in &names {

@@ -129,6 +129,8 @@ fn main() -> anyhow::Result<()> {
             commands::set_alias,
             commands::set_colour,
             commands::renew,
+            commands::sign_in_all,
+            commands::sign_out,
             commands::set_start_at_login,
             commands::start_demo,
             commands::save_config,

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use kumo_fake::{Directory, FakeServer, Options};
+use kumo_fake::{Directory, FakeServer, Operation, Options};
 use support::webdriver::{CONTROL, Driver, ENTER, RELEASE};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -263,6 +263,73 @@ async fn on_a_dark_desktop_the_app_is_dark() {
         .await;
     assert_eq!(page, serde_json::json!([true, "rgb(22, 24, 29)"]));
     d.screenshot("app-dark").await;
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    clear_keychain(&service);
+}
+
+/// One "Sign in to all" signs in the identity, the org and the tenant, one browser visit
+/// each; "Sign out" on a chip ends that provider at the provider (the portal's Logout),
+/// and "Sign out of all" the rest (the identity's refresh token revoked), every one
+/// recorded in the audit trail as the person who was signed in.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_sign_in_for_every_provider_and_sign_out_that_revokes() {
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        ..Options::default()
+    };
+    let fake = FakeServer::start(options.clone()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        kumo_fake::demo::kumo_config(fake.base_url(), &options),
+    )
+    .unwrap();
+    let service = format!("kumo-e2e-sign-out-{}", std::process::id());
+    let (d, _driver) = Driver::start(home.path(), &service, &[]).await;
+
+    let sign_in = d.wait_for(".sign-in-all").await;
+    d.click(&sign_in).await;
+    d.wait_for_count(".session[data-signed-in=\"true\"]", 3)
+        .await;
+    let visits = std::fs::read_to_string(home.path().join("browser.log")).unwrap();
+    assert_eq!(visits.lines().count(), 3, "{visits}");
+    d.screenshot("app-signed-in").await;
+
+    let aws_out = d
+        .wait_for(".session[data-provider=\"aws\"] .session-sign-out")
+        .await;
+    d.click(&aws_out).await;
+    d.wait_for(".session[data-provider=\"aws\"][data-signed-in=\"false\"]")
+        .await;
+    assert_eq!(fake.calls(Operation::Logout), 1);
+
+    let all_out = d.wait_for(".sign-out-all").await;
+    d.click(&all_out).await;
+    d.wait_for_count(".session[data-signed-in=\"false\"]", 3)
+        .await;
+    assert_eq!(fake.calls(Operation::IdentityRevoke), 1);
+    d.screenshot("app-signed-out-of-all").await;
+
+    let trail = std::fs::read_to_string(home.path().join("state/kumo/audit.jsonl")).unwrap();
+    let records: Vec<serde_json::Value> = trail
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = records
+        .iter()
+        .map(|r| r["unmapped"]["kumo_event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "sign_in", "sign_in", "sign_in", "sign_out", "sign_out", "sign_out"
+        ]
+    );
+    assert!(
+        records
+            .iter()
+            .all(|r| r["actor"]["user"]["email_addr"] == "developer@example.com")
+    );
     let _ = d.call(reqwest::Method::DELETE, "", None).await;
     clear_keychain(&service);
 }

@@ -336,8 +336,8 @@ describe("sign-ins", () => {
     const calls = start(overview, { renew: () => overview.sessions });
     const chips = screen.getAllByRole("listitem").map((li) => li.textContent?.replace(/\s+/g, " ").trim());
     expect(chips).toEqual([
-      "Identity dev@acme.com 50 min left Renew now",
-      "AWS acme 3 h 05 min left Renew now",
+      "Identity dev@acme.com 50 min left Renew now Sign out",
+      "AWS acme 3 h 05 min left Renew now Sign out",
       "Azure acme.onmicrosoft.com not signed in Sign in",
     ]);
     const azure = screen.getAllByRole("listitem")[2] as HTMLElement;
@@ -374,6 +374,45 @@ describe("sign-ins", () => {
     await emit("sessions", [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 3600 }]);
     const chip = screen.getByRole("listitem");
     await waitFor(() => expect(chip).toHaveTextContent("AWS acme 1 h 00 min left Renew now"));
+  });
+
+  const signedOut = [
+    { provider: "identity" as const, name: "https://accounts.google.com", account: null, expires_at: null },
+    { provider: "aws" as const, name: "acme", account: null, expires_at: null },
+    { provider: "azure" as const, name: "acme.onmicrosoft.com", account: null, expires_at: null },
+  ];
+
+  it("signs in to every provider with one button, following each as it is done", async () => {
+    let finish: (sessions: unknown) => void = () => {};
+    const calls = start(overviewOf(all, { sessions: signedOut }), {
+      sign_in_all: () => new Promise((resolve) => (finish = resolve)),
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Sign in to all" }));
+    expect(calls.filter((c) => c.cmd === "sign_in_all")).toHaveLength(1);
+    await emit("sign-in-progress", { provider: "identity", name: "https://accounts.google.com", account: "dev@acme.com", outcome: "signed_in", expires_at: 1_800_003_600 });
+    await waitFor(() => expect(screen.getByRole("button", { name: "Signing in (1 of 3)…" })).toBeDisabled());
+    const waiting = screen.getAllByRole("listitem").map((li) => li.dataset.chain);
+    expect(waiting).toEqual(["done", "waiting", "waiting"]);
+    finish(signedOut.map((s) => ({ ...s, expires_at: 1_800_003_600 })));
+    await waitFor(() => expect(screen.queryByRole("button", { name: /^(Sign in to all|Signing in)/ })).toBeNull());
+    expect(screen.getAllByRole("listitem").map((li) => li.dataset.signedIn)).toEqual(["true", "true", "true"]);
+  });
+
+  it("signs out of one provider from its chip", async () => {
+    const overview = overviewOf(all);
+    const calls = start(overview, { sign_out: () => [{ ...overview.sessions[0], expires_at: null }] });
+    await fireEvent.click(screen.getByRole("button", { name: "Sign out of AWS acme" }));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "sign_out")?.args).toEqual({ provider: "aws", name: "acme" }));
+    expect(await screen.findByText("Signed out of AWS acme.")).toBeInTheDocument();
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme not signed in Sign in");
+  });
+
+  it("signs out of every provider at once", async () => {
+    const calls = start(overviewOf(all), { sign_out: () => signedOut });
+    await fireEvent.click(screen.getByRole("button", { name: "Sign out of all" }));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "sign_out")?.args).toEqual({}));
+    expect(await screen.findByText("Signed out of everything.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Sign out of all" })).toBeNull();
   });
 });
 

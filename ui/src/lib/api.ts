@@ -44,6 +44,15 @@ export interface SessionStatus {
   expires_at: number | null;
 }
 
+/** One provider's sign-in as it ended, during "Sign in". */
+export interface SignedIn {
+  provider: Provider;
+  name: string;
+  account: string | null;
+  outcome: "already_signed_in" | "renewed" | "signed_in";
+  expires_at: number;
+}
+
 /** What puts a failure right, as the Rust side says it: the UI words it as a button. */
 export interface NextStep {
   kind: "sign_in" | "relist" | "unlock_keychain" | "sign_out_and_in" | "check_network" | "elevate";
@@ -155,6 +164,13 @@ export const api = {
   setAlias: (id: string, alias: string) => invoke<TargetPrefs>("set_alias", { id, alias }),
   setColour: (id: string, colour: string | null) => invoke<TargetPrefs>("set_colour", { id, colour }),
   renew: (provider: Provider, name: string) => invoke<SessionStatus[]>("renew", { provider, name }),
+  /** The identity, then every org and tenant; each as it is done comes by `onSignedIn`. */
+  signInAll: () => invoke<SessionStatus[]>("sign_in_all"),
+  /** One provider, or every one without arguments. */
+  signOut: (provider: Provider | null = null, name: string | null = null) =>
+    invoke<SessionStatus[]>("sign_out", provider === null ? {} : { provider, name }),
+  onSignedIn: (handler: (done: SignedIn) => void): Promise<UnlistenFn> =>
+    listen<SignedIn>("sign-in-progress", (event) => handler(event.payload)),
   startDemo: () => invoke<Overview>("start_demo"),
   setStartAtLogin: (enabled: boolean) => invoke<boolean>("set_start_at_login", { enabled }),
   saveConfig: (draft: Draft) => invoke<Overview>("save_config", { draft }),

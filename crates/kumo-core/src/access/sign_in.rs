@@ -162,13 +162,15 @@ impl Kumo {
             let Some(signed_out) = provider.sign_out(&self.ctx).await? else {
                 continue;
             };
-            self.record_as(
-                &Event::SignedOut {
-                    provider: signed_out.provider,
-                    name: signed_out.name.clone(),
-                },
-                actor_before.as_ref(),
-            )?;
+            if signed_out.had_session {
+                self.record_as(
+                    &Event::SignedOut {
+                        provider: signed_out.provider,
+                        name: signed_out.name.clone(),
+                    },
+                    actor_before.as_ref(),
+                )?;
+            }
             done.push(signed_out);
         }
         Ok(done)
