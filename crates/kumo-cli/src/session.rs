@@ -69,8 +69,15 @@ pub fn login(args: LoginArgs) -> anyhow::Result<()> {
 }
 
 pub fn signed_in_line(done: &SignedIn, now: i64) -> String {
+    let listed = match (done.provider, done.listed) {
+        (Provider::Aws, Some(1)) => " (1 account)".to_owned(),
+        (Provider::Aws, Some(n)) => format!(" ({n} accounts)"),
+        (Provider::Azure, Some(1)) => " (1 subscription)".to_owned(),
+        (Provider::Azure, Some(n)) => format!(" ({n} subscriptions)"),
+        _ => String::new(),
+    };
     let name = &done.name;
-    let until = until(done.expires_at, now);
+    let until = format!("{}{listed}", until(done.expires_at, now));
     match (done.provider, done.outcome) {
         (Provider::Identity, outcome) => {
             let who = done.account.as_deref().unwrap_or_default();

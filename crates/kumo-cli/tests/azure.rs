@@ -365,3 +365,34 @@ async fn entras_device_flow_opens_the_verification_page_where_a_browser_may_open
     );
     assert_eq!(world.fake.calls(Operation::EntraDeviceCode), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_with_everything_signed_in_asks_nothing_calls_nothing_and_counts_the_listings() {
+    let world = signed_in(subscriptions(2)).await;
+    world.ok(&["ls"]).await;
+    let total = || -> u64 { Operation::ALL.iter().map(|op| world.fake.calls(*op)).sum() };
+    let before = total();
+    let out = world.ok(&["login"]).await;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].starts_with("Already signed in as developer@example.com"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("Already signed in to `acme`, ")
+            && lines[1].contains(" (1 account). "),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("Already signed in to Azure tenant `{TENANT}`, "))
+            && lines[2].contains(" (2 subscriptions). "),
+        "{out}"
+    );
+    assert_eq!(total(), before, "no network call");
+    assert_eq!(
+        world.browser_urls().len(),
+        3,
+        "one visit per provider, at the first login"
+    );
+}

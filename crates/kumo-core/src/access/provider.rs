@@ -138,6 +138,7 @@ impl Configured<'_> {
                     account: Some(who.email),
                     outcome,
                     expires_at: who.expires_at,
+                    listed: None,
                 }
             }
             Self::Aws(org) => {
@@ -161,6 +162,7 @@ impl Configured<'_> {
                     account: principal,
                     outcome,
                     expires_at,
+                    listed: None,
                 }
             }
             Self::Azure(tenant) => sign_in_tenant(ctx, tenant, asking).await?,
@@ -225,6 +227,21 @@ impl Configured<'_> {
         })
     }
 
+    /// How many accounts (an org) or subscriptions (a tenant) its cache holds, from the
+    /// cache alone; `None` without a cache, and for the identity and Google Cloud.
+    pub fn listed(&self, ctx: &Context) -> Option<usize> {
+        match self {
+            Self::Aws(org) => {
+                crate::cache::load(&ctx.env, org.name.as_str(), org.start_url.as_str())
+                    .ok()
+                    .flatten()
+                    .map(|listing| listing.accounts.len())
+            }
+            Self::Azure(tenant) => crate::azure::load_cache(&ctx.env, tenant).map(|s| s.len()),
+            Self::Identity(_) | Self::Gcp(_) => None,
+        }
+    }
+
     /// Lists its targets again from the cloud and caches them. For AWS, an ended session
     /// is signed in again as `interaction` allows.
     pub async fn relist(
@@ -265,6 +282,7 @@ async fn sign_in_tenant(
         account: crate::azure::principal(tenant, store).ok().flatten(),
         outcome,
         expires_at: expires_at.unwrap_or_default(),
+        listed: None,
     };
     let expiry = crate::azure::session_expiry(tenant, store)?;
     if !force && expiry.is_some_and(|at| at - env.now() > crate::azure::RENEW_MARGIN_SECS) {

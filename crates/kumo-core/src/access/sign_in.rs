@@ -54,6 +54,9 @@ pub struct SignedIn {
     pub account: Option<String>,
     pub outcome: Outcome,
     pub expires_at: i64,
+    /// How many accounts (an org) or subscriptions (a tenant) its cached listing holds;
+    /// `None` before the first listing, and for the identity.
+    pub listed: Option<usize>,
 }
 
 /// One provider's sign-out.
@@ -100,7 +103,8 @@ impl Kumo {
             feedback,
         };
         for provider in chosen {
-            if let Some(signed_in) = provider.sign_in(&self.ctx, &asking).await? {
+            if let Some(mut signed_in) = provider.sign_in(&self.ctx, &asking).await? {
+                signed_in.listed = provider.listed(&self.ctx);
                 self.bind(&provider, &signed_in, feedback).await?;
                 if signed_in.outcome != Outcome::AlreadySignedIn {
                     self.record(&Event::SignedIn {
