@@ -7,6 +7,8 @@ const COMMANDS: &[&str] = &[
     "copy_exports",
     "export_profile",
     "elevate",
+    "end_elevation",
+    "principals",
     "activity",
     "toggle_star",
     "set_alias",

@@ -82,6 +82,8 @@ pub struct Overview {
     /// Each cloud's user, and whether it is the company identity: a banner warns of one
     /// that is not.
     pub principals: Vec<Principal>,
+    /// The elevations running now.
+    pub elevations: Vec<ElevationView>,
     pub targets: Vec<TargetView>,
     pub errors: Vec<SourceError>,
 }
@@ -110,6 +112,7 @@ fn overview_of(kumo: &Kumo, demo_on_start: bool) -> Overview {
         now: kumo.now(),
         sessions: kumo.statuses(),
         principals: kumo.principals(),
+        elevations: kumo.elevations(),
         targets: kumo.views(cached.targets),
         errors: cached.errors,
     }
@@ -251,6 +254,25 @@ pub async fn elevate(
     reason: String,
 ) -> Result<ElevationView, Error> {
     state.kumo.read().await.elevate(&id, &reason, None)
+}
+
+/// "End elevation": ends a privileged target's elevation before its time (recorded);
+/// returns the elevations still running.
+#[tauri::command]
+pub async fn end_elevation(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<ElevationView>, Error> {
+    let kumo = state.kumo.read().await;
+    kumo.end_elevation(&id)?;
+    Ok(kumo.elevations())
+}
+
+/// Each cloud's user and whether it is the company identity, as the last sign-ins
+/// learnt it: read again after a sign-in, for the mismatch banner.
+#[tauri::command]
+pub async fn principals(state: State<'_, AppState>) -> Result<Vec<Principal>, Error> {
+    Ok(state.kumo.read().await.principals())
 }
 
 /// The Activity view: the audit trail, latest first, of one target (any id containing
@@ -440,7 +462,7 @@ mod tests {
     #[test]
     fn every_command_is_registered_built_and_granted_and_no_other() {
         let names = names();
-        assert_eq!(names.len(), 17);
+        assert_eq!(names.len(), 19);
         let handler = MAIN_RS.split("generate_handler![").nth(1).unwrap();
         let handler = &handler[..handler.find(']').unwrap()];
         for name in &names {
@@ -531,6 +553,11 @@ mod tests {
                 principal: "dev@acme.com".into(),
                 matches: Some(true),
             }],
+            elevations: vec![ElevationView {
+                target: "aws:acme/1/Admin".into(),
+                reason: "INC-1".into(),
+                expires_at: 1,
+            }],
             targets: vec![target.clone()],
             errors: vec![error.clone()],
         };
@@ -580,6 +607,23 @@ mod tests {
                     reason: "INC-1".into(),
                     expires_at: 1,
                 }),
+            ),
+            (
+                "Vec<ElevationView>",
+                json(&vec![ElevationView {
+                    target: "aws:acme/1/Admin".into(),
+                    reason: "INC-1".into(),
+                    expires_at: 1,
+                }]),
+            ),
+            (
+                "Vec<Principal>",
+                json(&vec![Principal {
+                    provider: Provider::Aws,
+                    name: "acme".into(),
+                    principal: "dev@acme.com".into(),
+                    matches: Some(false),
+                }]),
             ),
             (
                 "ProfileExport",

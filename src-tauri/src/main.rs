@@ -123,6 +123,8 @@ fn main() -> anyhow::Result<()> {
             commands::open_console,
             commands::copy_exports,
             commands::elevate,
+            commands::end_elevation,
+            commands::principals,
             commands::activity,
             commands::export_profile,
             commands::toggle_star,

@@ -333,3 +333,104 @@ async fn one_sign_in_for_every_provider_and_sign_out_that_revokes() {
     let _ = d.call(reqwest::Method::DELETE, "", None).await;
     clear_keychain(&service);
 }
+
+/// What the zero-trust work shows in the app beyond the first test: an org signed in as
+/// someone other than the company identity gets the banner as soon as the sign-in
+/// learns it; "Renew now" renews silently (recorded as a renewal); and a running
+/// elevation can be ended early (recorded).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mismatch_shows_at_once_a_renewal_is_silent_and_an_elevation_ends_early() {
+    let mut directory = Directory::generated(1, 1);
+    directory.user = "someone@other.example".into();
+    let options = Options {
+        directory,
+        // Due for renewal at once (under half of its life left soon after it is issued).
+        access_token_lifetime: Duration::from_secs(4),
+        ..Options::default()
+    };
+    let fake = FakeServer::start(options.clone()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        format!(
+            "{}sts_endpoint = \"{}\"\n",
+            kumo_fake::demo::kumo_config(fake.base_url(), &options),
+            fake.base_url()
+        ),
+    )
+    .unwrap();
+    let service = format!("kumo-e2e-zero-trust-{}", std::process::id());
+    let (d, _driver) = Driver::start(home.path(), &service, &[]).await;
+
+    let sign_in = d.wait_for(".sign-in-all").await;
+    d.click(&sign_in).await;
+    d.wait_for_count(".session[data-signed-in=\"true\"]", 3)
+        .await;
+    d.wait_for_text("is signed in as someone@other.example, not as the company identity")
+        .await;
+    d.screenshot("app-identity-mismatch").await;
+
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Clicked from the page: the chips re-render as the watch reads the sessions, which
+    // WebKitWebDriver reports as an intercepted click.
+    d.wait_for(".session[data-provider=\"aws\"] .session-sign-in")
+        .await;
+    d.script("document.querySelector('.session[data-provider=\"aws\"] .session-sign-in').click()")
+        .await;
+    let trail = home.path().join("state/kumo/audit.jsonl");
+    let kinds = || -> Vec<String> {
+        std::fs::read_to_string(&trail)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                let record: serde_json::Value = serde_json::from_str(l).unwrap();
+                record["unmapped"]["kumo_event"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !kinds().contains(&"renewal".to_owned()) {
+        assert!(
+            Instant::now() < deadline,
+            "no renewal recorded: {:?}",
+            kinds()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        kinds().contains(&"identity_mismatch".to_owned()),
+        "{:?}",
+        kinds()
+    );
+    // The chip is back once the renewal's answer has arrived.
+    d.wait_for(".session[data-provider=\"aws\"] .session-sign-in:not([disabled])")
+        .await;
+
+    // "Sign in to all" lists every cloud afterwards.
+    d.wait_for_text("7 of 7").await;
+    let search = d.wait_for("input[type=search]").await;
+    d.keys(&search, "AdministratorAccess").await;
+    d.wait_for(".row").await;
+    d.keys(&search, ENTER).await;
+    let reason = d.wait_for(".elevate input").await;
+    // With the banners above, the page is taller than the window, and WebKitWebDriver
+    // reports clicks there as intercepted: the keyboard confirms, as a person may.
+    d.keys(&reason, &format!("INC-4712 rotate a key{ENTER}"))
+        .await;
+    d.wait_for_text("Opened the console of").await;
+    let end = d.wait_for(".end-elevation").await;
+    d.screenshot("app-elevated").await;
+    d.keys(&end, ENTER).await;
+    d.wait_for_text("Ended the elevation of").await;
+    assert_eq!(
+        kinds().last().map(String::as_str),
+        Some("elevation_ended"),
+        "{:?}",
+        kinds()
+    );
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    clear_keychain(&service);
+}

@@ -51,6 +51,7 @@ export function overviewOf(targets: TargetView[], extra: Partial<Overview> = {})
     now: 1_800_000_000,
     sessions: [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 3 * 3600 + 300 }],
     principals: [],
+    elevations: [],
     targets,
     errors: [],
     ...extra,

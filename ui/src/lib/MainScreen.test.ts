@@ -110,6 +110,37 @@ describe("the identity binding", () => {
       "AWS acme is signed in as someone@other.example, not as the company identity: sign out of it and sign in again as yourself.",
     ]);
   });
+
+  it("learns of a mismatch at a sign-in, without a restart", async () => {
+    const overview = overviewOf(all, {
+      sessions: [{ provider: "aws", name: "acme", account: null, expires_at: null }],
+    });
+    start(overview, {
+      renew: () => [{ provider: "aws", name: "acme", account: "someone@other.example", expires_at: 1_800_003_600 }],
+      principals: () => [{ provider: "aws", name: "acme", principal: "someone@other.example", matches: false }],
+    });
+    expect(document.querySelector(".mismatch")).toBeNull();
+    await fireEvent.click(within(screen.getByRole("listitem")).getByRole("button", { name: "Sign in" }));
+    await waitFor(() =>
+      expect(document.querySelector(".mismatch")).toHaveTextContent("AWS acme is signed in as someone@other.example"),
+    );
+  });
+});
+
+describe("elevations", () => {
+  it("shows the selected target's running elevation and ends it on request", async () => {
+    const calls = start(
+      overviewOf([{ ...payments, privileged: true }], {
+        elevations: [{ target: payments.id, reason: "INC-4711", expires_at: 1_800_000_000 + 1800 }],
+      }),
+      { end_elevation: () => [] },
+    );
+    expect(screen.getByRole("status")).toHaveTextContent("Elevated, 30 min left: INC-4711");
+    await fireEvent.click(screen.getByRole("button", { name: "End elevation" }));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "end_elevation")?.args).toEqual({ id: payments.id }));
+    expect(await screen.findByText("Ended the elevation of payments-prod.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "End elevation" })).toBeNull();
+  });
 });
 
 describe("the activity view", () => {

@@ -85,6 +85,8 @@ export interface Overview {
   now: number;
   sessions: SessionStatus[];
   principals: Principal[];
+  /** The elevations running now. */
+  elevations: ElevationView[];
   targets: TargetView[];
   errors: SourceError[];
 }
@@ -159,6 +161,9 @@ export const api = {
   copyExports: (id: string) => invoke<null>("copy_exports", { id }),
   exportProfile: (id: string) => invoke<ProfileExport>("export_profile", { id }),
   elevate: (id: string, reason: string) => invoke<ElevationView>("elevate", { id, reason }),
+  /** Ends an elevation now; the ones still running. */
+  endElevation: (id: string) => invoke<ElevationView[]>("end_elevation", { id }),
+  principals: () => invoke<Principal[]>("principals"),
   activity: (target: string, kind: string) => invoke<AuditEntry[]>("activity", { target, kind }),
   toggleStar: (id: string) => invoke<boolean>("toggle_star", { id }),
   setAlias: (id: string, alias: string) => invoke<TargetPrefs>("set_alias", { id, alias }),
