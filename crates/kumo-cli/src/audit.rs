@@ -61,15 +61,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         target: args.target.as_deref(),
         kind: args.kind.as_deref(),
     };
-    let mut printed: Option<String> = None;
+    let (mut entries, mut cursor) = kumo.audit_to_end(&query)?;
     loop {
-        let entries = kumo.audit(&query)?;
-        // What follows the last line printed; everything the first time.
-        let start = printed
-            .as_ref()
-            .and_then(|last| entries.iter().position(|e| &e.line == last))
-            .map_or(0, |i| i + 1);
-        for entry in &entries[start..] {
+        for entry in &entries {
             if args.json {
                 println!("{}", entry.line);
             } else {
@@ -82,12 +76,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        if let Some(last) = entries.last() {
-            printed = Some(last.line.clone());
-        }
         if !args.follow {
             return Ok(ExitCode::SUCCESS);
         }
         std::thread::sleep(Duration::from_millis(500));
+        // Only what was appended since: a trail of 10 MiB x 6 files is not read again.
+        entries = kumo.audit_appended(&query, &mut cursor)?;
     }
 }

@@ -245,3 +245,33 @@ async fn no_secret_reaches_the_trail_after_a_full_run() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_follow_prints_the_trail_then_each_record_as_it_is_appended() {
+    use std::io::{BufRead, BufReader};
+    let world = signed_in().await;
+    let before = records(&world).len();
+    let mut follow = world.command(&["audit", "--follow", "--json"]);
+    follow.stdout(std::process::Stdio::piped());
+    let mut child = follow.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let lines = tokio::task::spawn_blocking(move || {
+        let first: Vec<String> = (0..before)
+            .map(|_| lines.next().unwrap().unwrap())
+            .collect();
+        (first, lines)
+    })
+    .await
+    .unwrap();
+    let (first, mut lines) = lines;
+    assert_eq!(first.len(), before);
+    world.ok(&["credential-process", &world.target(0, 1)]).await;
+    let appended = tokio::task::spawn_blocking(move || lines.next().unwrap().unwrap())
+        .await
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let record: serde_json::Value = serde_json::from_str(&appended).unwrap();
+    assert_eq!(record["unmapped"]["kumo_event"], "credentials");
+    assert_eq!(records(&world).last().unwrap(), &record);
+}

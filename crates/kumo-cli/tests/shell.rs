@@ -202,3 +202,23 @@ async fn zsh_loads_the_completions_and_kumo_answers_them() {
         )
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_prompt_segment_shows_the_target_and_its_minutes_left() {
+    let world = signed_in().await;
+    let out = in_shell(
+        &world,
+        "bash",
+        "eval \"$(kumo shell-init bash)\"\nkumo_prompt; echo\nkumo use 'identity read' 2>/dev/null\nkumo_prompt",
+    )
+    .await;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "");
+    let prefix = format!("[{} ", world.target(1, 1));
+    assert!(
+        lines[1].starts_with(&prefix) && lines[1].ends_with("m]"),
+        "{out}"
+    );
+    let minutes: u32 = lines[1][prefix.len()..lines[1].len() - 2].parse().unwrap();
+    assert!((55..=60).contains(&minutes), "{out}");
+}

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Error, Kumo};
-use crate::audit::trail::Verification;
+use crate::audit::trail::{self, Verification};
 use crate::audit::{self, Actor, Event};
 
 /// The kinds of record, as `AuditQuery::kind` names them.
@@ -79,22 +79,35 @@ impl Kumo {
 
     /// The records `query` asks for, oldest first.
     pub fn audit(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditEntry>, Error> {
+        Ok(self.audit_to_end(query)?.0)
+    }
+
+    /// The records `query` asks for, oldest first, and where the trail ends, for
+    /// [`Kumo::audit_appended`] to read on from.
+    pub fn audit_to_end(
+        &self,
+        query: &AuditQuery<'_>,
+    ) -> Result<(Vec<AuditEntry>, AuditCursor), Error> {
         let trail = audit::trail(&self.ctx.env, &self.ctx.config.audit);
-        let lines = trail.lines().map_err(|e| Error::new(e.to_string()))?;
-        let wanted_target = query.target.map(str::to_lowercase);
-        Ok(lines
-            .into_iter()
-            .filter_map(|line| entry(line.text))
-            .filter(|e| query.since.is_none_or(|since| e.time >= since))
-            .filter(|e| query.kind.is_none_or(|kind| e.kind == kind))
-            .filter(|e| {
-                wanted_target.as_deref().is_none_or(|wanted| {
-                    e.target
-                        .as_deref()
-                        .is_some_and(|t| t.to_lowercase().contains(wanted))
-                })
-            })
-            .collect())
+        let (lines, cursor) = trail
+            .lines_to_end()
+            .map_err(|e| Error::new(e.to_string()))?;
+        let texts = lines.into_iter().map(|line| line.text);
+        Ok((matching(query, texts), AuditCursor(cursor)))
+    }
+
+    /// The records `query` asks for among those appended since `cursor` (a rotation
+    /// meanwhile included), moving it on: `kumo audit --follow` reads only what is new.
+    pub fn audit_appended(
+        &self,
+        query: &AuditQuery<'_>,
+        cursor: &mut AuditCursor,
+    ) -> Result<Vec<AuditEntry>, Error> {
+        let trail = audit::trail(&self.ctx.env, &self.ctx.config.audit);
+        let texts = trail
+            .appended(&mut cursor.0)
+            .map_err(|e| Error::new(e.to_string()))?;
+        Ok(matching(query, texts.into_iter()))
     }
 
     /// Walks the chain: the first line edited, removed or reordered, or "intact".
@@ -111,6 +124,27 @@ impl Kumo {
             },
         )
     }
+}
+
+/// Where a reader of the trail has got to.
+#[derive(Debug, Clone)]
+pub struct AuditCursor(trail::Cursor);
+
+/// The records among `lines` that `query` asks for.
+fn matching(query: &AuditQuery<'_>, lines: impl Iterator<Item = String>) -> Vec<AuditEntry> {
+    let wanted_target = query.target.map(str::to_lowercase);
+    lines
+        .filter_map(entry)
+        .filter(|e| query.since.is_none_or(|since| e.time >= since))
+        .filter(|e| query.kind.is_none_or(|kind| e.kind == kind))
+        .filter(|e| {
+            wanted_target.as_deref().is_none_or(|wanted| {
+                e.target
+                    .as_deref()
+                    .is_some_and(|t| t.to_lowercase().contains(wanted))
+            })
+        })
+        .collect()
 }
 
 /// A record read back; a line that is not one is left to `audit verify` to report.

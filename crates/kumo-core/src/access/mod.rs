@@ -35,7 +35,7 @@ pub use crate::prefs::TargetPrefs;
 pub use crate::reminders::{Reminder, Reminders};
 pub use crate::sessions::{Outcome, Provider, Revocation, SessionStatus};
 pub use crate::target::list::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
-pub use audit::{AUDIT_KINDS, AuditEntry, AuditQuery, AuditVerification};
+pub use audit::{AUDIT_KINDS, AuditCursor, AuditEntry, AuditQuery, AuditVerification};
 pub use binding::Principal;
 pub use console::ConsoleRequest;
 pub use credentials::Credentials;

@@ -43,6 +43,43 @@ pub struct Trail {
     keep: u32,
 }
 
+/// How far a reader has read: which file (by inode, which a rotation's rename keeps,
+/// and the last line read, which tells the file from a new one that reused a freed
+/// inode) and how many of its bytes. A follower reads only what was appended since.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cursor {
+    inode: u64,
+    offset: u64,
+    last_line: Vec<u8>,
+}
+
+impl Cursor {
+    /// Whether `file` is the one this cursor is in.
+    fn is_in(&self, file: &Path) -> bool {
+        if inode(file) != Some(self.inode) {
+            return false;
+        }
+        let Some(start) = self.offset.checked_sub(self.last_line.len() as u64) else {
+            return false;
+        };
+        let mut seen = vec![0; self.last_line.len()];
+        File::open(file)
+            .and_then(|mut f| {
+                f.seek(SeekFrom::Start(start))?;
+                f.read_exact(&mut seen)
+            })
+            .is_ok_and(|()| seen == self.last_line)
+    }
+
+    /// Past `read`, the bytes just read from the same file.
+    fn advance(&mut self, read: &Chunk) {
+        self.offset += read.consumed;
+        if !read.last_line.is_empty() {
+            self.last_line.clone_from(&read.last_line);
+        }
+    }
+}
+
 /// One line of the trail, as read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -156,17 +193,58 @@ impl Trail {
 
     /// Every line, oldest first.
     pub fn lines(&self) -> Result<Vec<Line>, TrailError> {
+        Ok(self.lines_to_end()?.0)
+    }
+
+    /// Every line, oldest first, and the cursor after the last of them.
+    pub fn lines_to_end(&self) -> Result<(Vec<Line>, Cursor), TrailError> {
         let mut lines = Vec::new();
+        let mut cursor = Cursor::default();
         for file in self.files() {
-            let text = std::fs::read_to_string(&file).map_err(|source| TrailError::Read {
-                path: file.clone(),
-                source,
-            })?;
-            lines.extend(text.lines().enumerate().map(|(i, text)| Line {
+            let read = read_from(&file, 0)?;
+            cursor = Cursor {
+                inode: inode(&file).unwrap_or_default(),
+                ..Cursor::default()
+            };
+            cursor.advance(&read);
+            lines.extend(read.lines.into_iter().enumerate().map(|(i, text)| Line {
                 file: file.clone(),
                 number: i + 1,
-                text: text.to_owned(),
+                text,
             }));
+        }
+        Ok((lines, cursor))
+    }
+
+    /// The lines appended since `cursor`, oldest first, moving it past them. A rotation
+    /// meanwhile is followed: the rest of the file the cursor was in (now rotated), then
+    /// the new one from its start.
+    pub fn appended(&self, cursor: &mut Cursor) -> Result<Vec<String>, TrailError> {
+        let current = self.path();
+        let now = inode(&current);
+        let mut lines = Vec::new();
+        if !cursor.is_in(&current) {
+            // Oldest first: the rest of the cursor's file, then every file rotated after
+            // it (all of them when it was rotated away), the current one last.
+            let rotated: Vec<PathBuf> =
+                self.files().into_iter().filter(|f| *f != current).collect();
+            let at = rotated.iter().position(|file| cursor.is_in(file));
+            for (i, file) in rotated.iter().enumerate() {
+                match at {
+                    Some(at) if i < at => {}
+                    Some(at) if i == at => lines.extend(read_from(file, cursor.offset)?.lines),
+                    _ => lines.extend(read_from(file, 0)?.lines),
+                }
+            }
+            *cursor = Cursor {
+                inode: now.unwrap_or_default(),
+                ..Cursor::default()
+            };
+        }
+        if now.is_some() {
+            let read = read_from(&current, cursor.offset)?;
+            cursor.advance(&read);
+            lines.extend(read.lines);
         }
         Ok(lines)
     }
@@ -200,6 +278,54 @@ impl Trail {
         Ok(Verification::Intact {
             events: lines.len(),
         })
+    }
+}
+
+/// What one read of a trail file found.
+struct Chunk {
+    lines: Vec<String>,
+    /// The bytes the complete lines took.
+    consumed: u64,
+    /// The last complete line with its newline; empty when there was none.
+    last_line: Vec<u8>,
+}
+
+/// The complete lines of `path` from byte `offset` on (a line still being written is
+/// left for the next read).
+fn read_from(path: &Path, offset: u64) -> Result<Chunk, TrailError> {
+    let read_error = |source| TrailError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = File::open(path).map_err(read_error)?;
+    file.seek(SeekFrom::Start(offset)).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(read_error)?;
+    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let last_start = bytes[..complete.saturating_sub(1)]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let text = String::from_utf8_lossy(&bytes[..complete]);
+    Ok(Chunk {
+        lines: text.lines().map(str::to_owned).collect(),
+        consumed: complete as u64,
+        last_line: bytes[last_start..complete].to_vec(),
+    })
+}
+
+/// The file's inode: what stays with it through a rename.
+fn inode(path: &Path) -> Option<u64> {
+    let metadata = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        Some(std::os::unix::fs::MetadataExt::ino(&metadata))
+    }
+    #[cfg(not(unix))]
+    {
+        // No inode: appends are followed, a rotation is not.
+        drop(metadata);
+        Some(1)
     }
 }
 
@@ -270,6 +396,62 @@ mod tests {
         assert_eq!(prev(&first), GENESIS);
         assert_eq!(prev(&second), hash(&first));
         assert_eq!(trail.verify().unwrap(), Verification::Intact { events: 2 });
+    }
+
+    fn messages(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["message"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_follower_reads_only_what_was_appended_since() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 1 << 20, 3);
+        write(&trail, 2);
+        let (lines, mut cursor) = trail.lines_to_end().unwrap();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(trail.appended(&mut cursor).unwrap(), Vec::<String>::new());
+        trail.append(record(7)).unwrap();
+        assert_eq!(messages(&trail.appended(&mut cursor).unwrap()), ["event 7"]);
+        assert_eq!(trail.appended(&mut cursor).unwrap(), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_follower_reads_on_across_a_rotation() {
+        let dir = tempfile::tempdir().unwrap();
+        // Room for about two lines a file.
+        let trail = trail(dir.path(), 200, 3);
+        trail.append(record(0)).unwrap();
+        let (_, mut cursor) = trail.lines_to_end().unwrap();
+        for n in 1..=4 {
+            trail.append(record(n)).unwrap();
+        }
+        assert!(trail.rotated(1).exists(), "the test needs a rotation");
+        assert_eq!(
+            messages(&trail.appended(&mut cursor).unwrap()),
+            ["event 1", "event 2", "event 3", "event 4"]
+        );
+    }
+
+    #[test]
+    fn a_follower_leaves_a_line_still_being_written_for_the_next_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let trail = trail(dir.path(), 1 << 20, 3);
+        write(&trail, 1);
+        let (_, mut cursor) = trail.lines_to_end().unwrap();
+        let mut file = OpenOptions::new().append(true).open(trail.path()).unwrap();
+        file.write_all(b"{\"message\": \"half").unwrap();
+        assert_eq!(trail.appended(&mut cursor).unwrap(), Vec::<String>::new());
+        file.write_all(b"\"}\n").unwrap();
+        assert_eq!(messages(&trail.appended(&mut cursor).unwrap()), ["half"]);
     }
 
     #[cfg(unix)]
