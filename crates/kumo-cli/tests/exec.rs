@@ -31,15 +31,7 @@ async fn exec_sets_the_aws_variables_and_removes_the_profile() {
         "echo \"$AWS_REGION ${AWS_PROFILE-unset} ${#AWS_ACCESS_KEY_ID} ${#AWS_SESSION_TOKEN} $KUMO_TARGET\"",
     ]);
     cmd.env("AWS_PROFILE", "someone-else");
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = String::from_utf8(out.stdout).unwrap();
+    let line = support::succeeds(cmd).await;
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(fields[0], "eu-west-1");
     assert_eq!(fields[1], "unset");
@@ -174,19 +166,9 @@ async fn the_credential_endpoint_keeps_a_long_run_working_past_each_expiry() {
             world.home.path().join("no-credentials"),
         );
     let fetched_before = world.fake.calls(Operation::GetRoleCredentials);
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = support::succeeds(cmd).await;
     let account = &world.fake.options().directory.accounts[0].id;
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        format!("{account}\n").repeat(4)
-    );
+    assert_eq!(out, format!("{account}\n").repeat(4));
     assert!(
         world.fake.calls(Operation::GetRoleCredentials) - fetched_before >= 3,
         "the endpoint renewed the credentials as they ended"

@@ -245,15 +245,7 @@ async fn boto3_reads_both_exported_modes() {
 
     // sso-session mode: botocore's SSOTokenProvider reads the AWS CLI's token cache,
     // which Kumo writes on request.
-    let out = world
-        .ok(&[
-            "export",
-            "aws",
-            "--mode",
-            "sso-session",
-            "--write-sso-cache",
-        ])
-        .await;
+    let out = world.ok(&WRITE_SSO_CACHE).await;
     let cache = sso_cache_file(&world);
     assert!(
         out.ends_with(&format!(
@@ -272,6 +264,14 @@ async fn boto3_reads_both_exported_modes() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with(&prefix));
     assert_eq!(world.fake.calls(Operation::GetRoleCredentials), calls + 1);
 }
+
+const WRITE_SSO_CACHE: [&str; 5] = [
+    "export",
+    "aws",
+    "--mode",
+    "sso-session",
+    "--write-sso-cache",
+];
 
 /// `~/.aws/sso/cache/<sha1("acme")>.json`, as the AWS CLI names the `acme` session's.
 fn sso_cache_file(world: &World) -> std::path::PathBuf {
@@ -292,15 +292,7 @@ fn sso_cache_file(world: &World) -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_sso_cache_holds_the_access_token_alone_privately_until_logout() {
     let world = signed_in(1, 1).await;
-    world
-        .ok(&[
-            "export",
-            "aws",
-            "--mode",
-            "sso-session",
-            "--write-sso-cache",
-        ])
-        .await;
+    world.ok(&WRITE_SSO_CACHE).await;
     let cache = sso_cache_file(&world);
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(

@@ -366,17 +366,13 @@ pub async fn device_code(State(shared): S, Path(tenant): Path<String>, body: Byt
         );
     }
     let started = device::start(&shared, client_id);
-    wire::json(
-        StatusCode::OK,
-        json!({
-            "device_code": started.device_code,
-            "user_code": started.user_code,
-            "verification_uri": started.verification_uri,
-            "expires_in": started.expires_in,
-            "interval": started.interval,
-            "message": format!("To sign in, use a web browser to open the page {} and enter the code {} to authenticate.", started.verification_uri, started.user_code),
-        }),
+    let mut answer = started.json(false);
+    answer["message"] = format!(
+        "To sign in, use a web browser to open the page {} and enter the code {} to authenticate.",
+        started.verification_uri, started.user_code
     )
+    .into();
+    wire::json(StatusCode::OK, answer)
 }
 
 /// An Entra v2 ID token naming the user. Its signature is not a real one: Kumo reads it

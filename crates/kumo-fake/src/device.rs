@@ -16,6 +16,23 @@ pub struct Started {
     pub interval: u32,
 }
 
+impl Started {
+    /// The RFC 8628 answer; `complete`: with `verification_uri_complete` (Entra has none).
+    pub fn json(&self, complete: bool) -> serde_json::Value {
+        let mut answer = serde_json::json!({
+            "device_code": self.device_code,
+            "user_code": self.user_code,
+            "verification_uri": self.verification_uri,
+            "expires_in": self.expires_in,
+            "interval": self.interval,
+        });
+        if complete {
+            answer["verification_uri_complete"] = self.verification_uri_complete.clone().into();
+        }
+        answer
+    }
+}
+
 /// What a poll of the token endpoint with a device code finds.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Poll {

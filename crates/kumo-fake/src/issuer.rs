@@ -357,17 +357,7 @@ pub async fn device_code(State(shared): S, body: Bytes) -> Response {
         );
     }
     let started = device::start(&shared, &options.client_id);
-    wire::json(
-        StatusCode::OK,
-        json!({
-            "device_code": started.device_code,
-            "user_code": started.user_code,
-            "verification_uri": started.verification_uri,
-            "verification_uri_complete": started.verification_uri_complete,
-            "expires_in": started.expires_in,
-            "interval": started.interval,
-        }),
-    )
+    wire::json(StatusCode::OK, started.json(true))
 }
 
 pub async fn revoke(State(shared): S, body: Bytes) -> Response {

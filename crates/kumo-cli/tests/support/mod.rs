@@ -76,10 +76,7 @@ impl World {
 
     /// Runs kumo off the async runtime, so the fake keeps answering meanwhile.
     pub async fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = self.command(args);
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap()
+        output(self.command(args)).await
     }
 
     /// Starts `n` kumo processes with `args` at once (each on its own blocking thread)
@@ -153,6 +150,24 @@ impl World {
             .map(str::to_owned)
             .collect()
     }
+}
+
+/// Runs `cmd` off the async runtime (the fake keeps answering meanwhile) to its end.
+pub async fn output(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// Runs `cmd` to its end and returns its stdout; a failure shows its stderr.
+pub async fn succeeds(cmd: Command) -> String {
+    let out = output(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
 
 impl Drop for World {
