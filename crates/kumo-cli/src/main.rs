@@ -12,6 +12,7 @@ mod list;
 mod output;
 mod session;
 mod shell;
+mod status;
 mod target;
 
 use std::process::ExitCode;
@@ -35,6 +36,9 @@ enum Command {
     Login(session::LoginArgs),
     /// Show who is signed in to the company identity, with which issuer, until when.
     Whoami,
+    /// Every provider's session from the keychain and the clock alone (no network):
+    /// whether it renews by itself or needs a sign-in. Exit 1 when one needs a person.
+    Status(status::StatusArgs),
     /// Sign out of an AWS org (or --tenant, --identity, --all): the provider revokes the
     /// session where it can, and its tokens and credentials leave the keychain.
     Logout(session::LogoutArgs),
@@ -92,6 +96,7 @@ fn main() -> ExitCode {
         Command::Login(args) => done(session::login(args)),
         Command::Logout(args) => done(session::logout(args)),
         Command::Whoami => done(session::whoami()),
+        Command::Status(args) => status::run(args),
         Command::Ls(args) => done(list::ls(args)),
         Command::Creds(args) => done(credentials::creds(args)),
         Command::CredentialProcess(args) => done(credentials::credential_process(args)),

@@ -13,6 +13,15 @@ pub fn error_line(e: &Error) -> String {
     }
 }
 
+/// The command that signs in to one provider.
+pub fn login_command(provider: Provider, name: &str) -> String {
+    match provider {
+        Provider::Identity => "kumo login --identity".to_owned(),
+        Provider::Aws => format!("kumo login --org {name}"),
+        Provider::Azure => format!("kumo login --tenant {name}"),
+    }
+}
+
 /// The command that takes the next step, worded for a terminal.
 fn advice(next: &NextStep) -> (&'static str, String) {
     match next {
@@ -21,11 +30,7 @@ fn advice(next: &NextStep) -> (&'static str, String) {
             name,
             why,
         } => {
-            let command = match provider {
-                Provider::Identity => "kumo login --identity".to_owned(),
-                Provider::Aws => format!("kumo login --org {name}"),
-                Provider::Azure => format!("kumo login --tenant {name}"),
-            };
+            let command = login_command(*provider, name);
             let again = match why {
                 SignInReason::Refused => " to try again",
                 SignInReason::CodeExpired => " again",

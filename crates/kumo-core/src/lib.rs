@@ -36,6 +36,7 @@ mod onboarding;
 mod paths;
 mod prefs;
 mod reminders;
+mod renewals;
 mod retry;
 mod sessions;
 mod target;

@@ -40,6 +40,46 @@ pub enum Revocation {
     Failed(String),
 }
 
+/// A client registration this close to its end needs a person's sign-in soon.
+pub const REGISTRATION_WARN_SECS: i64 = 7 * 24 * 3600;
+
+/// A provider's session as `kumo status` tells it: the access token (which Kumo renews
+/// by itself) apart from the sign-in (which only a person can redo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionReport {
+    pub provider: Provider,
+    /// The org name, the tenant, or the identity's issuer.
+    pub name: String,
+    /// Who is signed in, where known.
+    pub principal: Option<String>,
+    pub signed_in: bool,
+    /// The access token is valid now.
+    pub access_valid: bool,
+    /// Epoch seconds.
+    pub access_expires_at: Option<i64>,
+    /// Kumo renews the access token without a prompt (a refresh token, and for AWS a
+    /// live client registration).
+    pub renews: bool,
+    /// The sign-in's known end (an org's client registration); `None` where only the
+    /// provider's session policy decides, which Kumo learns when a renewal is refused.
+    pub sign_in_ends_at: Option<i64>,
+    /// The last renewal that failed, since the last that worked.
+    pub last_error: Option<RenewalFailure>,
+    /// A person must sign in: now, or before the known end within a week.
+    pub needs_sign_in: bool,
+}
+
+/// A renewal that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RenewalFailure {
+    /// Epoch seconds.
+    pub at: i64,
+    pub message: String,
+    /// The provider refused it (the session ended or was revoked); otherwise it could
+    /// not be reached, and the session may well be fine.
+    pub refused: bool,
+}
+
 /// How a sign-in ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

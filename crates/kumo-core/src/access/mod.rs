@@ -33,7 +33,9 @@ pub use crate::feedback::{Feedback, Silent};
 pub use crate::onboarding::{Draft, FieldError};
 pub use crate::prefs::TargetPrefs;
 pub use crate::reminders::{Reminder, Reminders};
-pub use crate::sessions::{Outcome, Provider, Revocation, SessionStatus};
+pub use crate::sessions::{
+    Outcome, Provider, RenewalFailure, Revocation, SessionReport, SessionStatus,
+};
 pub use crate::target::list::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
 pub use audit::{AUDIT_KINDS, AuditCursor, AuditEntry, AuditQuery, AuditVerification};
 pub use binding::Principal;

@@ -12,7 +12,7 @@ use crate::config::{AwsOrg, AzureTenantConfig, Config, GcpConfig, IdentityConfig
 use crate::context::Context;
 use crate::identity::oidc;
 use crate::oauth::Person;
-use crate::sessions::Revocation;
+use crate::sessions::{REGISTRATION_WARN_SECS, Revocation, SessionReport};
 use crate::target::list::{self as targets, Target};
 
 /// One configured provider.
@@ -102,6 +102,55 @@ impl Configured<'_> {
                 expires_at: crate::azure::session_expiry(tenant, store).ok().flatten(),
             },
             Self::Gcp(_) => return None,
+        })
+    }
+
+    /// The session as `kumo status` tells it, from the keychain, the clock and the last
+    /// renewal's record alone; `None` for Google Cloud.
+    pub fn report(&self, ctx: &Context) -> Option<SessionReport> {
+        let status = self.status(ctx)?;
+        let (store, now) = (ctx.store.as_ref(), ctx.env.now());
+        // The access token's end, whether it renews silently, the sign-in's known end.
+        let facts: Option<(i64, bool, Option<i64>)> = match self {
+            Self::Identity(_) => oidc::session_facts(store)
+                .ok()
+                .flatten()
+                .map(|(at, renews)| (at, renews, None)),
+            Self::Aws(org) => {
+                let session = crate::aws::session::load_session(store, org.name.as_str()).ok();
+                session.and_then(|s| {
+                    let token = s.token?;
+                    let registration_end = s.registration.map(|r| r.expires_at);
+                    let renews = token.refresh_token.is_some()
+                        && registration_end.is_some_and(|end| end > now);
+                    Some((token.expires_at, renews, registration_end))
+                })
+            }
+            Self::Azure(tenant) => crate::azure::session_facts(tenant, store)
+                .ok()
+                .flatten()
+                .map(|(at, renews)| (at, renews, None)),
+            Self::Gcp(_) => return None,
+        };
+        let last_error = crate::renewals::last_failure(&ctx.env, status.provider, &status.name);
+        let access_valid = facts.is_some_and(|(at, _, _)| at > now);
+        let renews = facts.is_some_and(|(_, renews, _)| renews);
+        let sign_in_ends_at = facts.and_then(|(_, _, end)| end);
+        let needs_sign_in = facts.is_none()
+            || (!access_valid && !renews)
+            || last_error.as_ref().is_some_and(|e| e.refused)
+            || sign_in_ends_at.is_some_and(|end| end - now < REGISTRATION_WARN_SECS);
+        Some(SessionReport {
+            provider: status.provider,
+            name: status.name,
+            principal: status.account,
+            signed_in: facts.is_some(),
+            access_valid,
+            access_expires_at: facts.map(|(at, _, _)| at),
+            renews,
+            sign_in_ends_at,
+            last_error,
+            needs_sign_in,
         })
     }
 

@@ -11,6 +11,7 @@ use crate::aws::select_org;
 use crate::aws::sign_in::{Flow, LoginOptions};
 use crate::config::AzureTenantConfig;
 use crate::identity::oidc;
+use crate::sessions::{RenewalFailure, SessionReport};
 
 /// Which providers a sign-in is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +104,9 @@ impl Kumo {
             feedback,
         };
         for provider in chosen {
-            if let Some(mut signed_in) = provider.sign_in(&self.ctx, &asking).await? {
+            let signed_in = provider.sign_in(&self.ctx, &asking).await;
+            self.record_renewal(&provider, signed_in.as_ref().err());
+            if let Some(mut signed_in) = signed_in? {
                 signed_in.listed = provider.listed(&self.ctx);
                 self.bind(&provider, &signed_in, feedback).await?;
                 if signed_in.outcome != Outcome::AlreadySignedIn {
@@ -118,6 +121,29 @@ impl Kumo {
             }
         }
         Ok(())
+    }
+
+    /// Keeps how a provider's sign-in or renewal ended, for `kumo status`: the failure
+    /// (refused, or the provider unreachable), or none once one worked.
+    fn record_renewal(&self, provider: &Configured<'_>, failed: Option<&Error>) {
+        let Some(status) = provider.status(&self.ctx) else {
+            return;
+        };
+        let failure = failed.map(|e| RenewalFailure {
+            at: self.now(),
+            message: e.message.clone(),
+            refused: matches!(e.next, Some(super::NextStep::SignIn { .. })),
+        });
+        crate::renewals::record(&self.ctx.env, status.provider, &status.name, failure);
+    }
+
+    /// Every configured provider's session as `kumo status` tells it: the keychain, the
+    /// clock and the last renewal's record; no network.
+    pub fn session_reports(&self) -> Vec<SessionReport> {
+        providers(&self.ctx.config)
+            .iter()
+            .filter_map(|provider| provider.report(&self.ctx))
+            .collect()
     }
 
     /// The providers `scope` names, in sign-in order.

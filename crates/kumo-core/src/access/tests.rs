@@ -597,3 +597,65 @@ async fn signing_out_of_everything_revokes_each_session_and_the_identity_last() 
     );
     assert!(w.kumo.statuses().iter().all(|s| s.expires_at.is_none()));
 }
+
+fn aws_report(kumo: &Kumo) -> SessionReport {
+    kumo.session_reports()
+        .into_iter()
+        .find(|r| r.provider == Provider::Aws)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_access_token_that_renews_needs_no_person() {
+    let clock = ManualClock::at(SystemClock.now());
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        ..Options::default()
+    };
+    let w = workspace_on(options, Some(clock.clone()), |_| String::new()).await;
+    sign_in_everything(&w.kumo).await;
+    clock.advance(2 * 3600);
+    let report = aws_report(&w.kumo);
+    assert_eq!(
+        (report.access_valid, report.renews, report.needs_sign_in),
+        (false, true, false)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_renewal_needs_a_person_until_a_sign_in_works() {
+    let w = signed_in(1, 1).await;
+    crate::renewals::record(
+        &w.kumo.ctx.env,
+        Provider::Aws,
+        ORG,
+        Some(RenewalFailure {
+            at: w.kumo.now(),
+            message: "the session for `acme` has expired or was revoked".into(),
+            refused: true,
+        }),
+    );
+    assert!(aws_report(&w.kumo).needs_sign_in);
+    sign_in_everything(&w.kumo).await;
+    let report = aws_report(&w.kumo);
+    assert_eq!((report.needs_sign_in, report.last_error), (false, None));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_sign_in_is_kept_as_the_last_renewal_error() {
+    let w = workspace(1, 1).await;
+    w.fake
+        .script(Operation::RegisterClient, kumo_fake::Fault::Garbage, 1);
+    let _ = w
+        .kumo
+        .sign_in(
+            &SignInScope::Org(ORG.into()),
+            SignInOptions::default(),
+            &Silent,
+            &mut |_| {},
+        )
+        .await
+        .unwrap_err();
+    let error = aws_report(&w.kumo).last_error.unwrap();
+    assert!(!error.refused, "{error:?}");
+}

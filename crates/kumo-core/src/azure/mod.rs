@@ -218,6 +218,15 @@ pub async fn access_token(
     Ok(token)
 }
 
+/// The access token's end and whether a refresh token renews it; `None` when not
+/// signed in.
+pub fn session_facts(
+    config: &AzureTenantConfig,
+    store: &dyn SecretStore,
+) -> Result<Option<(i64, bool)>, AzureError> {
+    Ok(load(config, store)?.map(|s| (s.expires_at, s.refresh_token.is_some())))
+}
+
 /// When the stored session ends, for status displays; `None` when not signed in.
 pub fn session_expiry(
     config: &AzureTenantConfig,
