@@ -527,6 +527,8 @@ mod tests {
             name: "acme".into(),
             account: Some("dev@acme.com".into()),
             expires_at: Some(1),
+            renews: true,
+            needs_sign_in: false,
         };
         let error = SourceError {
             source: "AWS org `acme`".into(),

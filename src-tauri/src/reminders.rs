@@ -1,24 +1,50 @@
-//! Watches the sign-ins: the UI gets their statuses as they change (a renewal by the CLI
-//! included), and the desktop a notification 15 minutes before a session ends.
+//! Watches the sign-ins: renews each session that can renew by itself ahead of its
+//! access token's end (under each provider's cross-process lock, so the CLI and the app
+//! never race a rotating refresh token), hands the UI the statuses as they change (a
+//! renewal by the CLI included), and tells the desktop only what a person must act on.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use kumo_core::access::{Reminder, Reminders};
+use kumo_core::access::{Provider, Reminder, ReminderKind, Reminders};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::commands::AppState;
 
-/// How often the keychain is read again when no reminder falls due sooner: a renewal
+/// How often the keychain is read again when nothing falls due sooner: a renewal
 /// elsewhere shows within this.
 const RECHECK: Duration = Duration::from_secs(60);
 
 /// Runs for the app's life; `AppState::recheck` wakes it at once (after a renewal).
 pub async fn watch(app: AppHandle) {
     let mut reminders = Reminders::default();
+    // When each session's current token was first seen, and when it is to be renewed.
+    let mut renewals: HashMap<(Provider, String), (Option<i64>, i64)> = HashMap::new();
     loop {
         let state = app.state::<AppState>();
         let (statuses, now) = {
             let kumo = state.kumo.read().await;
+            let now = kumo.now();
+            for status in kumo.statuses() {
+                let key = (status.provider, status.name.clone());
+                let (seen, renew_at) = renewals.entry(key.clone()).or_insert((None, i64::MAX));
+                if *seen != status.expires_at {
+                    // A new token (here or from the CLI): its own renewal time.
+                    *seen = status.expires_at;
+                    *renew_at = status.renew_at(now).unwrap_or(i64::MAX);
+                }
+                if *renew_at <= now {
+                    *renew_at = i64::MAX;
+                    if let Err(e) = kumo.renew_silently(status.provider, &status.name).await {
+                        tracing::warn!(
+                            "renewing {} {}: {}",
+                            status.provider.label(),
+                            status.name,
+                            e.message
+                        );
+                    }
+                }
+            }
             (kumo.statuses(), kumo.now())
         };
         let _ = app.emit("sessions", &statuses);
@@ -26,11 +52,12 @@ pub async fn watch(app: AppHandle) {
             tracing::info!("{}", reminder.title());
             notify(&app, reminder);
         }
-        let wait = Reminders::next_due(&statuses, now)
-            .map_or(RECHECK, |due| {
-                Duration::from_secs(due.saturating_sub(now).unsigned_abs())
-            })
-            .min(RECHECK);
+        let next_renewal = renewals.values().map(|(_, at)| *at).min();
+        let wait = [Reminders::next_due(&statuses, now), next_renewal]
+            .into_iter()
+            .flatten()
+            .map(|due| Duration::from_secs(due.saturating_sub(now).max(1).unsigned_abs()))
+            .fold(RECHECK, Duration::min);
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = state.recheck.notified() => {}
@@ -38,29 +65,53 @@ pub async fn watch(app: AppHandle) {
     }
 }
 
-/// A desktop notification; clicking it brings the window forward. Without a
-/// notification service the window's own banner still says it.
+/// A desktop notification. Its action opens the window, or for a sign-in needed starts
+/// the sign-in. Without a notification service the window's own banner still says it.
 fn notify(app: &AppHandle, reminder: Reminder) {
     let app = app.clone();
     // The D-Bus calls block, and waiting for the click blocks until it is dismissed.
     std::thread::spawn(move || {
+        let action = match reminder.kind {
+            ReminderKind::SignInNeeded => "Sign in",
+            ReminderKind::EndsIn(_) => "Open Kumo",
+        };
         let shown = notify_rust::Notification::new()
             .appname("Kumo")
             .summary(&reminder.title())
             .body(&reminder.body())
             .icon("kumo")
-            .action("default", "Open Kumo")
+            .action("default", action)
             .show();
         match shown {
             #[cfg(all(unix, not(target_os = "macos")))]
-            Ok(handle) => handle.wait_for_action(|action| {
-                if action == "default" {
+            Ok(handle) => handle.wait_for_action(|clicked| {
+                if clicked == "default" {
                     crate::show_search(&app);
+                    if reminder.kind == ReminderKind::SignInNeeded {
+                        sign_in(&app, &reminder);
+                    }
                 }
             }),
             #[cfg(not(all(unix, not(target_os = "macos"))))]
             Ok(_) => drop(app),
             Err(e) => tracing::warn!("no desktop notification ({e}); the window shows it"),
         }
+    });
+}
+
+/// The notification's "Sign in": the provider's sign-in, as the window's button does.
+fn sign_in(app: &AppHandle, reminder: &Reminder) {
+    let app = app.clone();
+    let (provider, name) = (reminder.provider, reminder.session.clone());
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let kumo = state.kumo.read().await;
+        if let Err(e) = kumo
+            .renew(provider, &name, &kumo_core::access::Silent)
+            .await
+        {
+            tracing::warn!("signing in from the notification: {}", e.message);
+        }
+        state.recheck.notify_one();
     });
 }

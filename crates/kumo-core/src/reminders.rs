@@ -1,74 +1,118 @@
-//! When to tell a person that a session is about to end: once per session and expiry,
-//! from [`WARN_BEFORE_SECS`] before it ends, so that a renewal never comes as a surprise.
+//! When to tell a person something about a session: only when they must act. A session
+//! that Kumo renews by itself is never announced; one that cannot renew is announced
+//! [`WARN_BEFORE_SECS`] before it ends; a provider that refused a renewal, or an org's
+//! client registration within a week of its end, is announced once as a sign-in needed.
 
 use std::collections::HashSet;
 
 use crate::sessions::{Provider, SessionStatus, WARN_BEFORE_SECS};
 
-/// One session about to end, in words for a desktop notification.
+/// One thing to tell, in words for a desktop notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminder {
     pub provider: Provider,
     /// Who is signed in where the provider says (the identity's email), else the
     /// session's name (the org, the tenant).
     pub name: String,
-    pub seconds_left: i64,
+    /// The session's own name (the org, the tenant, the issuer), for the sign-in.
+    pub session: String,
+    pub kind: ReminderKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReminderKind {
+    /// A session that cannot renew ends in this many seconds.
+    EndsIn(i64),
+    /// Only a sign-in continues it.
+    SignInNeeded,
 }
 
 impl Reminder {
     pub fn title(&self) -> String {
-        let minutes = (self.seconds_left + 59) / 60;
-        let unit = if minutes == 1 { "minute" } else { "minutes" };
-        format!(
-            "Your {} session for {} ends in {minutes} {unit}",
-            self.provider.label(),
-            self.name
-        )
+        let provider = self.provider.label();
+        match self.kind {
+            ReminderKind::EndsIn(seconds_left) => {
+                let minutes = (seconds_left + 59) / 60;
+                let unit = if minutes == 1 { "minute" } else { "minutes" };
+                format!(
+                    "Your {provider} session for {} ends in {minutes} {unit}",
+                    self.name
+                )
+            }
+            ReminderKind::SignInNeeded => {
+                format!("Sign in to {provider} again: {}", self.name)
+            }
+        }
     }
 
     pub fn body(&self) -> String {
-        "Open Kumo and choose Renew now to stay signed in.".into()
+        match self.kind {
+            ReminderKind::EndsIn(_) => "Open Kumo and choose Renew now to stay signed in.".into(),
+            ReminderKind::SignInNeeded => {
+                "Kumo cannot renew this session by itself any more. Choose Sign in.".into()
+            }
+        }
     }
 }
 
-/// The reminders already given, by session and expiry: a renewed session (a new expiry)
-/// is announced again when its own end nears.
+/// The reminders already given: each event once, until it no longer holds (a session
+/// renewed to a new end, a sign-in done), so that a later one is told again.
 #[derive(Debug, Default)]
 pub struct Reminders {
-    given: HashSet<(Provider, String, i64)>,
+    given: HashSet<Event>,
+}
+
+/// A session's end (by its time), or its need of a sign-in.
+type Event = (Provider, String, Option<i64>);
+
+fn events(s: &SessionStatus) -> Vec<Event> {
+    let mut events = vec![(s.provider, s.name.clone(), s.expires_at)];
+    if s.needs_sign_in {
+        events.push((s.provider, s.name.clone(), None));
+    }
+    events
 }
 
 impl Reminders {
-    /// The sessions to announce now: signed in, ending within [`WARN_BEFORE_SECS`], and
-    /// not yet announced for this expiry.
+    /// What to tell now, each once.
     pub fn due(&mut self, statuses: &[SessionStatus], now: i64) -> Vec<Reminder> {
-        // Only sessions as they are now are remembered, so this never grows.
-        self.given.retain(|(provider, name, expires_at)| {
-            statuses.iter().any(|s| {
-                s.provider == *provider && s.name == *name && s.expires_at == Some(*expires_at)
-            })
-        });
-        statuses
-            .iter()
-            .filter(|s| s.ends_soon(now))
-            .filter_map(|s| {
-                let expires_at = s.expires_at?;
-                self.given
-                    .insert((s.provider, s.name.clone(), expires_at))
-                    .then(|| Reminder {
-                        provider: s.provider,
-                        name: s.account.clone().unwrap_or_else(|| s.name.clone()),
-                        seconds_left: expires_at - now,
-                    })
-            })
-            .collect()
+        // Only events that still hold are remembered, so this never grows.
+        let holding: HashSet<Event> = statuses.iter().flat_map(events).collect();
+        self.given.retain(|e| holding.contains(e));
+        let mut due = Vec::new();
+        for s in statuses {
+            let (kind, event) = if s.needs_sign_in {
+                (
+                    ReminderKind::SignInNeeded,
+                    (s.provider, s.name.clone(), None),
+                )
+            } else if s.ends_soon(now) {
+                let end = s.expires_at.unwrap_or(now);
+                (
+                    ReminderKind::EndsIn(end - now),
+                    (s.provider, s.name.clone(), Some(end)),
+                )
+            } else {
+                continue;
+            };
+            if self.given.insert(event) {
+                due.push(Reminder {
+                    provider: s.provider,
+                    name: s.account.clone().unwrap_or_else(|| s.name.clone()),
+                    session: s.name.clone(),
+                    kind,
+                });
+            }
+        }
+        due
     }
 
-    /// When the next reminder falls due (epoch seconds), if a signed-in session has one
-    /// ahead: what to sleep until.
+    /// When the next end falls due for a reminder (epoch seconds), if a session that
+    /// cannot renew has one ahead: what to sleep until.
     pub fn next_due(statuses: &[SessionStatus], now: i64) -> Option<i64> {
         statuses
             .iter()
+            .filter(|s| !s.renews)
             .filter_map(|s| s.expires_at)
             .map(|expires_at| expires_at - WARN_BEFORE_SECS)
             .filter(|due| *due > now)
@@ -82,90 +126,75 @@ mod tests {
 
     const NOW: i64 = 1_000_000;
 
-    fn aws(expires_at: Option<i64>) -> SessionStatus {
+    fn aws(expires_at: Option<i64>, renews: bool) -> SessionStatus {
         SessionStatus {
             provider: Provider::Aws,
             name: "acme".into(),
             account: None,
             expires_at,
+            renews,
+            needs_sign_in: false,
         }
     }
 
     #[test]
-    fn a_session_ending_within_fifteen_minutes_is_announced_once() {
+    fn a_session_that_renews_by_itself_is_never_announced() {
         let mut reminders = Reminders::default();
-        let statuses = [aws(Some(NOW + 14 * 60))];
+        assert_eq!(reminders.due(&[aws(Some(NOW + 60), true)], NOW), []);
         assert_eq!(
-            reminders.due(&statuses, NOW),
-            [Reminder {
-                provider: Provider::Aws,
-                name: "acme".into(),
-                seconds_left: 14 * 60,
-            }]
+            Reminders::next_due(&[aws(Some(NOW + 3600), true)], NOW),
+            None
+        );
+    }
+
+    #[test]
+    fn a_session_that_cannot_renew_is_announced_once_before_it_ends() {
+        let mut reminders = Reminders::default();
+        let statuses = [aws(Some(NOW + 14 * 60), false)];
+        let due = reminders.due(&statuses, NOW);
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            due[0].title(),
+            "Your AWS session for acme ends in 14 minutes"
         );
         assert_eq!(reminders.due(&statuses, NOW + 60), []);
     }
 
     #[test]
-    fn a_session_is_named_by_who_is_signed_in_where_the_provider_says() {
-        let identity = SessionStatus {
-            provider: Provider::Identity,
-            name: "https://accounts.google.com".into(),
+    fn a_needed_sign_in_is_announced_once_until_it_is_done() {
+        let mut reminders = Reminders::default();
+        let refused = SessionStatus {
             account: Some("dev@acme.com".into()),
-            expires_at: Some(NOW + 600),
+            needs_sign_in: true,
+            ..aws(None, false)
         };
-        let due = Reminders::default().due(&[identity], NOW);
+        let due = reminders.due(std::slice::from_ref(&refused), NOW);
         assert_eq!(
-            due[0].title(),
-            "Your Identity session for dev@acme.com ends in 10 minutes"
+            due.iter().map(Reminder::title).collect::<Vec<_>>(),
+            ["Sign in to AWS again: dev@acme.com"]
         );
+        assert_eq!(due[0].session, "acme");
+        assert_eq!(reminders.due(std::slice::from_ref(&refused), NOW + 600), []);
+        let signed_in = aws(Some(NOW + 3600), true);
+        assert_eq!(reminders.due(&[signed_in], NOW + 700), []);
+        assert_eq!(reminders.due(&[refused], NOW + 800).len(), 1);
     }
 
     #[test]
-    fn sessions_further_off_ended_or_signed_out_are_not_announced() {
-        let mut reminders = Reminders::default();
+    fn a_provider_never_signed_in_is_not_announced() {
+        assert_eq!(Reminders::default().due(&[aws(None, false)], NOW), []);
+    }
+
+    #[test]
+    fn the_next_reminder_is_fifteen_minutes_before_the_nearest_end_that_cannot_renew() {
         let statuses = [
-            aws(Some(NOW + WARN_BEFORE_SECS + 1)),
-            aws(Some(NOW)),
-            aws(None),
+            aws(Some(NOW + 3600), false),
+            aws(Some(NOW + 1800), true),
+            aws(None, false),
         ];
-        assert_eq!(reminders.due(&statuses, NOW), []);
-    }
-
-    #[test]
-    fn a_renewed_session_is_announced_again_when_its_new_end_nears() {
-        let mut reminders = Reminders::default();
-        assert_eq!(reminders.due(&[aws(Some(NOW + 600))], NOW).len(), 1);
-        let renewed = [aws(Some(NOW + 8 * 3600))];
-        assert_eq!(reminders.due(&renewed, NOW + 60), []);
-        assert_eq!(reminders.due(&renewed, NOW + 8 * 3600 - 600).len(), 1);
-    }
-
-    #[test]
-    fn the_next_reminder_is_fifteen_minutes_before_the_nearest_end() {
-        let statuses = [aws(Some(NOW + 3600)), aws(Some(NOW + 1800)), aws(None)];
         assert_eq!(
             Reminders::next_due(&statuses, NOW),
-            Some(NOW + 1800 - WARN_BEFORE_SECS)
+            Some(NOW + 3600 - WARN_BEFORE_SECS)
         );
-        assert_eq!(Reminders::next_due(&[aws(Some(NOW + 600))], NOW), None);
-    }
-
-    #[test]
-    fn the_title_says_who_and_how_long_in_whole_minutes() {
-        let reminder = Reminder {
-            provider: Provider::Aws,
-            name: "acme".into(),
-            seconds_left: 14 * 60 + 1,
-        };
-        assert_eq!(
-            reminder.title(),
-            "Your AWS session for acme ends in 15 minutes"
-        );
-        let last = Reminder {
-            seconds_left: 30,
-            ..reminder
-        };
-        assert_eq!(last.title(), "Your AWS session for acme ends in 1 minute");
     }
 }

@@ -100,19 +100,41 @@ pub struct SessionStatus {
     pub name: String,
     /// Who is signed in, where the provider says (the identity's email).
     pub account: Option<String>,
-    /// Epoch seconds; `None` when not signed in.
+    /// When the access token ends (epoch seconds); `None` when not signed in.
     pub expires_at: Option<i64>,
+    /// Kumo renews the access token by itself: its end asks nothing of a person.
+    pub renews: bool,
+    /// A session the person had can go on only with a sign-in (refused, or an org's
+    /// registration about to end); false for a provider never signed in.
+    pub needs_sign_in: bool,
 }
 
+/// A background renewal comes this long before the access token's end at the most…
+const RENEW_AHEAD_SECS: i64 = 5 * 60;
+
 impl SessionStatus {
+    /// When to renew a session that renews by itself (epoch seconds): in the last tenth
+    /// of the token's life seen since `since` (five minutes at the most), less a random
+    /// part of that again, so that the app and the CLI, and many machines, do not all
+    /// renew at one instant. `None` for a session that does not renew.
+    pub fn renew_at(&self, since: i64) -> Option<i64> {
+        let end = self.expires_at.filter(|_| self.renews)?;
+        let ahead = ((end - since) / 10).clamp(1, RENEW_AHEAD_SECS);
+        let jitter = rand::random_range(0..=ahead / 2);
+        Some(end - ahead - jitter)
+    }
+
     pub fn seconds_left(&self, now: i64) -> Option<i64> {
         self.expires_at.map(|at| at - now)
     }
 
-    /// Signed in, and ending within [`WARN_BEFORE_SECS`].
+    /// Signed in without a way to renew by itself, and ending within
+    /// [`WARN_BEFORE_SECS`]: a session that renews never ends for a person.
     pub fn ends_soon(&self, now: i64) -> bool {
-        self.seconds_left(now)
-            .is_some_and(|left| left > 0 && left <= WARN_BEFORE_SECS)
+        !self.renews
+            && self
+                .seconds_left(now)
+                .is_some_and(|left| left > 0 && left <= WARN_BEFORE_SECS)
     }
 }
 
@@ -127,9 +149,53 @@ mod tests {
             name: "acme".into(),
             account: None,
             expires_at: Some(1000 + left),
+            renews: false,
+            needs_sign_in: false,
         };
         assert!(!status(WARN_BEFORE_SECS + 1).ends_soon(1000));
         assert!(status(WARN_BEFORE_SECS).ends_soon(1000));
         assert!(!status(0).ends_soon(1000));
+    }
+
+    #[test]
+    fn a_renewal_falls_in_the_last_tenth_of_the_tokens_life_at_most_five_minutes_ahead() {
+        let status = |life: i64| SessionStatus {
+            provider: Provider::Aws,
+            name: "acme".into(),
+            account: None,
+            expires_at: Some(1000 + life),
+            renews: true,
+            needs_sign_in: false,
+        };
+        for _ in 0..100 {
+            let minute = status(60).renew_at(1000).unwrap();
+            assert!(
+                (1000 + 60 - 6 - 3..=1000 + 60 - 6).contains(&minute),
+                "{minute}"
+            );
+            let hour = status(3600).renew_at(1000).unwrap();
+            assert!(
+                (1000 + 3600 - 300 - 150..=1000 + 3600 - 300).contains(&hour),
+                "{hour}"
+            );
+        }
+        let fixed = SessionStatus {
+            renews: false,
+            ..status(60)
+        };
+        assert_eq!(fixed.renew_at(1000), None);
+    }
+
+    #[test]
+    fn a_session_that_renews_by_itself_never_ends_soon() {
+        let status = SessionStatus {
+            provider: Provider::Aws,
+            name: "acme".into(),
+            account: None,
+            expires_at: Some(1000 + 60),
+            renews: true,
+            needs_sign_in: false,
+        };
+        assert!(!status.ends_soon(1000));
     }
 }

@@ -407,6 +407,32 @@ describe("sign-ins", () => {
     await waitFor(() => expect(chip).toHaveTextContent("AWS acme 1 h 00 min left Renew now"));
   });
 
+  it("says a session that renews by itself renews, and never warns of its token's end", () => {
+    start(
+      overviewOf(all, {
+        sessions: [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 5 * 60, renews: true }],
+      }),
+    );
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme renews automatically Renew now Sign out");
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("asks for a sign-in when a session can no longer renew, until it is done", async () => {
+    const calls = start(
+      overviewOf(all, {
+        sessions: [
+          { provider: "aws", name: "acme", account: "dev@acme.com", expires_at: null, renews: false, needs_sign_in: true },
+        ],
+      }),
+      { renew: () => [{ provider: "aws", name: "acme", account: "dev@acme.com", expires_at: 1_800_003_600, renews: true }] },
+    );
+    const banner = screen.getByRole("alert");
+    expect(banner).toHaveTextContent("Sign in to AWS dev@acme.com again: Kumo cannot renew it by itself.");
+    await fireEvent.click(within(banner).getByRole("button", { name: "Sign in" }));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "renew")?.args).toEqual({ provider: "aws", name: "acme" }));
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+  });
+
   const signedOut = [
     { provider: "identity" as const, name: "https://accounts.google.com", account: null, expires_at: null },
     { provider: "aws" as const, name: "acme", account: null, expires_at: null },

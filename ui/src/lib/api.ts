@@ -40,8 +40,12 @@ export interface SessionStatus {
   provider: Provider;
   name: string;
   account: string | null;
-  /** Epoch seconds; null when not signed in. */
+  /** When the access token ends, epoch seconds; null when not signed in. */
   expires_at: number | null;
+  /** Kumo renews it by itself: its end asks nothing of the person. */
+  renews?: boolean;
+  /** Only a sign-in continues it (refused, or a registration about to end). */
+  needs_sign_in?: boolean;
 }
 
 /** One provider's sign-in as it ended, during "Sign in". */

@@ -32,7 +32,7 @@ pub use crate::export::shell::{Shell, USED as USED_VARIABLES};
 pub use crate::feedback::{Feedback, Silent};
 pub use crate::onboarding::{Draft, FieldError};
 pub use crate::prefs::TargetPrefs;
-pub use crate::reminders::{Reminder, Reminders};
+pub use crate::reminders::{Reminder, ReminderKind, Reminders};
 pub use crate::sessions::{
     Outcome, Provider, RenewalFailure, Revocation, SessionReport, SessionStatus,
 };

@@ -71,10 +71,25 @@ impl Configured<'_> {
         }
     }
 
-    /// The session, from the keychain and the clock alone; `None` for Google Cloud, whose
-    /// session is the identity's. An unreadable keychain counts as not signed in: the
-    /// status is for display, and a sign-in will say more.
+    /// The session, from the keychain, the clock and the last renewal's record alone;
+    /// `None` for Google Cloud, whose session is the identity's. An unreadable keychain
+    /// counts as not signed in: the status is for display, and a sign-in will say more.
     pub fn status(&self, ctx: &Context) -> Option<SessionStatus> {
+        let report = self.report(ctx)?;
+        Some(SessionStatus {
+            provider: report.provider,
+            name: report.name,
+            account: report.principal,
+            expires_at: report.access_expires_at,
+            renews: report.renews && !report.needs_sign_in,
+            // A provider never signed in is not "lost": it simply offers a sign-in.
+            needs_sign_in: report.needs_sign_in
+                && (report.signed_in || report.last_error.is_some()),
+        })
+    }
+
+    /// Who and which session, before anything is judged of it.
+    fn named(&self, ctx: &Context) -> Option<SessionStatus> {
         let store = ctx.store.as_ref();
         Some(match self {
             Self::Identity(identity) => {
@@ -84,6 +99,8 @@ impl Configured<'_> {
                     name: identity.issuer.as_str().trim_end_matches('/').to_owned(),
                     account: who.as_ref().map(|w| w.email.clone()),
                     expires_at: who.map(|w| w.expires_at),
+                    renews: false,
+                    needs_sign_in: false,
                 }
             }
             Self::Aws(org) => {
@@ -93,6 +110,8 @@ impl Configured<'_> {
                     name: org.name.to_string(),
                     account: session.as_ref().and_then(|s| s.principal.clone()),
                     expires_at: session.and_then(|s| s.token).map(|t| t.expires_at),
+                    renews: false,
+                    needs_sign_in: false,
                 }
             }
             Self::Azure(tenant) => SessionStatus {
@@ -100,6 +119,8 @@ impl Configured<'_> {
                 name: tenant.tenant.to_string(),
                 account: crate::azure::principal(tenant, store).ok().flatten(),
                 expires_at: crate::azure::session_expiry(tenant, store).ok().flatten(),
+                renews: false,
+                needs_sign_in: false,
             },
             Self::Gcp(_) => return None,
         })
@@ -108,7 +129,7 @@ impl Configured<'_> {
     /// The session as `kumo status` tells it, from the keychain, the clock and the last
     /// renewal's record alone; `None` for Google Cloud.
     pub fn report(&self, ctx: &Context) -> Option<SessionReport> {
-        let status = self.status(ctx)?;
+        let status = self.named(ctx)?;
         let (store, now) = (ctx.store.as_ref(), ctx.env.now());
         // The access token's end, whether it renews silently, the sign-in's known end.
         let facts: Option<(i64, bool, Option<i64>)> = match self {
@@ -379,18 +400,24 @@ mod tests {
                     name: "https://accounts.google.com".into(),
                     account: None,
                     expires_at: None,
+                    renews: false,
+                    needs_sign_in: false,
                 },
                 SessionStatus {
                     provider: Provider::Aws,
                     name: "acme".into(),
                     account: None,
                     expires_at: None,
+                    renews: false,
+                    needs_sign_in: false,
                 },
                 SessionStatus {
                     provider: Provider::Azure,
                     name: "acme.onmicrosoft.com".into(),
                     account: None,
                     expires_at: None,
+                    renews: false,
+                    needs_sign_in: false,
                 },
             ]
         );

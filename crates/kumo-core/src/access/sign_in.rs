@@ -7,8 +7,9 @@ use serde::Serialize;
 use super::provider::{Asking, Configured, providers};
 use super::{Error, Feedback, Kumo, Outcome, Provider, Revocation, SessionStatus};
 use crate::audit::Event;
+use crate::aws::org::OrgClient;
 use crate::aws::select_org;
-use crate::aws::sign_in::{Flow, LoginOptions};
+use crate::aws::sign_in::{Flow, Interaction, LoginOptions};
 use crate::config::AzureTenantConfig;
 use crate::identity::oidc;
 use crate::sessions::{RenewalFailure, SessionReport};
@@ -135,6 +136,51 @@ impl Kumo {
             refused: matches!(e.next, Some(super::NextStep::SignIn { .. })),
         });
         crate::renewals::record(&self.ctx.env, status.provider, &status.name, failure);
+    }
+
+    /// Renews the provider's access token with its refresh token if it is due, never
+    /// asking the person: what the app does in the background ahead of the token's end.
+    /// The outcome is kept for `kumo status` (a refusal: a sign-in is needed), and a
+    /// renewal that happened is recorded in the audit trail.
+    pub async fn renew_silently(&self, provider: Provider, name: &str) -> Result<(), Error> {
+        let (config, path) = (&self.ctx.config, &self.ctx.config_path);
+        let (env, store) = (&self.ctx.env, self.ctx.store.as_ref());
+        let configured = match provider {
+            Provider::Identity => {
+                Configured::Identity(oidc::configured(config.identity.as_ref(), path)?)
+            }
+            Provider::Aws => Configured::Aws(select_org(config, Some(name), path)?),
+            Provider::Azure => Configured::Azure(self.tenant(name)?),
+        };
+        let before = configured.status(&self.ctx).and_then(|s| s.expires_at);
+        let renewed: Result<(), Error> = match configured {
+            Configured::Identity(identity) => oidc::access_token(identity, env, store)
+                .await
+                .map(drop)
+                .map_err(Error::from),
+            Configured::Aws(org) => OrgClient::new(org, env, store)
+                .access_token(&Interaction::None)
+                .await
+                .map(drop)
+                .map_err(Error::from),
+            Configured::Azure(tenant) => crate::azure::access_token(tenant, env, store)
+                .await
+                .map(drop)
+                .map_err(Error::from),
+            Configured::Gcp(_) => Ok(()),
+        };
+        self.record_renewal(&configured, renewed.as_ref().err());
+        renewed?;
+        let after = configured.status(&self.ctx);
+        if let Some(status) = after.filter(|s| s.expires_at != before) {
+            self.record(&Event::SignedIn {
+                provider,
+                name: status.name,
+                principal: status.account,
+                renewed: true,
+            })?;
+        }
+        Ok(())
     }
 
     /// Every configured provider's session as `kumo status` tells it: the keychain, the
