@@ -529,6 +529,7 @@ mod tests {
             expires_at: Some(1),
             renews: true,
             needs_sign_in: false,
+            unreachable: false,
         };
         let error = SourceError {
             source: "AWS org `acme`".into(),

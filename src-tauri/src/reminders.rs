@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use kumo_core::access::{Provider, Reminder, ReminderKind, Reminders};
+use kumo_core::access::{NextStep, Provider, Reminder, ReminderKind, Reminders};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::commands::AppState;
@@ -14,6 +14,8 @@ use crate::commands::AppState;
 /// How often the keychain is read again when nothing falls due sooner: a renewal
 /// elsewhere shows within this.
 const RECHECK: Duration = Duration::from_secs(60);
+/// A renewal that could not reach its provider is tried again after this long.
+const RETRY_SECS: i64 = 20;
 
 /// Runs for the app's life; `AppState::recheck` wakes it at once (after a renewal).
 pub async fn watch(app: AppHandle) {
@@ -42,6 +44,10 @@ pub async fn watch(app: AppHandle) {
                             status.name,
                             e.message
                         );
+                        // Out of reach, not refused: try again soon.
+                        if !matches!(e.next, Some(NextStep::SignIn { .. })) {
+                            *renew_at = now + RETRY_SECS;
+                        }
                     }
                 }
             }
@@ -73,7 +79,7 @@ fn notify(app: &AppHandle, reminder: Reminder) {
     std::thread::spawn(move || {
         let action = match reminder.kind {
             ReminderKind::SignInNeeded => "Sign in",
-            ReminderKind::EndsIn(_) => "Open Kumo",
+            ReminderKind::EndsIn(_) | ReminderKind::Unreachable => "Open Kumo",
         };
         let shown = notify_rust::Notification::new()
             .appname("Kumo")

@@ -25,6 +25,8 @@ pub enum ReminderKind {
     EndsIn(i64),
     /// Only a sign-in continues it.
     SignInNeeded,
+    /// Renewals keep failing to reach the provider; the session itself may be fine.
+    Unreachable,
 }
 
 impl Reminder {
@@ -42,6 +44,7 @@ impl Reminder {
             ReminderKind::SignInNeeded => {
                 format!("Sign in to {provider} again: {}", self.name)
             }
+            ReminderKind::Unreachable => format!("Kumo cannot reach {provider}"),
         }
     }
 
@@ -51,6 +54,10 @@ impl Reminder {
             ReminderKind::SignInNeeded => {
                 "Kumo cannot renew this session by itself any more. Choose Sign in.".into()
             }
+            ReminderKind::Unreachable => format!(
+                "Renewing the session for {} keeps failing; Kumo keeps trying. The session has not ended.",
+                self.name
+            ),
         }
     }
 }
@@ -62,13 +69,23 @@ pub struct Reminders {
     given: HashSet<Event>,
 }
 
-/// A session's end (by its time), or its need of a sign-in.
-type Event = (Provider, String, Option<i64>);
+/// A session's end (by its time), its need of a sign-in, or its provider out of reach.
+type Event = (Provider, String, EventKind);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum EventKind {
+    Ends(Option<i64>),
+    SignInNeeded,
+    Unreachable,
+}
 
 fn events(s: &SessionStatus) -> Vec<Event> {
-    let mut events = vec![(s.provider, s.name.clone(), s.expires_at)];
+    let mut events = vec![(s.provider, s.name.clone(), EventKind::Ends(s.expires_at))];
     if s.needs_sign_in {
-        events.push((s.provider, s.name.clone(), None));
+        events.push((s.provider, s.name.clone(), EventKind::SignInNeeded));
+    }
+    if s.unreachable {
+        events.push((s.provider, s.name.clone(), EventKind::Unreachable));
     }
     events
 }
@@ -82,20 +99,16 @@ impl Reminders {
         let mut due = Vec::new();
         for s in statuses {
             let (kind, event) = if s.needs_sign_in {
-                (
-                    ReminderKind::SignInNeeded,
-                    (s.provider, s.name.clone(), None),
-                )
+                (ReminderKind::SignInNeeded, EventKind::SignInNeeded)
+            } else if s.unreachable {
+                (ReminderKind::Unreachable, EventKind::Unreachable)
             } else if s.ends_soon(now) {
                 let end = s.expires_at.unwrap_or(now);
-                (
-                    ReminderKind::EndsIn(end - now),
-                    (s.provider, s.name.clone(), Some(end)),
-                )
+                (ReminderKind::EndsIn(end - now), EventKind::Ends(Some(end)))
             } else {
                 continue;
             };
-            if self.given.insert(event) {
+            if self.given.insert((s.provider, s.name.clone(), event)) {
                 due.push(Reminder {
                     provider: s.provider,
                     name: s.account.clone().unwrap_or_else(|| s.name.clone()),
@@ -134,6 +147,7 @@ mod tests {
             expires_at,
             renews,
             needs_sign_in: false,
+            unreachable: false,
         }
     }
 
@@ -178,6 +192,25 @@ mod tests {
         let signed_in = aws(Some(NOW + 3600), true);
         assert_eq!(reminders.due(&[signed_in], NOW + 700), []);
         assert_eq!(reminders.due(&[refused], NOW + 800).len(), 1);
+    }
+
+    #[test]
+    fn a_provider_out_of_reach_is_told_as_such_once() {
+        let mut reminders = Reminders::default();
+        let unreachable = SessionStatus {
+            unreachable: true,
+            ..aws(Some(NOW + 60), true)
+        };
+        let due = reminders.due(std::slice::from_ref(&unreachable), NOW);
+        assert_eq!(
+            due.iter().map(Reminder::title).collect::<Vec<_>>(),
+            ["Kumo cannot reach AWS"]
+        );
+        assert_eq!(
+            due[0].body(),
+            "Renewing the session for acme keeps failing; Kumo keeps trying. The session has not ended."
+        );
+        assert_eq!(reminders.due(&[unreachable], NOW + 30), []);
     }
 
     #[test]

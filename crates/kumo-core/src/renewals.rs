@@ -40,7 +40,11 @@ pub fn record(env: &Environment, provider: Provider, name: &str, failure: Option
         let mut all = load_all(env);
         let key = key(provider, name);
         let changed = match failure {
-            Some(failure) => {
+            Some(mut failure) => {
+                // Failures to reach the provider count up; a refusal starts afresh.
+                if let Some(before) = all.get(&key).filter(|b| !b.refused && !failure.refused) {
+                    failure.attempts = before.attempts + 1;
+                }
                 all.insert(key, failure);
                 true
             }
@@ -81,11 +85,37 @@ mod tests {
             at: 7,
             message: "refused".into(),
             refused: true,
+            attempts: 1,
         };
         record(&env, Provider::Aws, "acme", Some(failure.clone()));
         assert_eq!(last_failure(&env, Provider::Aws, "acme"), Some(failure));
         assert_eq!(last_failure(&env, Provider::Azure, "acme"), None);
         record(&env, Provider::Aws, "acme", None);
         assert_eq!(last_failure(&env, Provider::Aws, "acme"), None);
+    }
+
+    #[test]
+    fn failures_to_reach_the_provider_are_counted_in_a_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let unreachable = |at| RenewalFailure {
+            at,
+            message: "cannot reach AWS".into(),
+            refused: false,
+            attempts: 1,
+        };
+        for at in 1..=3 {
+            record(&env, Provider::Aws, "acme", Some(unreachable(at)));
+        }
+        assert_eq!(
+            last_failure(&env, Provider::Aws, "acme").unwrap().attempts,
+            3
+        );
+        record(&env, Provider::Aws, "acme", None);
+        record(&env, Provider::Aws, "acme", Some(unreachable(9)));
+        assert_eq!(
+            last_failure(&env, Provider::Aws, "acme").unwrap().attempts,
+            1
+        );
     }
 }

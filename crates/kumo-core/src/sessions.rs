@@ -78,7 +78,18 @@ pub struct RenewalFailure {
     /// The provider refused it (the session ended or was revoked); otherwise it could
     /// not be reached, and the session may well be fine.
     pub refused: bool,
+    /// How many renewals in a row have failed so.
+    #[serde(default = "one")]
+    pub attempts: u32,
 }
+
+fn one() -> u32 {
+    1
+}
+
+/// Renewals that could not reach the provider this many times in a row are told to the
+/// person ("Kumo cannot reach AWS"), never as a session ended.
+pub const UNREACHABLE_AFTER: u32 = 3;
 
 /// How a sign-in ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -107,6 +118,9 @@ pub struct SessionStatus {
     /// A session the person had can go on only with a sign-in (refused, or an org's
     /// registration about to end); false for a provider never signed in.
     pub needs_sign_in: bool,
+    /// Renewals have failed to reach the provider [`UNREACHABLE_AFTER`] times or more in
+    /// a row: the session may be fine, the network is not.
+    pub unreachable: bool,
 }
 
 /// A background renewal comes this long before the access token's end at the most…
@@ -151,6 +165,7 @@ mod tests {
             expires_at: Some(1000 + left),
             renews: false,
             needs_sign_in: false,
+            unreachable: false,
         };
         assert!(!status(WARN_BEFORE_SECS + 1).ends_soon(1000));
         assert!(status(WARN_BEFORE_SECS).ends_soon(1000));
@@ -166,6 +181,7 @@ mod tests {
             expires_at: Some(1000 + life),
             renews: true,
             needs_sign_in: false,
+            unreachable: false,
         };
         for _ in 0..100 {
             let minute = status(60).renew_at(1000).unwrap();
@@ -195,6 +211,7 @@ mod tests {
             expires_at: Some(1000 + 60),
             renews: true,
             needs_sign_in: false,
+            unreachable: false,
         };
         assert!(!status.ends_soon(1000));
     }

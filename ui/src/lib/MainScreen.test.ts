@@ -433,6 +433,20 @@ describe("sign-ins", () => {
     await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
   });
 
+  it("says a provider out of reach is out of reach, not that the session ended", () => {
+    start(
+      overviewOf(all, {
+        sessions: [
+          { provider: "aws", name: "acme", account: null, expires_at: 1_800_000_600, renews: true, unreachable: true },
+        ],
+      }),
+    );
+    expect(document.querySelector(".unreachable")).toHaveTextContent(
+      "Kumo cannot reach AWS to renew acme; it keeps trying, and the session has not ended.",
+    );
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
   const signedOut = [
     { provider: "identity" as const, name: "https://accounts.google.com", account: null, expires_at: null },
     { provider: "aws" as const, name: "acme", account: null, expires_at: null },

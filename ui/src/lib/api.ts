@@ -46,6 +46,8 @@ export interface SessionStatus {
   renews?: boolean;
   /** Only a sign-in continues it (refused, or a registration about to end). */
   needs_sign_in?: boolean;
+  /** Renewals keep failing to reach the provider; the session itself may be fine. */
+  unreachable?: boolean;
 }
 
 /** One provider's sign-in as it ended, during "Sign in". */

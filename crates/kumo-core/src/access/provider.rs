@@ -12,7 +12,7 @@ use crate::config::{AwsOrg, AzureTenantConfig, Config, GcpConfig, IdentityConfig
 use crate::context::Context;
 use crate::identity::oidc;
 use crate::oauth::Person;
-use crate::sessions::{REGISTRATION_WARN_SECS, Revocation, SessionReport};
+use crate::sessions::{REGISTRATION_WARN_SECS, Revocation, SessionReport, UNREACHABLE_AFTER};
 use crate::target::list::{self as targets, Target};
 
 /// One configured provider.
@@ -85,6 +85,10 @@ impl Configured<'_> {
             // A provider never signed in is not "lost": it simply offers a sign-in.
             needs_sign_in: report.needs_sign_in
                 && (report.signed_in || report.last_error.is_some()),
+            unreachable: report
+                .last_error
+                .as_ref()
+                .is_some_and(|e| !e.refused && e.attempts >= UNREACHABLE_AFTER),
         })
     }
 
@@ -101,6 +105,7 @@ impl Configured<'_> {
                     expires_at: who.map(|w| w.expires_at),
                     renews: false,
                     needs_sign_in: false,
+                    unreachable: false,
                 }
             }
             Self::Aws(org) => {
@@ -112,6 +117,7 @@ impl Configured<'_> {
                     expires_at: session.and_then(|s| s.token).map(|t| t.expires_at),
                     renews: false,
                     needs_sign_in: false,
+                    unreachable: false,
                 }
             }
             Self::Azure(tenant) => SessionStatus {
@@ -121,6 +127,7 @@ impl Configured<'_> {
                 expires_at: crate::azure::session_expiry(tenant, store).ok().flatten(),
                 renews: false,
                 needs_sign_in: false,
+                unreachable: false,
             },
             Self::Gcp(_) => return None,
         })
@@ -402,6 +409,7 @@ mod tests {
                     expires_at: None,
                     renews: false,
                     needs_sign_in: false,
+                    unreachable: false,
                 },
                 SessionStatus {
                     provider: Provider::Aws,
@@ -410,6 +418,7 @@ mod tests {
                     expires_at: None,
                     renews: false,
                     needs_sign_in: false,
+                    unreachable: false,
                 },
                 SessionStatus {
                     provider: Provider::Azure,
@@ -418,6 +427,7 @@ mod tests {
                     expires_at: None,
                     renews: false,
                     needs_sign_in: false,
+                    unreachable: false,
                 },
             ]
         );

@@ -134,6 +134,7 @@ impl Kumo {
             at: self.now(),
             message: e.message.clone(),
             refused: matches!(e.next, Some(super::NextStep::SignIn { .. })),
+            attempts: 1,
         });
         crate::renewals::record(&self.ctx.env, status.provider, &status.name, failure);
     }

@@ -633,6 +633,7 @@ async fn a_refused_renewal_needs_a_person_until_a_sign_in_works() {
             at: w.kumo.now(),
             message: "the session for `acme` has expired or was revoked".into(),
             refused: true,
+            attempts: 1,
         }),
     );
     assert!(aws_report(&w.kumo).needs_sign_in);
