@@ -85,7 +85,16 @@ fn line(r: &SessionReport, now: i64) -> String {
             .sign_in_ends_at
             .map(|end| format!(" until {}", rfc3339(end)))
             .unwrap_or_default();
-        format!("renews automatically{until}; {token}")
+        let renewals = match (r.last_renewal, r.next_renewal) {
+            (Some(last), Some(next)) => format!(
+                " (last renewal {}, next about {})",
+                rfc3339(last),
+                rfc3339(next)
+            ),
+            (None, Some(next)) => format!(" (next renewal about {})", rfc3339(next)),
+            _ => String::new(),
+        };
+        format!("renews automatically{until}; {token}{renewals}")
     };
     let unreachable = r
         .last_error

@@ -1,15 +1,36 @@
-//! The last failed renewal of each provider, kept in the state directory
-//! (`renewals.json`): what `kumo status` and the app tell without asking the network.
-//! Nothing secret: a time, a message and whether the provider refused.
+//! How each provider's last renewal ended, kept in the state directory
+//! (`renewals.json`): when it last renewed, and the failure since, if any. What `kumo
+//! status` and the app tell without asking the network. Nothing secret: times, a
+//! message, whether the provider refused.
 
 use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::environment::Environment;
 use crate::lock::FileLock;
 use crate::paths;
 use crate::sessions::{Provider, RenewalFailure};
 
-type Failures = BTreeMap<String, RenewalFailure>;
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Record {
+    /// When the session last renewed (or was signed in), epoch seconds.
+    #[serde(default)]
+    renewed_at: Option<i64>,
+    /// The failure since then.
+    #[serde(default)]
+    failure: Option<RenewalFailure>,
+}
+
+/// How a sign-in or renewal ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// A new access token, at this time.
+    Renewed(i64),
+    /// The session was good as it was.
+    Unchanged,
+    Failed(RenewalFailure),
+}
 
 fn key(provider: Provider, name: &str) -> String {
     format!("{}:{name}", provider.label().to_lowercase())
@@ -19,7 +40,7 @@ fn path(env: &Environment) -> std::path::PathBuf {
     paths::state_dir(env).join("renewals.json")
 }
 
-fn load_all(env: &Environment) -> Failures {
+fn load_all(env: &Environment) -> BTreeMap<String, Record> {
     std::fs::read(path(env))
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
@@ -28,30 +49,40 @@ fn load_all(env: &Environment) -> Failures {
 
 /// The provider's last failed renewal since the last that worked.
 pub fn last_failure(env: &Environment, provider: Provider, name: &str) -> Option<RenewalFailure> {
-    load_all(env).remove(&key(provider, name))
+    load_all(env).remove(&key(provider, name))?.failure
 }
 
-/// Records how the provider's renewal ended: a failure, or `None` when it worked. A
-/// record that cannot be written only costs `kumo status` its detail.
-pub fn record(env: &Environment, provider: Provider, name: &str, failure: Option<RenewalFailure>) {
+/// When the provider's session last renewed or was signed in, where known.
+pub fn last_renewal(env: &Environment, provider: Provider, name: &str) -> Option<i64> {
+    load_all(env).remove(&key(provider, name))?.renewed_at
+}
+
+/// Records how the provider's sign-in or renewal ended. A record that cannot be written
+/// only costs `kumo status` its detail.
+pub fn record(env: &Environment, provider: Provider, name: &str, ended: Ended) {
     let written = (|| -> Result<(), String> {
         let _lock = FileLock::acquire(&paths::lock_dir(env).join("renewals.lock"))
             .map_err(|e| e.to_string())?;
         let mut all = load_all(env);
-        let key = key(provider, name);
-        let changed = match failure {
-            Some(mut failure) => {
+        let record = all.entry(key(provider, name)).or_default();
+        match ended {
+            Ended::Renewed(at) => {
+                record.renewed_at = Some(at);
+                record.failure = None;
+            }
+            Ended::Unchanged if record.failure.is_none() => return Ok(()),
+            Ended::Unchanged => record.failure = None,
+            Ended::Failed(mut failure) => {
                 // Failures to reach the provider count up; a refusal starts afresh.
-                if let Some(before) = all.get(&key).filter(|b| !b.refused && !failure.refused) {
+                if let Some(before) = record
+                    .failure
+                    .as_ref()
+                    .filter(|b| !b.refused && !failure.refused)
+                {
                     failure.attempts = before.attempts + 1;
                 }
-                all.insert(key, failure);
-                true
+                record.failure = Some(failure);
             }
-            None => all.remove(&key).is_some(),
-        };
-        if !changed {
-            return Ok(());
         }
         let dir = paths::state_dir(env);
         crate::fsutil::private_dir(&dir).map_err(|e| e.to_string())?;
@@ -87,11 +118,12 @@ mod tests {
             refused: true,
             attempts: 1,
         };
-        record(&env, Provider::Aws, "acme", Some(failure.clone()));
+        record(&env, Provider::Aws, "acme", Ended::Failed(failure.clone()));
         assert_eq!(last_failure(&env, Provider::Aws, "acme"), Some(failure));
         assert_eq!(last_failure(&env, Provider::Azure, "acme"), None);
-        record(&env, Provider::Aws, "acme", None);
+        record(&env, Provider::Aws, "acme", Ended::Renewed(9));
         assert_eq!(last_failure(&env, Provider::Aws, "acme"), None);
+        assert_eq!(last_renewal(&env, Provider::Aws, "acme"), Some(9));
     }
 
     #[test]
@@ -105,14 +137,14 @@ mod tests {
             attempts: 1,
         };
         for at in 1..=3 {
-            record(&env, Provider::Aws, "acme", Some(unreachable(at)));
+            record(&env, Provider::Aws, "acme", Ended::Failed(unreachable(at)));
         }
         assert_eq!(
             last_failure(&env, Provider::Aws, "acme").unwrap().attempts,
             3
         );
-        record(&env, Provider::Aws, "acme", None);
-        record(&env, Provider::Aws, "acme", Some(unreachable(9)));
+        record(&env, Provider::Aws, "acme", Ended::Unchanged);
+        record(&env, Provider::Aws, "acme", Ended::Failed(unreachable(9)));
         assert_eq!(
             last_failure(&env, Provider::Aws, "acme").unwrap().attempts,
             1

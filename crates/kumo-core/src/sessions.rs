@@ -65,6 +65,10 @@ pub struct SessionReport {
     pub sign_in_ends_at: Option<i64>,
     /// The last renewal that failed, since the last that worked.
     pub last_error: Option<RenewalFailure>,
+    /// When the access token was last renewed (or signed in), where known.
+    pub last_renewal: Option<i64>,
+    /// About when the app renews it next (it adds a random part ahead of this).
+    pub next_renewal: Option<i64>,
     /// A person must sign in: now, or before the known end within a week.
     pub needs_sign_in: bool,
 }
@@ -126,6 +130,11 @@ pub struct SessionStatus {
 /// A background renewal comes this long before the access token's end at the most…
 const RENEW_AHEAD_SECS: i64 = 5 * 60;
 
+/// …and otherwise in the last tenth of the token's life seen since `since`.
+pub fn renewal_ahead(end: i64, since: i64) -> i64 {
+    ((end - since) / 10).clamp(1, RENEW_AHEAD_SECS)
+}
+
 impl SessionStatus {
     /// When to renew a session that renews by itself (epoch seconds): in the last tenth
     /// of the token's life seen since `since` (five minutes at the most), less a random
@@ -133,7 +142,7 @@ impl SessionStatus {
     /// renew at one instant. `None` for a session that does not renew.
     pub fn renew_at(&self, since: i64) -> Option<i64> {
         let end = self.expires_at.filter(|_| self.renews)?;
-        let ahead = ((end - since) / 10).clamp(1, RENEW_AHEAD_SECS);
+        let ahead = renewal_ahead(end, since);
         let jitter = rand::random_range(0..=ahead / 2);
         Some(end - ahead - jitter)
     }

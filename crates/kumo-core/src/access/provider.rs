@@ -161,6 +161,7 @@ impl Configured<'_> {
             Self::Gcp(_) => return None,
         };
         let last_error = crate::renewals::last_failure(&ctx.env, status.provider, &status.name);
+        let last_renewal = crate::renewals::last_renewal(&ctx.env, status.provider, &status.name);
         let access_valid = facts.is_some_and(|(at, _, _)| at > now);
         let renews = facts.is_some_and(|(_, renews, _)| renews);
         let sign_in_ends_at = facts.and_then(|(_, _, end)| end);
@@ -178,6 +179,10 @@ impl Configured<'_> {
             renews,
             sign_in_ends_at,
             last_error,
+            last_renewal,
+            next_renewal: facts.filter(|(_, renews, _)| *renews).map(|(end, _, _)| {
+                end - crate::sessions::renewal_ahead(end, last_renewal.unwrap_or(now).min(end))
+            }),
             needs_sign_in,
         })
     }

@@ -12,6 +12,7 @@ use crate::aws::select_org;
 use crate::aws::sign_in::{Flow, Interaction, LoginOptions};
 use crate::config::AzureTenantConfig;
 use crate::identity::oidc;
+use crate::renewals::Ended;
 use crate::sessions::{RenewalFailure, SessionReport};
 
 /// Which providers a sign-in is for.
@@ -106,7 +107,13 @@ impl Kumo {
         };
         for provider in chosen {
             let signed_in = provider.sign_in(&self.ctx, &asking).await;
-            self.record_renewal(&provider, signed_in.as_ref().err());
+            match &signed_in {
+                Err(e) => self.record_renewal(&provider, Err(e)),
+                Ok(Some(done)) => {
+                    self.record_renewal(&provider, Ok(done.outcome != Outcome::AlreadySignedIn))
+                }
+                Ok(None) => {}
+            }
             if let Some(mut signed_in) = signed_in? {
                 signed_in.listed = provider.listed(&self.ctx);
                 self.bind(&provider, &signed_in, feedback).await?;
@@ -124,19 +131,24 @@ impl Kumo {
         Ok(())
     }
 
-    /// Keeps how a provider's sign-in or renewal ended, for `kumo status`: the failure
-    /// (refused, or the provider unreachable), or none once one worked.
-    fn record_renewal(&self, provider: &Configured<'_>, failed: Option<&Error>) {
+    /// Keeps how a provider's sign-in or renewal ended, for `kumo status`: renewed (or
+    /// not: the session was good as it was), or the failure (refused, or the provider
+    /// unreachable).
+    fn record_renewal(&self, provider: &Configured<'_>, ended: Result<bool, &Error>) {
         let Some(status) = provider.status(&self.ctx) else {
             return;
         };
-        let failure = failed.map(|e| RenewalFailure {
-            at: self.now(),
-            message: e.message.clone(),
-            refused: matches!(e.next, Some(super::NextStep::SignIn { .. })),
-            attempts: 1,
-        });
-        crate::renewals::record(&self.ctx.env, status.provider, &status.name, failure);
+        let ended = match ended {
+            Ok(true) => Ended::Renewed(self.now()),
+            Ok(false) => Ended::Unchanged,
+            Err(e) => Ended::Failed(RenewalFailure {
+                at: self.now(),
+                message: e.message.clone(),
+                refused: matches!(e.next, Some(super::NextStep::SignIn { .. })),
+                attempts: 1,
+            }),
+        };
+        crate::renewals::record(&self.ctx.env, status.provider, &status.name, ended);
     }
 
     /// Renews the provider's access token with its refresh token if it is due, never
@@ -170,10 +182,14 @@ impl Kumo {
                 .map_err(Error::from),
             Configured::Gcp(_) => Ok(()),
         };
-        self.record_renewal(&configured, renewed.as_ref().err());
+        if let Err(e) = &renewed {
+            self.record_renewal(&configured, Err(e));
+        }
         renewed?;
         let after = configured.status(&self.ctx);
-        if let Some(status) = after.filter(|s| s.expires_at != before) {
+        let changed = after.as_ref().is_some_and(|s| s.expires_at != before);
+        self.record_renewal(&configured, Ok(changed));
+        if let Some(status) = after.filter(|_| changed) {
             self.record(&Event::SignedIn {
                 provider,
                 name: status.name,

@@ -629,7 +629,7 @@ async fn a_refused_renewal_needs_a_person_until_a_sign_in_works() {
         &w.kumo.ctx.env,
         Provider::Aws,
         ORG,
-        Some(RenewalFailure {
+        crate::renewals::Ended::Failed(RenewalFailure {
             at: w.kumo.now(),
             message: "the session for `acme` has expired or was revoked".into(),
             refused: true,
