@@ -27,9 +27,11 @@ pub async fn watch(app: AppHandle) {
         let (statuses, now) = {
             let kumo = state.kumo.read().await;
             let now = kumo.now();
-            for status in kumo.statuses() {
+            let statuses = kumo.statuses();
+            let mut renewed_any = false;
+            for status in &statuses {
                 let key = (status.provider, status.name.clone());
-                let (seen, renew_at) = renewals.entry(key.clone()).or_insert((None, i64::MAX));
+                let (seen, renew_at) = renewals.entry(key).or_insert((None, i64::MAX));
                 if *seen != status.expires_at {
                     // A new token (here or from the CLI): its own renewal time.
                     *seen = status.expires_at;
@@ -37,6 +39,7 @@ pub async fn watch(app: AppHandle) {
                 }
                 if *renew_at <= now {
                     *renew_at = i64::MAX;
+                    renewed_any = true;
                     if let Err(e) = kumo.renew_silently(status.provider, &status.name).await {
                         tracing::warn!(
                             "renewing {} {}: {}",
@@ -51,7 +54,12 @@ pub async fn watch(app: AppHandle) {
                     }
                 }
             }
-            (kumo.statuses(), kumo.now())
+            // Read again only when a renewal may have changed them.
+            if renewed_any {
+                (kumo.statuses(), kumo.now())
+            } else {
+                (statuses, now)
+            }
         };
         let _ = app.emit("sessions", &statuses);
         for reminder in reminders.due(&statuses, now) {

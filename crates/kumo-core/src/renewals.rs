@@ -12,14 +12,15 @@ use crate::lock::FileLock;
 use crate::paths;
 use crate::sessions::{Provider, RenewalFailure};
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Record {
+/// One provider's record.
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
     /// When the session last renewed (or was signed in), epoch seconds.
     #[serde(default)]
-    renewed_at: Option<i64>,
+    pub renewed_at: Option<i64>,
     /// The failure since then.
     #[serde(default)]
-    failure: Option<RenewalFailure>,
+    pub failure: Option<RenewalFailure>,
 }
 
 /// How a sign-in or renewal ended.
@@ -47,14 +48,11 @@ fn load_all(env: &Environment) -> BTreeMap<String, Record> {
         .unwrap_or_default()
 }
 
-/// The provider's last failed renewal since the last that worked.
-pub fn last_failure(env: &Environment, provider: Provider, name: &str) -> Option<RenewalFailure> {
-    load_all(env).remove(&key(provider, name))?.failure
-}
-
-/// When the provider's session last renewed or was signed in, where known.
-pub fn last_renewal(env: &Environment, provider: Provider, name: &str) -> Option<i64> {
-    load_all(env).remove(&key(provider, name))?.renewed_at
+/// The provider's record: when it last renewed, and the failure since, if any.
+pub fn of(env: &Environment, provider: Provider, name: &str) -> Record {
+    load_all(env)
+        .remove(&key(provider, name))
+        .unwrap_or_default()
 }
 
 /// Records how the provider's sign-in or renewal ended. A record that cannot be written
@@ -119,11 +117,16 @@ mod tests {
             attempts: 1,
         };
         record(&env, Provider::Aws, "acme", Ended::Failed(failure.clone()));
-        assert_eq!(last_failure(&env, Provider::Aws, "acme"), Some(failure));
-        assert_eq!(last_failure(&env, Provider::Azure, "acme"), None);
+        assert_eq!(of(&env, Provider::Aws, "acme").failure, Some(failure));
+        assert_eq!(of(&env, Provider::Azure, "acme"), Record::default());
         record(&env, Provider::Aws, "acme", Ended::Renewed(9));
-        assert_eq!(last_failure(&env, Provider::Aws, "acme"), None);
-        assert_eq!(last_renewal(&env, Provider::Aws, "acme"), Some(9));
+        assert_eq!(
+            of(&env, Provider::Aws, "acme"),
+            Record {
+                renewed_at: Some(9),
+                failure: None
+            }
+        );
     }
 
     #[test]
@@ -139,15 +142,9 @@ mod tests {
         for at in 1..=3 {
             record(&env, Provider::Aws, "acme", Ended::Failed(unreachable(at)));
         }
-        assert_eq!(
-            last_failure(&env, Provider::Aws, "acme").unwrap().attempts,
-            3
-        );
+        assert_eq!(of(&env, Provider::Aws, "acme").failure.unwrap().attempts, 3);
         record(&env, Provider::Aws, "acme", Ended::Unchanged);
         record(&env, Provider::Aws, "acme", Ended::Failed(unreachable(9)));
-        assert_eq!(
-            last_failure(&env, Provider::Aws, "acme").unwrap().attempts,
-            1
-        );
+        assert_eq!(of(&env, Provider::Aws, "acme").failure.unwrap().attempts, 1);
     }
 }

@@ -15,6 +15,10 @@ use crate::oauth::Person;
 use crate::sessions::{REGISTRATION_WARN_SECS, Revocation, SessionReport, UNREACHABLE_AFTER};
 use crate::target::list::{self as targets, Target};
 
+/// A session's access token: its end, whether it renews silently, the sign-in's known
+/// end.
+type TokenFacts = (i64, bool, Option<i64>);
+
 /// One configured provider.
 #[derive(Clone, Copy)]
 pub(super) enum Configured<'a> {
@@ -92,76 +96,53 @@ impl Configured<'_> {
         })
     }
 
-    /// Who and which session, before anything is judged of it.
-    fn named(&self, ctx: &Context) -> Option<SessionStatus> {
-        let store = ctx.store.as_ref();
+    /// The provider and the name its session goes by (the issuer, the org, the tenant),
+    /// without reading anything; `None` for Google Cloud.
+    pub fn id(&self) -> Option<(Provider, String)> {
         Some(match self {
-            Self::Identity(identity) => {
-                let who = oidc::whoami(store).ok().flatten();
-                SessionStatus {
-                    provider: Provider::Identity,
-                    name: identity.issuer.as_str().trim_end_matches('/').to_owned(),
-                    account: who.as_ref().map(|w| w.email.clone()),
-                    expires_at: who.map(|w| w.expires_at),
-                    renews: false,
-                    needs_sign_in: false,
-                    unreachable: false,
-                }
-            }
-            Self::Aws(org) => {
-                let session = crate::aws::session::load_session(store, org.name.as_str()).ok();
-                SessionStatus {
-                    provider: Provider::Aws,
-                    name: org.name.to_string(),
-                    account: session.as_ref().and_then(|s| s.principal.clone()),
-                    expires_at: session.and_then(|s| s.token).map(|t| t.expires_at),
-                    renews: false,
-                    needs_sign_in: false,
-                    unreachable: false,
-                }
-            }
-            Self::Azure(tenant) => SessionStatus {
-                provider: Provider::Azure,
-                name: tenant.tenant.to_string(),
-                account: crate::azure::principal(tenant, store).ok().flatten(),
-                expires_at: crate::azure::session_expiry(tenant, store).ok().flatten(),
-                renews: false,
-                needs_sign_in: false,
-                unreachable: false,
-            },
+            Self::Identity(identity) => (
+                Provider::Identity,
+                identity.issuer.as_str().trim_end_matches('/').to_owned(),
+            ),
+            Self::Aws(org) => (Provider::Aws, org.name.to_string()),
+            Self::Azure(tenant) => (Provider::Azure, tenant.tenant.to_string()),
             Self::Gcp(_) => return None,
         })
     }
 
-    /// The session as `kumo status` tells it, from the keychain, the clock and the last
-    /// renewal's record alone; `None` for Google Cloud.
+    /// The session as `kumo status` tells it, from one keychain read, the clock and the
+    /// last renewal's record alone; `None` for Google Cloud.
     pub fn report(&self, ctx: &Context) -> Option<SessionReport> {
-        let status = self.named(ctx)?;
+        let (provider, name) = self.id()?;
         let (store, now) = (ctx.store.as_ref(), ctx.env.now());
-        // The access token's end, whether it renews silently, the sign-in's known end.
-        let facts: Option<(i64, bool, Option<i64>)> = match self {
-            Self::Identity(_) => oidc::session_facts(store)
-                .ok()
-                .flatten()
-                .map(|(at, renews)| (at, renews, None)),
+        // Who, and the access token's facts.
+        let (principal, facts): (Option<String>, Option<TokenFacts>) = match self {
+            Self::Identity(_) => match oidc::session_facts(store).ok().flatten() {
+                Some((email, at, renews)) => (Some(email), Some((at, renews, None))),
+                None => (None, None),
+            },
             Self::Aws(org) => {
                 let session = crate::aws::session::load_session(store, org.name.as_str()).ok();
-                session.and_then(|s| {
+                let principal = session.as_ref().and_then(|s| s.principal.clone());
+                let facts = session.and_then(|s| {
                     let token = s.token?;
                     let registration_end = s.registration.map(|r| r.expires_at);
                     let renews = token.refresh_token.is_some()
                         && registration_end.is_some_and(|end| end > now);
                     Some((token.expires_at, renews, registration_end))
-                })
+                });
+                (principal, facts)
             }
-            Self::Azure(tenant) => crate::azure::session_facts(tenant, store)
-                .ok()
-                .flatten()
-                .map(|(at, renews)| (at, renews, None)),
+            Self::Azure(tenant) => {
+                match crate::azure::session_facts(tenant, store).ok().flatten() {
+                    Some((principal, at, renews)) => (principal, Some((at, renews, None))),
+                    None => (None, None),
+                }
+            }
             Self::Gcp(_) => return None,
         };
-        let last_error = crate::renewals::last_failure(&ctx.env, status.provider, &status.name);
-        let last_renewal = crate::renewals::last_renewal(&ctx.env, status.provider, &status.name);
+        let record = crate::renewals::of(&ctx.env, provider, &name);
+        let (last_error, last_renewal) = (record.failure, record.renewed_at);
         let access_valid = facts.is_some_and(|(at, _, _)| at > now);
         let renews = facts.is_some_and(|(_, renews, _)| renews);
         let sign_in_ends_at = facts.and_then(|(_, _, end)| end);
@@ -170,9 +151,9 @@ impl Configured<'_> {
             || last_error.as_ref().is_some_and(|e| e.refused)
             || sign_in_ends_at.is_some_and(|end| end - now < REGISTRATION_WARN_SECS);
         Some(SessionReport {
-            provider: status.provider,
-            name: status.name,
-            principal: status.account,
+            provider,
+            name,
+            principal,
             signed_in: facts.is_some(),
             access_valid,
             access_expires_at: facts.map(|(at, _, _)| at),

@@ -135,7 +135,7 @@ impl Kumo {
     /// not: the session was good as it was), or the failure (refused, or the provider
     /// unreachable).
     fn record_renewal(&self, provider: &Configured<'_>, ended: Result<bool, &Error>) {
-        let Some(status) = provider.status(&self.ctx) else {
+        let Some((kind, name)) = provider.id() else {
             return;
         };
         let ended = match ended {
@@ -148,7 +148,7 @@ impl Kumo {
                 attempts: 1,
             }),
         };
-        crate::renewals::record(&self.ctx.env, status.provider, &status.name, ended);
+        crate::renewals::record(&self.ctx.env, kind, &name, ended);
     }
 
     /// Renews the provider's access token with its refresh token if it is due, never

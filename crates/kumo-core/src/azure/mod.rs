@@ -218,13 +218,13 @@ pub async fn access_token(
     Ok(token)
 }
 
-/// The access token's end and whether a refresh token renews it; `None` when not
-/// signed in.
+/// Who signed in (where the ID token said), the access token's end and whether a
+/// refresh token renews it; `None` when not signed in.
 pub fn session_facts(
     config: &AzureTenantConfig,
     store: &dyn SecretStore,
-) -> Result<Option<(i64, bool)>, AzureError> {
-    Ok(load(config, store)?.map(|s| (s.expires_at, s.refresh_token.is_some())))
+) -> Result<Option<(Option<String>, i64, bool)>, AzureError> {
+    Ok(load(config, store)?.map(|s| (s.principal, s.expires_at, s.refresh_token.is_some())))
 }
 
 /// When the stored session ends, for status displays; `None` when not signed in.

@@ -209,10 +209,12 @@ async fn revoke(config: &IdentityConfig, refresh_token: &str) -> Revocation {
     }
 }
 
-/// The session's access-token end and whether a refresh token renews it; `None` when
-/// not signed in.
-pub fn session_facts(store: &dyn SecretStore) -> Result<Option<(i64, bool)>, IdentityError> {
-    Ok(load(store)?.map(|s| (s.who.expires_at, s.refresh_token.is_some())))
+/// Who is signed in, the access token's end and whether a refresh token renews it;
+/// `None` when not signed in.
+pub fn session_facts(
+    store: &dyn SecretStore,
+) -> Result<Option<(String, i64, bool)>, IdentityError> {
+    Ok(load(store)?.map(|s| (s.who.email, s.who.expires_at, s.refresh_token.is_some())))
 }
 
 /// The signed-in identity, from the keychain.
