@@ -36,14 +36,14 @@ if cargo tree -p kumo-cli --locked -e normal,build --prefix none | grep -E '^(we
 fi
 echo "ok"
 
-step "Fuzz: the Kumo config parser and the AWS config editor, briefly"
+step "Fuzz: the config parser, the AWS config editor and the parsers of server answers, briefly"
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 # cargo-fuzz passes flags stable rustc keeps behind RUSTC_BOOTSTRAP; no sanitizer is
 # needed to find panics and broken invariants in safe Rust, and a dev build keeps
 # release builds out of the test command.
 fuzz_dir="${CARGO_TARGET_DIR:-$PWD/target}/fuzz"
 mkdir -p "$fuzz_dir"
-for target in kumo_config aws_config_block; do
+for target in kumo_config aws_config_block arm_page gcp_page discovery id_token_header token_answer; do
   log="$fuzz_dir/$target.log"
   if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none --dev --target-dir "$fuzz_dir" \
         "$target" -- -max_total_time=20 -rss_limit_mb=2048) >"$log" 2>&1; then

@@ -86,6 +86,8 @@ pub struct Overview {
     pub elevations: Vec<ElevationView>,
     pub targets: Vec<TargetView>,
     pub errors: Vec<SourceError>,
+    /// Each endpoint override in effect (`where = url`): a banner warns of them.
+    pub endpoint_overrides: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,6 +117,7 @@ fn overview_of(kumo: &Kumo, demo_on_start: bool) -> Overview {
         elevations: kumo.elevations(),
         targets: kumo.views(cached.targets),
         errors: cached.errors,
+        endpoint_overrides: kumo.endpoint_overrides(),
     }
 }
 
@@ -207,10 +210,19 @@ pub async fn open_console(
     Ok(())
 }
 
+/// How long copied credentials stay on the clipboard.
+const CLIPBOARD_SECS: u64 = 45;
+
 /// Puts `export AWS_…` lines for an AWS target on the clipboard, from this side: the
-/// secret never passes through the webview.
+/// secret never passes through the webview. The copy is marked for clipboard managers
+/// to leave out of their history, and cleared after [`CLIPBOARD_SECS`] if the clipboard
+/// still holds it.
 #[tauri::command]
-pub async fn copy_exports(state: State<'_, AppState>, id: String) -> Result<(), Error> {
+pub async fn copy_exports(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<(), Error> {
     let kumo = state.kumo.read().await;
     let credentials = kumo.credentials(&id, Prompt::Always, &Silent).await?;
     let text = credentials.render(CredentialFormat::Env);
@@ -225,12 +237,30 @@ pub async fn copy_exports(state: State<'_, AppState>, id: String) -> Result<(), 
                 .map_err(|e| failed(format!("the clipboard is not available: {e}")))?,
         );
     }
-    clipboard
-        .as_mut()
-        .expect("set above")
-        .set_text(text.as_str())
+    let set = clipboard.as_mut().expect("set above").set();
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let set = arboard::SetExtLinux::exclude_from_history(set);
+    #[cfg(target_os = "macos")]
+    let set = arboard::SetExtApple::exclude_from_history(set);
+    #[cfg(windows)]
+    let set = arboard::SetExtWindows::exclude_from_history(set);
+    set.text(text.as_str())
         .map_err(|e| failed(format!("the clipboard refused the text: {e}")))?;
+    drop(clipboard);
     tracing::info!(target = %id, "copied credential exports to the clipboard");
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(CLIPBOARD_SECS)).await;
+        let state = app.state::<AppState>();
+        let mut clipboard = lock(&state.clipboard);
+        if let Some(clipboard) = clipboard.as_mut()
+            && clipboard
+                .get_text()
+                .is_ok_and(|now| zeroize::Zeroizing::new(now).as_str() == text.as_str())
+        {
+            let _ = clipboard.clear();
+            tracing::info!("cleared the copied credentials from the clipboard");
+        }
+    });
     Ok(())
 }
 
@@ -530,6 +560,7 @@ mod tests {
             renews: true,
             needs_sign_in: false,
             unreachable: false,
+            sign_in_ends_at: None,
         };
         let error = SourceError {
             source: "AWS org `acme`".into(),
@@ -563,6 +594,7 @@ mod tests {
             }],
             targets: vec![target.clone()],
             errors: vec![error.clone()],
+            endpoint_overrides: vec!["AWS_ENDPOINT_URL_SSO = http://127.0.0.1:1/".into()],
         };
         let refreshed = Refreshed {
             targets: vec![target.clone()],

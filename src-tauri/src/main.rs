@@ -56,8 +56,11 @@ async fn after_launch(app: AppHandle) {
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KUMO_LOG")
-                .unwrap_or_else(|_| "kumo_app=info,kumo_core=info".into()),
+            tracing_subscriber::EnvFilter::try_new(kumo_core::access::log_filter(
+                std::env::var("KUMO_LOG").ok().as_deref(),
+                "kumo_app=info,kumo_core=info",
+            ))
+            .unwrap_or_else(|_| "kumo_app=info,kumo_core=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -86,7 +86,7 @@ fn notify(app: &AppHandle, reminder: Reminder) {
     // The D-Bus calls block, and waiting for the click blocks until it is dismissed.
     std::thread::spawn(move || {
         let action = match reminder.kind {
-            ReminderKind::SignInNeeded => "Sign in",
+            ReminderKind::SignInNeeded | ReminderKind::SignInBy(_) => "Sign in",
             ReminderKind::EndsIn(_) | ReminderKind::Unreachable => "Open Kumo",
         };
         let shown = notify_rust::Notification::new()
@@ -101,7 +101,10 @@ fn notify(app: &AppHandle, reminder: Reminder) {
             Ok(handle) => handle.wait_for_action(|clicked| {
                 if clicked == "default" {
                     crate::show_search(&app);
-                    if reminder.kind == ReminderKind::SignInNeeded {
+                    if matches!(
+                        reminder.kind,
+                        ReminderKind::SignInNeeded | ReminderKind::SignInBy(_)
+                    ) {
                         sign_in(&app, &reminder);
                     }
                 }

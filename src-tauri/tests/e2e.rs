@@ -98,8 +98,9 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
     };
     let opened = std::fs::read_to_string(&browser_log).unwrap();
     let last = opened.lines().last().unwrap();
+    // The browser is handed a one-shot local page, not the sign-in token.
     assert!(
-        last.starts_with(&format!("{}/federation?Action=login", fake.base_url())),
+        last.starts_with("http://127.0.0.1:") && !last.contains("SigninToken"),
         "{last}"
     );
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -111,6 +112,7 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
 
     // Ctrl+E: the exports go to the clipboard, and no secret to the page.
     d.keys(&search, &format!("{CONTROL}e{RELEASE}")).await;
+    let copied_at = Instant::now();
     d.wait_for_text("Copied the credential exports").await;
     let copied = arboard::Clipboard::new().unwrap().get_text().unwrap();
     assert!(copied.starts_with("export AWS_ACCESS_KEY_ID="), "{copied}");
@@ -118,6 +120,7 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
         .lines()
         .find_map(|l| l.strip_prefix("export AWS_SECRET_ACCESS_KEY="))
         .unwrap()
+        .trim_matches('\'')
         .to_owned();
     let html = d.script("return document.documentElement.outerHTML").await;
     assert!(!html.as_str().unwrap().contains(&secret));
@@ -128,7 +131,8 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
         d.get(&format!("/element/{export}/text")).await,
         "Export as profile"
     );
-    d.click(&export).await;
+    // From the keyboard: the actions sit below the list, past the test window's edge.
+    d.keys(&export, ENTER).await;
     d.wait_for_text("aws --profile").await;
     let aws_config = std::fs::read_to_string(home.path().join(".aws/config")).unwrap();
     let kumo = Path::new(env!("CARGO_BIN_EXE_kumo-app")).with_file_name("kumo");
@@ -190,6 +194,19 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
     latest_first.reverse();
     assert_eq!(shown, latest_first);
     d.screenshot("app-activity").await;
+
+    // The copied credentials leave the clipboard 45 s after the copy.
+    let cleared_by = copied_at + Duration::from_secs(50);
+    let on_clipboard = || arboard::Clipboard::new().unwrap().get_text().ok();
+    assert_eq!(on_clipboard().as_deref(), Some(copied.as_str()));
+    while on_clipboard().is_some_and(|text| text == copied) && Instant::now() < cleared_by {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        copied_at.elapsed() >= Duration::from_secs(45),
+        "cleared early"
+    );
+    assert_ne!(on_clipboard().as_deref(), Some(copied.as_str()));
 
     let _ = d.call(reqwest::Method::DELETE, "", None).await;
     clear_keychain(&service);

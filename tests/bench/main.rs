@@ -201,6 +201,25 @@ async fn run(b: &Bench) -> anyhow::Result<()> {
         ms(times[0])
     );
 
+    // `kumo status`: the keychain, the renewal record and the clock, no network; what a
+    // shell prompt may ask at every command.
+    let calls = || {
+        Operation::ALL
+            .iter()
+            .map(|op| b.fake.calls(*op))
+            .sum::<u64>()
+    };
+    let calls_before = calls();
+    let times = timings(a.runs, || b.kumo(&["status"])).await?;
+    ensure!(calls() == calls_before, "status went to the network");
+    println!("\n## kumo status, signed in ({} runs)", a.runs);
+    println!(
+        "median: {}; p90: {}; min: {}",
+        ms(median(&times)),
+        ms(p90(&times)),
+        ms(times[0])
+    );
+
     let times = timings(a.runs, || b.kumo(&["ls"])).await?;
     println!(
         "\n## kumo ls from the cache of {roles} roles ({} runs)",

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use kumo_core::access::{self, AUDIT_KINDS, AuditQuery, AuditVerification, Kumo, rfc3339};
+use kumo_core::access::{self, AUDIT_KINDS, AuditQuery, AuditVerification, rfc3339};
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -40,7 +40,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     if let Some(AuditCommand::Verify) = args.command {
         return Ok(match kumo.audit_verify()? {
             AuditVerification::Intact { events } => {

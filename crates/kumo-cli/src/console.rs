@@ -1,7 +1,7 @@
 //! `kumo console`: the console of a target, signed in, in the chosen browser.
 
 use clap::Args;
-use kumo_core::access::{self, ConsoleRequest, Kumo};
+use kumo_core::access::{self, ConsoleRequest};
 
 use crate::credentials::prompt;
 use crate::feedback::Terminal;
@@ -33,7 +33,7 @@ pub struct ConsoleArgs {
 }
 
 pub fn run(args: ConsoleArgs) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let id = target::resolve(&kumo, &args.target)?;
     let request = ConsoleRequest {
         target: &id,

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use clap::Args;
-use kumo_core::access::{CredentialFormat, Kumo, Prompt};
+use kumo_core::access::{CredentialFormat, Prompt};
 
 use crate::feedback::Terminal;
 use crate::target;
@@ -39,7 +39,7 @@ pub fn prompt() -> Prompt {
 }
 
 pub fn creds(args: CredsArgs) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let format = CredentialFormat::parse(&args.format).expect("clap checked the format");
     let id = target::resolve(&kumo, &args.target.target)?;
     let credentials = kumo.credentials_now(&id, prompt(), &Terminal::new())?;
@@ -48,7 +48,7 @@ pub fn creds(args: CredsArgs) -> anyhow::Result<()> {
 }
 
 pub fn credential_process(args: TargetArg) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let id = target::resolve(&kumo, &args.target)?;
     let text = kumo.credential_process(&id, &Terminal::new())?;
     print!("{}", text.as_str());

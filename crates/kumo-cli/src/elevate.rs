@@ -3,7 +3,7 @@
 
 use clap::Args;
 use clap_complete::ArgValueCompleter;
-use kumo_core::access::{self, Kumo, rfc3339};
+use kumo_core::access::{self, rfc3339};
 
 use crate::target;
 
@@ -29,7 +29,7 @@ pub struct ElevateArgs {
 }
 
 pub fn run(args: ElevateArgs) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     if args.list {
         for e in kumo.elevations() {
             println!(

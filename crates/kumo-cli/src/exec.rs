@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use clap_complete::ArgValueCompleter;
-use kumo_core::access::{self, ExecRequest, Kumo};
+use kumo_core::access::{self, ExecRequest};
 
 use crate::credentials::prompt;
 use crate::feedback::Terminal;
@@ -30,7 +30,7 @@ pub struct ExecArgs {
 }
 
 pub fn run(args: ExecArgs) -> anyhow::Result<ExitCode> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let id = target::resolve(&kumo, &args.target)?;
     let request = ExecRequest {
         target: &id,

@@ -2,7 +2,7 @@
 //! `kumo export gcloud`: a gcloud configuration per Google Cloud project.
 
 use clap::{Args, Subcommand, ValueEnum};
-use kumo_core::access::{self, AwsExport, GcloudExport, Kumo, ProfileMode};
+use kumo_core::access::{self, AwsExport, GcloudExport, ProfileMode};
 
 use crate::credentials::prompt;
 use crate::feedback::Terminal;
@@ -63,7 +63,7 @@ pub struct AwsArgs {
 }
 
 pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let request = AwsExport {
         org: args.org.as_deref(),
         mode: match args.mode {
@@ -100,7 +100,7 @@ pub fn aws(args: AwsArgs) -> anyhow::Result<()> {
 }
 
 pub fn gcloud(args: GcloudArgs) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let request = GcloudExport {
         projects: &args.projects,
         dry_run: args.dry_run,

@@ -3,7 +3,7 @@
 
 use clap::Args;
 use kumo_core::access::{
-    self, Cloud, Kumo, LIST_FORMAT_VERSION, ListRequest, Prompt, Target, TargetList,
+    self, Cloud, Kumo, LIST_FORMAT_VERSION, ListRequest, Prompt, Target, TargetList, for_terminal,
 };
 
 use crate::credentials::is_person;
@@ -30,7 +30,7 @@ pub struct LsArgs {
 }
 
 pub fn ls(args: LsArgs) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let request = ListRequest {
         org: args.org.as_deref(),
         cloud: args.cloud.as_deref().and_then(Cloud::parse),
@@ -82,13 +82,18 @@ pub fn ls(args: LsArgs) -> anyhow::Result<()> {
 }
 
 /// One line per target: its id, padded to the longest, then its name, and a mark on a
-/// privileged one.
+/// privileged one. Names were checked where they arrived; a terminal still gets nothing
+/// it could take for a control sequence.
 fn table(targets: &[Target]) -> String {
     let width = targets.iter().map(|t| t.id.len()).max().unwrap_or(0);
     let mut out = String::with_capacity(targets.len() * 80);
     for t in targets {
         let mark = if t.privileged { "  [privileged]" } else { "" };
-        out.push_str(&format!("{:width$}  {}{mark}\n", t.id, t.display_name()));
+        out.push_str(&format!(
+            "{:width$}  {}{mark}\n",
+            for_terminal(&t.id),
+            for_terminal(t.display_name())
+        ));
     }
     out
 }

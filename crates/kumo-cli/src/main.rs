@@ -86,8 +86,11 @@ fn main() -> ExitCode {
     shell::answer_completion();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KUMO_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_new(access::log_filter(
+                std::env::var("KUMO_LOG").ok().as_deref(),
+                "warn",
+            ))
+            .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();

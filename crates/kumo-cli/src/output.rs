@@ -70,6 +70,15 @@ pub fn until(expires_at: i64, now: i64) -> String {
     )
 }
 
+/// The person's workspace, with the warning line when endpoint overrides are in effect.
+pub fn load() -> anyhow::Result<kumo_core::access::Kumo> {
+    let kumo = kumo_core::access::Kumo::load()?;
+    if let Some(warning) = kumo.override_warning() {
+        eprintln!("{warning}");
+    }
+    Ok(kumo)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

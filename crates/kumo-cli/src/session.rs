@@ -2,7 +2,7 @@
 
 use clap::Args;
 use kumo_core::access::{
-    self, Kumo, Outcome, Provider, Revocation, SignInOptions, SignInScope, SignOutScope, SignedIn,
+    self, Outcome, Provider, Revocation, SignInOptions, SignInScope, SignOutScope, SignedIn,
     SignedOut,
 };
 
@@ -48,7 +48,7 @@ pub struct LogoutArgs {
 }
 
 pub fn login(args: LoginArgs) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let scope = match (args.identity, args.org, args.tenant) {
         (true, _, _) => SignInScope::Identity,
         (_, Some(org), _) => SignInScope::Org(org),
@@ -112,7 +112,7 @@ pub fn signed_in_line(done: &SignedIn, now: i64) -> String {
 
 /// `kumo whoami`: who is signed in, with which issuer, until when.
 pub fn whoami() -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let who = access::block_on(kumo.whoami())??;
     println!(
         "{} ({}), {}.",
@@ -138,7 +138,7 @@ pub fn whoami() -> anyhow::Result<()> {
 }
 
 pub fn logout(args: LogoutArgs) -> anyhow::Result<()> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let scope = match (args.all, args.identity, args.tenant) {
         (true, _, _) => SignOutScope::All,
         (_, true, _) => SignOutScope::Identity,

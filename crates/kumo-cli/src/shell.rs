@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use clap::{Args, CommandFactory};
 use clap_complete::ArgValueCompleter;
 use clap_complete::env::EnvCompleter;
-use kumo_core::access::{self, Kumo, Shell, USED_VARIABLES, UseRequest};
+use kumo_core::access::{self, Shell, USED_VARIABLES, UseRequest};
 
 use crate::credentials::prompt;
 use crate::feedback::Terminal;
@@ -47,7 +47,7 @@ pub fn use_target(args: UseArgs) -> anyhow::Result<()> {
         eprintln!("Cleared the target of this shell.");
         return Ok(());
     }
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let id = target::resolve(&kumo, args.target.as_deref().unwrap_or_default())?;
     let request = UseRequest {
         target: &id,

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use kumo_core::access::{Kumo, SessionReport, rfc3339};
+use kumo_core::access::{SessionReport, rfc3339};
 use serde::Serialize;
 
 use crate::output::login_command;
@@ -29,7 +29,7 @@ struct Document<'a> {
 
 /// Exit 0 when nothing needs a person, 1 when something does.
 pub fn run(args: StatusArgs) -> anyhow::Result<ExitCode> {
-    let kumo = Kumo::load()?;
+    let kumo = crate::output::load()?;
     let reports = kumo.session_reports();
     let needs_sign_in = reports.iter().any(|r| r.needs_sign_in);
     if args.json {
@@ -59,13 +59,13 @@ fn line(r: &SessionReport, now: i64) -> String {
         None => format!("{} {}", r.provider.label(), r.name),
     };
     let run = login_command(r.provider, &r.name);
-    let state = if !r.signed_in {
-        format!("sign-in needed: not signed in; run `{run}`")
-    } else if let Some(error) = r.last_error.as_ref().filter(|e| e.refused) {
+    let state = if let Some(error) = r.last_error.as_ref().filter(|e| e.refused) {
         format!(
             "sign-in needed: the provider refused the renewal ({}); run `{run}`",
             error.message
         )
+    } else if !r.signed_in {
+        format!("sign-in needed: not signed in; run `{run}`")
     } else if r.needs_sign_in {
         match r.sign_in_ends_at {
             Some(end) if end > now => format!(

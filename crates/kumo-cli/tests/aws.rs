@@ -385,7 +385,10 @@ async fn creds_by_account_name_prints_shell_exports() {
     let fish = world
         .ok(&["creds", &world.target(2, 0), "--format", "fish"])
         .await;
-    assert!(fish.starts_with("set -gx AWS_ACCESS_KEY_ID ASIA"), "{fish}");
+    assert!(
+        fish.starts_with("set -gx AWS_ACCESS_KEY_ID 'ASIA"),
+        "{fish}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -544,4 +547,18 @@ async fn no_secret_reaches_a_file_after_a_full_run() {
         session["registration"]["client_secret"].as_str().unwrap(),
     ];
     assert_not_on_disk(&world, &secrets);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_sign_in_is_served_no_credentials_of_the_one_before() {
+    let world = World::new(accounts(1, 1)).await;
+    world.ok(&["login"]).await;
+    let target = world.target(0, 0);
+    world.ok(&["credential-process", &target]).await;
+    world.ok(&["credential-process", &target]).await;
+    assert_eq!(world.fake.calls(Operation::GetRoleCredentials), 1);
+    // Signed in again (it may be to another Identity Center, or as another person).
+    world.ok(&["login", "--force"]).await;
+    world.ok(&["credential-process", &target]).await;
+    assert_eq!(world.fake.calls(Operation::GetRoleCredentials), 2);
 }

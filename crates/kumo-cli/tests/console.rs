@@ -72,16 +72,43 @@ async fn the_console_opens_in_the_browser_signed_in() {
     );
     let urls = world.browser_urls();
     assert_eq!(urls.len(), 2, "{urls:?}");
-    assert!(urls[1].starts_with(&format!(
-        "{}/federation?Action=login&Issuer=kumo&Destination=",
-        world.fake.base_url()
-    )));
+    // A one-shot local page that redirects to the federation sign-in.
+    assert!(urls[1].starts_with("http://127.0.0.1:"), "{urls:?}");
     let logins = world.fake.console_logins();
     assert_eq!(logins.len(), 1);
     assert_eq!(
         logins[0].destination,
         "https://console.aws.amazon.com/console/home?region=eu-west-1"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sign_in_token_is_in_no_process_arguments_while_the_console_opens() {
+    let world = console_world().await;
+    let mut cmd = world.command(&["console", &world.target(0, 0)]);
+    cmd.env("KUMO_TEST_BROWSER_LINGER", "1");
+    let running = tokio::task::spawn_blocking(move || cmd.output().unwrap());
+    let mut seen = Vec::new();
+    while !running.is_finished() {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+                let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+                if cmdline.contains("SigninToken") {
+                    seen.push(cmdline);
+                }
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let out = running.await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The scan ran while the browser lived, and the console did open.
+    assert_eq!(world.fake.console_logins().len(), 1);
+    assert_eq!(seen, Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]

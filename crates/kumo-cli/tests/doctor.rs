@@ -106,6 +106,52 @@ fn doctor_reports_endpoint_overrides_in_effect() {
 }
 
 #[test]
+fn doctor_fails_on_an_endpoint_variable_in_plain_http_across_the_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kumo(
+        &dir.path().join("none.toml"),
+        &[("AWS_ENDPOINT_URL_SSO", "http://sso.attacker.test")],
+        &["doctor"],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("FAIL Endpoint overrides: none: Kumo talks to the real cloud endpoints\n       AWS_ENDPOINT_URL_SSO: `http://sso.attacker.test` is not an endpoint: plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_command_names_the_endpoint_overrides_in_effect_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\noidc_endpoint = \"http://127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let out = kumo(
+        &config,
+        &[
+            ("AWS_ENDPOINT_URL_STS", "https://sts.test"),
+            (
+                "XDG_CACHE_HOME",
+                &dir.path().join("cache").display().to_string(),
+            ),
+        ],
+        &["ls"],
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.lines().next(),
+        Some(
+            "kumo: warning: endpoint overrides in effect (they see sign-in tokens and credentials): org `acme` oidc_endpoint = http://127.0.0.1:9/, AWS_ENDPOINT_URL_STS = https://sts.test/"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn doctor_fails_when_browser_names_a_missing_program() {
     let dir = tempfile::tempdir().unwrap();
     let out = kumo(

@@ -90,6 +90,19 @@ async fn a_failing_cloud_does_not_hide_the_other() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_answer_past_16_mib_is_not_read_and_says_so_in_one_line() {
+    let world = world_with(options(2)).await;
+    world
+        .fake
+        .script(Operation::SearchProjects, Fault::Huge(17 << 20), 1);
+    let out = world.run(&["ls", "--refresh", "--cloud", "gcp"]).await;
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "kumo: listing Google Cloud projects failed: an answer larger than 16 MiB, which no listing page is\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn server_errors_and_throttling_are_retried_to_a_complete_list() {
     let world = world_with(options(600)).await;
     world

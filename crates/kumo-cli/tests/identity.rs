@@ -94,6 +94,27 @@ async fn every_untrustworthy_id_token_is_refused_with_its_own_reason_and_nothing
             IdTokenFault::UnknownKid,
             "it is signed with a key (`no-such-kid`) the issuer does not publish",
         ),
+        (
+            IdTokenFault::AlgNone,
+            "it is malformed (unsupported algorithm none)",
+        ),
+        (
+            IdTokenFault::Hs256WithPublicKey,
+            "it is malformed (unsupported algorithm HS256)",
+        ),
+        (IdTokenFault::NoKid, "it is malformed (no kid)"),
+        (
+            IdTokenFault::NotYetValid,
+            "it is not valid yet (nbf); check the computer's clock",
+        ),
+        (
+            IdTokenFault::SeveralAudiencesNoAzp,
+            "it was issued to another client (aud)",
+        ),
+        (
+            IdTokenFault::EmailWithNewline,
+            "it is malformed (its email is not an address)",
+        ),
     ];
     for (fault, reason) in cases {
         world.fake.script_id_token(fault);
@@ -148,6 +169,16 @@ async fn the_jwks_is_cached_and_fetched_again_for_a_new_key() {
     world.fake.rotate_identity_key();
     world.ok(&["login", "--identity", "--force"]).await;
     assert_eq!(world.fake.calls(Operation::Jwks), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_id_missing_from_the_jwks_fetches_it_once_not_at_every_token() {
+    let world = world().await;
+    for _ in 0..3 {
+        world.fake.script_id_token(IdTokenFault::UnknownKid);
+        world.fails(&["login", "--identity"]).await;
+    }
+    assert_eq!(world.fake.calls(Operation::Jwks), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

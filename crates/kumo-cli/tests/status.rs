@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use kumo_fake::Options;
+use kumo_fake::{Operation, Options};
 use support::{World, accounts};
 
 async fn status(world: &World, args: &[&str]) -> (Option<i32>, String) {
@@ -57,6 +57,44 @@ async fn a_registration_within_a_week_of_its_end_needs_a_sign_in() {
     assert!(out.starts_with("AWS acme: sign-in needed before "), "{out}");
     assert!(
         out.ends_with(": the client registration ends then; run `kumo login --org acme`.\n"),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_in_the_registrations_last_week_registers_and_signs_in_anew() {
+    let world = World::new(Options {
+        registration_lifetime: Duration::from_secs(3 * 24 * 3600),
+        ..accounts(1, 1)
+    })
+    .await;
+    world.ok(&["login"]).await;
+    world.ok(&["login"]).await;
+    assert_eq!(
+        (
+            world.fake.calls(Operation::RegisterClient),
+            world.fake.calls(Operation::Authorize)
+        ),
+        (2, 2)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_renewal_refused_inside_a_credential_request_shows_as_a_sign_in_needed() {
+    let world = World::new(Options {
+        access_token_lifetime: Duration::from_secs(2),
+        ..accounts(1, 1)
+    })
+    .await;
+    world.ok(&["login"]).await;
+    world.fake.revoke_all_sessions();
+    // Past the access token's end: the credential request must renew it first.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    world.fails(&["creds", &world.target(0, 0)]).await;
+    let (code, out) = status(&world, &[]).await;
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.starts_with("AWS acme: sign-in needed: the provider refused the renewal ("),
         "{out}"
     );
 }

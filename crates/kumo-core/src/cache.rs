@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::environment::Environment;
 use crate::fsutil::write_atomic;
 use crate::paths;
+use crate::untrusted;
 
 const FORMAT_VERSION: u32 = 1;
 
@@ -45,6 +46,34 @@ pub struct OrgCache {
     pub accounts: Vec<Account>,
 }
 
+impl Account {
+    /// The account as far as it is well-formed (`source` names where it came from): an
+    /// id that is not an account id drops it, a name or email that is not printable is
+    /// left out, a role that is not a role name is dropped.
+    pub fn checked(mut self, source: &str) -> Option<Self> {
+        if !untrusted::aws_account_id(&self.id) {
+            untrusted::dropped("the account id", source, &self.id);
+            return None;
+        }
+        if !untrusted::name(&self.name) {
+            untrusted::dropped("the account name", source, &self.name);
+            self.name = self.id.clone();
+        }
+        if !self.email.is_empty() && !untrusted::email(&self.email) {
+            untrusted::dropped("the account email", source, &self.email);
+            self.email.clear();
+        }
+        self.roles.retain(|role| {
+            let ok = untrusted::aws_role_name(role);
+            if !ok {
+                untrusted::dropped("the role name", source, role);
+            }
+            ok
+        });
+        Some(self)
+    }
+}
+
 impl OrgCache {
     pub fn new(org: &str, start_url: &str, refreshed_at: i64, accounts: Vec<Account>) -> Self {
         Self {
@@ -74,8 +103,17 @@ pub fn file(env: &Environment, name: &str) -> PathBuf {
 /// is from an older format or unreadable: a refresh rebuilds it).
 pub fn load(env: &Environment, org: &str, start_url: &str) -> Result<Option<OrgCache>, CacheError> {
     let path = path(env, org);
-    read::<OrgCache>(&path)
-        .map(|c| c.filter(|c| c.version == FORMAT_VERSION && c.start_url == start_url))
+    let source = path.display().to_string();
+    Ok(read::<OrgCache>(&path)?
+        .filter(|c| c.version == FORMAT_VERSION && c.start_url == start_url)
+        .map(|mut c| {
+            // Any local process can edit the file: it is checked like a server's answer.
+            c.accounts = std::mem::take(&mut c.accounts)
+                .into_iter()
+                .filter_map(|a| a.checked(&source))
+                .collect();
+            c
+        }))
 }
 
 /// A cache's content: `None` when there is none, or it does not parse (a refresh
@@ -98,10 +136,14 @@ pub fn save(env: &Environment, cache: &OrgCache) -> Result<(), CacheError> {
 /// Replaces a cache atomically.
 pub fn write<T: Serialize + ?Sized>(path: &Path, content: &T) -> Result<(), CacheError> {
     let bytes = serde_json::to_vec(content).expect("a listing serializes");
-    write_atomic(path, &bytes).map_err(|source| CacheError::Write {
+    let err = |source| CacheError::Write {
         path: path.to_owned(),
         source,
-    })
+    };
+    if let Some(dir) = path.parent() {
+        crate::fsutil::private_dir(dir).map_err(err)?;
+    }
+    write_atomic(path, &bytes).map_err(err)
 }
 
 #[cfg(test)]
@@ -121,7 +163,12 @@ mod tests {
     fn a_saved_cache_loads_back() {
         let dir = tempfile::tempdir().unwrap();
         let env = Environment::from_pairs([("XDG_CACHE_HOME", dir.path().to_str().unwrap())]);
-        let cache = OrgCache::new("acme", "https://a/start", 5, vec![account("1", &["Admin"])]);
+        let cache = OrgCache::new(
+            "acme",
+            "https://a/start",
+            5,
+            vec![account("111111111111", &["Admin"])],
+        );
         save(&env, &cache).unwrap();
         assert_eq!(load(&env, "acme", "https://a/start").unwrap(), Some(cache));
         assert!(dir.path().join("kumo/aws/acme.json").exists());
@@ -142,6 +189,32 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("kumo/aws")).unwrap();
         std::fs::write(dir.path().join("kumo/aws/acme.json"), "{garbage").unwrap();
         assert_eq!(load(&env, "acme", "https://a/start").unwrap(), None);
+    }
+
+    #[test]
+    fn an_edited_cache_loses_what_is_not_well_formed() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Environment::from_pairs([("XDG_CACHE_HOME", dir.path().to_str().unwrap())]);
+        let mut hostile = account("111111111111", &["Admin\n[default]", "ReadOnly"]);
+        hostile.name = "prod\u{1b}[2J".into();
+        hostile.email = "a@b.c\ncredential_process = sh".into();
+        let cache = OrgCache::new(
+            "acme",
+            "https://a/start",
+            5,
+            vec![hostile, account("1;rm -rf ~", &["Admin"])],
+        );
+        save(&env, &cache).unwrap();
+        let loaded = load(&env, "acme", "https://a/start").unwrap().unwrap();
+        assert_eq!(
+            loaded.accounts,
+            [Account {
+                id: "111111111111".into(),
+                name: "111111111111".into(),
+                email: String::new(),
+                roles: vec!["ReadOnly".into()],
+            }]
+        );
     }
 
     #[test]

@@ -170,6 +170,10 @@ pub struct AwsOrg {
     pub portal_endpoint: Option<EndpointUrl>,
     /// STS, which names the user of a role's credentials (else `AWS_ENDPOINT_URL_STS`).
     pub sts_endpoint: Option<EndpointUrl>,
+    /// Let the global `AWS_ENDPOINT_URL` reach this org's Identity Center and STS too
+    /// (off: a variable set for another tool must not receive sign-in tokens).
+    #[serde(default)]
+    pub use_aws_endpoint_url: bool,
     /// Requests per second Kumo allows itself against the portal (Identity Center
     /// throttles at about 20 across all callers).
     #[serde(default = "default_rate_limit")]
@@ -665,8 +669,9 @@ impl From<StartUrl> for String {
     }
 }
 
-/// An endpoint override: an http(s) base URL without query or fragment. Plain http is
-/// allowed because overrides point at local stand-ins in tests and demos.
+/// An endpoint override: an https base URL without userinfo, query or fragment; plain
+/// http only to this machine (a local stand-in, as in tests and the demo), never across
+/// a network where the tokens and credentials it receives could be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EndpointUrl(Url);
@@ -684,6 +689,15 @@ impl TryFrom<String> for EndpointUrl {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
         match Url::parse(&value) {
+            Ok(url) if url.scheme() == "http" && !crate::untrusted::is_loopback(&url) => {
+                Err(format!(
+                    "`{value}` is not an endpoint: plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https"
+                ))
+            }
+            Ok(url) if !url.username().is_empty() || url.password().is_some() => Err(format!(
+                "`{}` is not an endpoint: it holds a user name or password",
+                url.host_str().unwrap_or_default()
+            )),
             Ok(url)
                 if matches!(url.scheme(), "http" | "https")
                     && url.host().is_some()
@@ -693,7 +707,7 @@ impl TryFrom<String> for EndpointUrl {
                 Ok(Self(url))
             }
             Ok(_) => Err(format!(
-                "`{value}` is not an endpoint: use an http(s) URL without query or fragment"
+                "`{value}` is not an endpoint: use an https URL without query or fragment"
             )),
             Err(e) => Err(format!("`{value}` is not a URL ({e})")),
         }
@@ -757,7 +771,7 @@ region = "eu-west-1"
         let text = ACME.replace("region", "regoin");
         assert_eq!(
             parse(&text).unwrap_err(),
-            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `sts_endpoint`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`, `target_browsers`, `privileged`"
+            "config file /c/config.toml, line 5, field `regoin`: unknown field `regoin`, expected one of `name`, `start_url`, `region`, `oidc_endpoint`, `portal_endpoint`, `sts_endpoint`, `use_aws_endpoint_url`, `rate_limit`, `auto_login`, `profile_name`, `federation_endpoint`, `session_duration`, `portal_shortcut`, `browser`, `isolation`, `target_browsers`, `privileged`"
         );
     }
 
@@ -946,7 +960,7 @@ client_id = "5d3f6a27-0000-4000-8000-00000000c11e"
         let text = format!("{ACME}portal_endpoint = \"https://x.test/?a=b\"\n");
         assert_eq!(
             parse(&text).unwrap_err(),
-            "config file /c/config.toml, line 6, field `portal_endpoint`: `https://x.test/?a=b` is not an endpoint: use an http(s) URL without query or fragment"
+            "config file /c/config.toml, line 6, field `portal_endpoint`: `https://x.test/?a=b` is not an endpoint: use an https URL without query or fragment"
         );
     }
 

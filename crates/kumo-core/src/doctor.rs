@@ -6,18 +6,10 @@
 use serde::Serialize;
 
 use crate::browser::{Browser, SystemBrowser};
-use crate::config::{Config, EndpointUrl};
+use crate::config::Config;
 use crate::environment::Environment;
+use crate::overrides;
 use crate::vault::SecretStore;
-
-/// The standard AWS endpoint variables (honoured by every AWS SDK) plus Kumo's own.
-pub const ENDPOINT_VARIABLES: [&str; 5] = [
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_SSO_OIDC",
-    "AWS_ENDPOINT_URL_SSO",
-    "AWS_ENDPOINT_URL_STS",
-    "KUMO_FEDERATION_URL",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -208,29 +200,18 @@ fn find_program(program: &str, env: &Environment) -> Option<std::path::PathBuf> 
 
 fn check_endpoints(env: &Environment, config: Option<&Config>) -> Check {
     const TITLE: &str = "Endpoint overrides";
-    let mut details = Vec::new();
-    let mut invalid = Vec::new();
-    for var in ENDPOINT_VARIABLES {
-        if let Some(value) = env.get(var) {
-            match EndpointUrl::try_from(value) {
-                Ok(url) => details.push(format!("{var} = {}", url.as_str())),
-                Err(e) => invalid.push(format!("{var}: {e}")),
-            }
-        }
-    }
-    for org in config.map(|c| c.aws.as_slice()).unwrap_or_default() {
-        let keys = [
-            ("oidc_endpoint", &org.oidc_endpoint),
-            ("portal_endpoint", &org.portal_endpoint),
-        ];
-        for (key, value) in keys {
-            if let Some(url) = value {
-                details.push(format!("org `{}` {key} = {}", org.name, url.as_str()));
-            }
-        }
-    }
+    let empty = Config::default();
+    let details: Vec<String> = overrides::in_effect(config.unwrap_or(&empty), env)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let invalid: Vec<String> = overrides::invalid(env)
+        .into_iter()
+        .map(|(var, e)| format!("{var}: {e}"))
+        .collect();
+    // A variable that is not a valid endpoint is not used: it is listed, not counted.
     let summary = match details.len() {
-        0 if invalid.is_empty() => "none: Kumo talks to the real cloud endpoints".to_owned(),
+        0 => "none: Kumo talks to the real cloud endpoints".to_owned(),
         n => format!("{n} in effect"),
     };
     let mut c = check("endpoints", TITLE, summary);
@@ -241,7 +222,7 @@ fn check_endpoints(env: &Environment, config: Option<&Config>) -> Check {
         c.details.extend(invalid);
         failed(
             c,
-            "set each endpoint variable to an http(s) URL without query or fragment, or unset it"
+            "set each endpoint variable to an https URL (plain http only to 127.0.0.1) without user name, query or fragment, or unset it"
                 .into(),
         )
     }
@@ -363,8 +344,8 @@ mod tests {
         assert_eq!(
             endpoints.details,
             vec![
-                "AWS_ENDPOINT_URL_SSO_OIDC = http://127.0.0.1:8/",
-                "org `acme` portal_endpoint = http://127.0.0.1:9/"
+                "org `acme` portal_endpoint = http://127.0.0.1:9/",
+                "AWS_ENDPOINT_URL_SSO_OIDC = http://127.0.0.1:8/"
             ]
         );
     }

@@ -7,15 +7,37 @@ use std::path::{Path, PathBuf};
 /// The name every temp file of a write starts with.
 const TEMP_PREFIX: &str = ".kumo-write-";
 
-/// Creates the directory (and its parents) with mode 0700.
+/// Creates the directory (and its parents) with mode 0700, and makes sure of one that
+/// exists: a real directory (not a symlink), the user's own, closed to others (an older
+/// one left open is closed). Locks, caches, state and browser profiles live in these.
 pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::DirBuilderExt;
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
-            .create(dir)
+            .create(dir)?;
+        let meta = std::fs::symlink_metadata(dir)?;
+        let refuse = |why: &str| {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "{} {why}; Kumo keeps its files only in a directory of your own",
+                    dir.display()
+                ),
+            ))
+        };
+        if !meta.is_dir() {
+            return refuse("is a symlink, not a directory");
+        }
+        if meta.uid() != rustix::process::getuid().as_raw() {
+            return refuse("belongs to another user");
+        }
+        if meta.mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
     }
     #[cfg(not(unix))]
     std::fs::create_dir_all(dir)
@@ -102,6 +124,28 @@ fn resolve_symlinks(path: &Path) -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_directory_is_closed_to_others_and_never_a_symlink() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let fresh = dir.path().join("a/kumo");
+        private_dir(&fresh).unwrap();
+        assert_eq!(mode(&fresh), 0o700);
+        let open = dir.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        private_dir(&open).unwrap();
+        assert_eq!(mode(&open), 0o700);
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&fresh, &link).unwrap();
+        assert_eq!(
+            private_dir(&link).unwrap_err().kind(),
+            std::io::ErrorKind::PermissionDenied
+        );
+    }
 
     #[test]
     fn writes_create_the_directory_and_replace_the_file() {

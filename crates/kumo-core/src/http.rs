@@ -30,6 +30,31 @@ pub enum GetError {
     Status(u16),
     #[error("an answer that is not the expected JSON")]
     NotJson,
+    #[error("an answer larger than 16 MiB, which no listing page is")]
+    TooLarge,
+}
+
+/// No answer Kumo reads is larger: a listing page, a discovery document or a key set is
+/// a few kilobytes; a server that sends more is not read into memory.
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// The answer's body, read up to [`MAX_BODY`]: `Err(true)` past it, `Err(false)` when
+/// the connection failed midway.
+pub async fn capped_body(mut response: reqwest::Response) -> Result<Vec<u8>, bool> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_BODY as u64)
+    {
+        return Err(true);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|_| false)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(true);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// GETs `url` with a bearer token and parses the JSON answer, retrying 429 and 5xx
@@ -52,7 +77,14 @@ pub async fn get_json<T: DeserializeOwned>(url: &str, bearer: &str) -> Result<T,
         })
         .await
         .map_err(|(error, _)| error)?;
-    response.json().await.map_err(|_| GetError::NotJson)
+    let body = capped_body(response).await.map_err(|too_large| {
+        if too_large {
+            GetError::TooLarge
+        } else {
+            GetError::Unreachable
+        }
+    })?;
+    serde_json::from_slice(&body).map_err(|_| GetError::NotJson)
 }
 
 /// A failed GET, with the server's `Retry-After`.

@@ -144,6 +144,7 @@ impl<'a> Consoles<'a> {
                 .unwrap_or_else(|| org.browser_for(&role.account_id, account_name, &role.role)),
             id,
             url,
+            signs_in: !org.portal_shortcut,
             destination: landing,
             context,
         })
@@ -161,6 +162,7 @@ impl<'a> Consoles<'a> {
         Ok(Console {
             destination: url.clone(),
             url,
+            signs_in: false,
             browser: options.browser.unwrap_or(BrowserName::Default),
             context: (!options.no_isolation).then(|| BrowserContext {
                 key: id.clone(),
@@ -177,6 +179,7 @@ impl<'a> Consoles<'a> {
         Ok(Console {
             destination: url.clone(),
             url,
+            signs_in: false,
             browser: options.browser.unwrap_or(BrowserName::Default),
             context: (!options.no_isolation).then(|| BrowserContext {
                 key: id.clone(),

@@ -26,6 +26,7 @@ mod gcp;
 #[cfg(test)]
 mod golden;
 mod guard;
+mod handoff;
 mod http;
 mod identity;
 mod launch;
@@ -33,6 +34,7 @@ mod lock;
 mod loopback;
 mod oauth;
 mod onboarding;
+mod overrides;
 mod paths;
 mod prefs;
 mod reminders;
@@ -40,15 +42,25 @@ mod renewals;
 mod retry;
 mod sessions;
 mod target;
+mod untrusted;
 mod vault;
 
 /// What the fuzz targets (fuzz/) and the app's benchmark drive directly: the config
-/// parser, the AWS config block editor, and writing a listing cache of any size. Not for
-/// front ends, which go through [`access`].
+/// parser, the AWS config block editor, the parsers of server answers Kumo owns (ARM
+/// and Resource Manager pages, the discovery document, an ID token's header) with the
+/// checks of what arrives, and writing a listing cache of any size. Not for front ends,
+/// which go through [`access`].
 #[doc(hidden)]
 pub mod harness {
+    pub use crate::azure::subscriptions_page;
     pub use crate::cache::{Account, OrgCache, save as save_aws_listing};
     pub use crate::config::Config;
     pub use crate::environment::Environment;
     pub use crate::export::aws_config::{with_block, without_block};
+    pub use crate::gcp::projects_page;
+    pub use crate::identity::oidc::{declared_algorithm, discovery_document};
+    pub use crate::oauth::{MAX_EXPIRES_IN, token_answer};
+    pub use crate::untrusted::{
+        aws_account_id, aws_role_name, azure_subscription_id, gcp_project_id, name,
+    };
 }

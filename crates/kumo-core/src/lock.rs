@@ -25,14 +25,19 @@ impl FileLock {
             source,
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
+            crate::fsutil::private_dir(dir).map_err(err)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .map_err(err)?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // Never through a symlink another process put in the lock's place.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options
+                .mode(0o600)
+                .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        }
+        let file = options.open(path).map_err(err)?;
         file.lock().map_err(err)?;
         Ok(Self { _file: file })
     }
@@ -80,5 +85,25 @@ mod tests {
         let path = dir.path().join("a/b/org.lock");
         drop(FileLock::acquire(&path).unwrap());
         assert!(path.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_is_private_and_never_taken_through_a_symlink() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kumo/org.lock");
+        drop(FileLock::acquire(&path).unwrap());
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            (mode(&path), mode(&dir.path().join("kumo"))),
+            (0o600, 0o700)
+        );
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let planted = dir.path().join("kumo/other.lock");
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        assert!(FileLock::acquire(&planted).is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
     }
 }

@@ -129,6 +129,9 @@ pub enum TokenError {
     /// The OAuth `error` code of a refusal (`invalid_grant`, …).
     #[error("{0}")]
     Refused(String),
+    /// The device flow named a verification page Kumo will not open or show.
+    #[error("the verification page is refused: {0}")]
+    UnsafePage(String),
 }
 
 /// The OpenID Connect ID token, when the token endpoint sends one.
@@ -238,7 +241,9 @@ impl TokenClient {
             || details.verification_uri().to_string(),
             |c| c.secret().clone(),
         );
-        person.show_code(&page, user_code, what);
+        // The server chose this page: only an https one (http to this machine) is shown.
+        let page = crate::untrusted::server_url(&page).map_err(TokenError::UnsafePage)?;
+        person.show_code(page.as_str(), user_code, what);
         let mut poll = client.exchange_device_access_token(&details);
         if let Some(scope) = &self.scope {
             poll = poll.add_extra_param("scope", scope.clone());
@@ -296,12 +301,27 @@ pub async fn revoke(
     }
 }
 
+/// A token endpoint's answer as Kumo takes it, for the fuzz target: the tokens, or
+/// `None` when the body is not a token answer.
+pub fn token_answer(body: &[u8]) -> Option<Tokens> {
+    serde_json::from_slice::<Answer>(body)
+        .ok()
+        .map(|answer| tokens_of(&answer))
+}
+
+/// The longest access-token lifetime believed, in seconds.
+pub const MAX_EXPIRES_IN: i64 = 24 * 3600;
+
 fn tokens_of(answer: &Answer) -> Tokens {
     Tokens {
         access_token: answer.access_token().secret().clone(),
-        expires_in: answer
-            .expires_in()
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        // No access token lives longer than a day; a server saying otherwise is not
+        // believed, and no time arithmetic overflows on what it said.
+        expires_in: answer.expires_in().map(|d| {
+            i64::try_from(d.as_secs())
+                .unwrap_or(i64::MAX)
+                .min(MAX_EXPIRES_IN)
+        }),
         refresh_token: answer.refresh_token().map(|t| t.secret().clone()),
         id_token: answer.extra_fields().id_token.clone(),
     }

@@ -17,6 +17,8 @@ pub struct Reminder {
     /// The session's own name (the org, the tenant, the issuer), for the sign-in.
     pub session: String,
     pub kind: ReminderKind,
+    /// When it was due (epoch seconds), for the words that count time.
+    pub now: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,9 @@ pub enum ReminderKind {
     SignInNeeded,
     /// Renewals keep failing to reach the provider; the session itself may be fine.
     Unreachable,
+    /// The session renews until its sign-in's known end (an org's client registration)
+    /// at this time; a person must sign in before.
+    SignInBy(i64),
 }
 
 impl Reminder {
@@ -45,6 +50,7 @@ impl Reminder {
                 format!("Sign in to {provider} again: {}", self.name)
             }
             ReminderKind::Unreachable => format!("Kumo cannot reach {provider}"),
+            ReminderKind::SignInBy(_) => format!("Sign in to {provider} this week: {}", self.name),
         }
     }
 
@@ -58,6 +64,13 @@ impl Reminder {
                 "Renewing the session for {} keeps failing; Kumo keeps trying. The session has not ended.",
                 self.name
             ),
+            ReminderKind::SignInBy(end) => {
+                let days = ((end - self.now).max(0) + 86_399) / 86_400;
+                let unit = if days == 1 { "day" } else { "days" };
+                format!(
+                    "Kumo renews this session by itself for {days} more {unit}, until its client registration ends. Choose Sign in to renew it for longer."
+                )
+            }
         }
     }
 }
@@ -77,6 +90,7 @@ enum EventKind {
     Ends(Option<i64>),
     SignInNeeded,
     Unreachable,
+    SignInBy(i64),
 }
 
 fn events(s: &SessionStatus) -> Vec<Event> {
@@ -86,6 +100,9 @@ fn events(s: &SessionStatus) -> Vec<Event> {
     }
     if s.unreachable {
         events.push((s.provider, s.name.clone(), EventKind::Unreachable));
+    }
+    if let Some(end) = s.sign_in_ends_at {
+        events.push((s.provider, s.name.clone(), EventKind::SignInBy(end)));
     }
     events
 }
@@ -102,6 +119,8 @@ impl Reminders {
                 (ReminderKind::SignInNeeded, EventKind::SignInNeeded)
             } else if s.unreachable {
                 (ReminderKind::Unreachable, EventKind::Unreachable)
+            } else if let Some(end) = s.sign_in_ends_at.filter(|_| s.sign_in_due(now)) {
+                (ReminderKind::SignInBy(end), EventKind::SignInBy(end))
             } else if s.ends_soon(now) {
                 let end = s.expires_at.unwrap_or(now);
                 (ReminderKind::EndsIn(end - now), EventKind::Ends(Some(end)))
@@ -114,6 +133,7 @@ impl Reminders {
                     name: s.account.clone().unwrap_or_else(|| s.name.clone()),
                     session: s.name.clone(),
                     kind,
+                    now,
                 });
             }
         }
@@ -148,6 +168,7 @@ mod tests {
             renews,
             needs_sign_in: false,
             unreachable: false,
+            sign_in_ends_at: None,
         }
     }
 
@@ -211,6 +232,31 @@ mod tests {
             "Renewing the session for acme keeps failing; Kumo keeps trying. The session has not ended."
         );
         assert_eq!(reminders.due(&[unreachable], NOW + 30), []);
+    }
+
+    #[test]
+    fn a_registration_within_a_week_of_its_end_is_announced_once_per_registration() {
+        let mut reminders = Reminders::default();
+        let ending = |end: i64| SessionStatus {
+            sign_in_ends_at: Some(end),
+            ..aws(Some(NOW + 60), true)
+        };
+        assert_eq!(reminders.due(&[ending(NOW + 8 * 86_400)], NOW), []);
+        let due = reminders.due(&[ending(NOW + 6 * 86_400 - 60)], NOW);
+        assert_eq!(
+            due.iter()
+                .map(|r| (r.title(), r.body()))
+                .collect::<Vec<_>>(),
+            [(
+                "Sign in to AWS this week: acme".to_owned(),
+                "Kumo renews this session by itself for 6 more days, until its client registration ends. Choose Sign in to renew it for longer.".to_owned()
+            )]
+        );
+        assert_eq!(
+            reminders.due(&[ending(NOW + 6 * 86_400 - 60)], NOW + 3600),
+            []
+        );
+        assert_eq!(reminders.due(&[ending(NOW + 90 * 86_400)], NOW + 7200), []);
     }
 
     #[test]

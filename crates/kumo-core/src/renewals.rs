@@ -31,6 +31,8 @@ pub enum Ended {
     /// The session was good as it was.
     Unchanged,
     Failed(RenewalFailure),
+    /// Signed out: nothing is kept, so the provider reads as never signed in, not lost.
+    SignedOut,
 }
 
 fn key(provider: Provider, name: &str) -> String {
@@ -55,6 +57,27 @@ pub fn of(env: &Environment, provider: Provider, name: &str) -> Record {
         .unwrap_or_default()
 }
 
+/// Records how a renewal with the refresh token ended, where it happens (so a renewal
+/// inside a listing or a credential request counts as much as the app's): renewed now,
+/// refused by the provider, or the provider not reached.
+pub fn refreshed(
+    env: &Environment,
+    provider: Provider,
+    name: &str,
+    outcome: Result<(), (bool, String)>,
+) {
+    let ended = match outcome {
+        Ok(()) => Ended::Renewed(env.now()),
+        Err((refused, message)) => Ended::Failed(RenewalFailure {
+            at: env.now(),
+            message,
+            refused,
+            attempts: 1,
+        }),
+    };
+    record(env, provider, name, ended);
+}
+
 /// Records how the provider's sign-in or renewal ended. A record that cannot be written
 /// only costs `kumo status` its detail.
 pub fn record(env: &Environment, provider: Provider, name: &str, ended: Ended) {
@@ -71,15 +94,20 @@ pub fn record(env: &Environment, provider: Provider, name: &str, ended: Ended) {
             Ended::Unchanged if record.failure.is_none() => return Ok(()),
             Ended::Unchanged => record.failure = None,
             Ended::Failed(mut failure) => {
-                // Failures to reach the provider count up; a refusal starts afresh.
+                // Failures to reach the provider count up; a refusal starts afresh. The
+                // renewal and the use case around it may both record one failure: within
+                // the same second it is one attempt.
                 if let Some(before) = record
                     .failure
                     .as_ref()
                     .filter(|b| !b.refused && !failure.refused)
                 {
-                    failure.attempts = before.attempts + 1;
+                    failure.attempts = before.attempts + u32::from(before.at != failure.at);
                 }
                 record.failure = Some(failure);
+            }
+            Ended::SignedOut => {
+                all.remove(&key(provider, name));
             }
         }
         let dir = paths::state_dir(env);
@@ -127,6 +155,45 @@ mod tests {
                 failure: None
             }
         );
+    }
+
+    #[test]
+    fn failures_within_the_same_second_are_one_attempt() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        let failure = |message: &str| RenewalFailure {
+            at: 5,
+            message: message.into(),
+            refused: false,
+            attempts: 1,
+        };
+        record(
+            &env,
+            Provider::Aws,
+            "acme",
+            Ended::Failed(failure("CreateToken")),
+        );
+        record(
+            &env,
+            Provider::Aws,
+            "acme",
+            Ended::Failed(failure("sign-in")),
+        );
+        assert_eq!(
+            of(&env, Provider::Aws, "acme").failure,
+            Some(failure("sign-in"))
+        );
+    }
+
+    #[test]
+    fn a_sign_out_forgets_the_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path());
+        record(&env, Provider::Aws, "acme", Ended::Renewed(9));
+        record(&env, Provider::Aws, "other", Ended::Renewed(9));
+        record(&env, Provider::Aws, "acme", Ended::SignedOut);
+        assert_eq!(of(&env, Provider::Aws, "acme"), Record::default());
+        assert_eq!(of(&env, Provider::Aws, "other").renewed_at, Some(9));
     }
 
     #[test]

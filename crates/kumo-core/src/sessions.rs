@@ -73,6 +73,21 @@ pub struct SessionReport {
     pub needs_sign_in: bool,
 }
 
+impl SessionReport {
+    /// Only a sign-in brings the session back: none held, an access token ended with
+    /// nothing to renew it, or the provider refused the last renewal.
+    pub fn lost(&self) -> bool {
+        !self.signed_in
+            || (!self.access_valid && !self.renews)
+            || self.last_error.as_ref().is_some_and(|e| e.refused)
+    }
+}
+
+/// A sign-in whose known end (an org's client registration) is this close is due.
+pub fn sign_in_due(sign_in_ends_at: Option<i64>, now: i64) -> bool {
+    sign_in_ends_at.is_some_and(|end| end - now < REGISTRATION_WARN_SECS)
+}
+
 /// A renewal that failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RenewalFailure {
@@ -125,6 +140,9 @@ pub struct SessionStatus {
     /// Renewals have failed to reach the provider [`UNREACHABLE_AFTER`] times or more in
     /// a row: the session may be fine, the network is not.
     pub unreachable: bool,
+    /// The sign-in's known end (an org's client registration), epoch seconds: Kumo
+    /// renews until then, and a person must sign in before it.
+    pub sign_in_ends_at: Option<i64>,
 }
 
 /// A background renewal comes this long before the access token's end at the most…
@@ -145,6 +163,12 @@ impl SessionStatus {
         let ahead = renewal_ahead(end, since);
         let jitter = rand::random_range(0..=ahead / 2);
         Some(end - ahead - jitter)
+    }
+
+    /// A session that renews, whose sign-in ends within a week: a person must sign in
+    /// before then, though nothing has stopped yet.
+    pub fn sign_in_due(&self, now: i64) -> bool {
+        !self.needs_sign_in && sign_in_due(self.sign_in_ends_at, now)
     }
 
     pub fn seconds_left(&self, now: i64) -> Option<i64> {
@@ -175,6 +199,7 @@ mod tests {
             renews: false,
             needs_sign_in: false,
             unreachable: false,
+            sign_in_ends_at: None,
         };
         assert!(!status(WARN_BEFORE_SECS + 1).ends_soon(1000));
         assert!(status(WARN_BEFORE_SECS).ends_soon(1000));
@@ -191,6 +216,7 @@ mod tests {
             renews: true,
             needs_sign_in: false,
             unreachable: false,
+            sign_in_ends_at: None,
         };
         for _ in 0..100 {
             let minute = status(60).renew_at(1000).unwrap();
@@ -221,6 +247,7 @@ mod tests {
             renews: true,
             needs_sign_in: false,
             unreachable: false,
+            sign_in_ends_at: None,
         };
         assert!(!status.ends_soon(1000));
     }

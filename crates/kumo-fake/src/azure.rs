@@ -106,6 +106,14 @@ pub struct EntraState {
     pub hints: Vec<(Option<String>, Option<String>)>,
 }
 
+impl EntraState {
+    /// Every access and refresh token stops working.
+    pub fn revoke_all(&mut self) {
+        self.access_tokens.clear();
+        self.refresh_tokens.clear();
+    }
+}
+
 type S = State<Arc<Shared>>;
 
 fn entra_error(status: StatusCode, error: &str, aadsts: u32, description: &str) -> Response {

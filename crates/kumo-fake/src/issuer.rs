@@ -71,6 +71,18 @@ pub enum IdTokenFault {
     WrongNonce,
     BadSignature,
     UnknownKid,
+    /// `alg: none` and no signature.
+    AlgNone,
+    /// HS256 with the issuer's public key as the HMAC secret (the key-confusion attack).
+    Hs256WithPublicKey,
+    /// A header without `kid`.
+    NoKid,
+    /// `nbf` an hour ahead.
+    NotYetValid,
+    /// Issued to this client and another, without `azp`.
+    SeveralAudiencesNoAzp,
+    /// An `email` holding a line break.
+    EmailWithNewline,
 }
 
 pub struct SigningKey {
@@ -425,6 +437,14 @@ impl Shared {
                 claims["exp"] = json!(now - 3600);
             }
             Some(IdTokenFault::WrongNonce) => claims["nonce"] = json!("not-the-nonce"),
+            Some(IdTokenFault::NotYetValid) => claims["nbf"] = json!(now + 3600),
+            Some(IdTokenFault::SeveralAudiencesNoAzp) => {
+                claims["aud"] = json!([options.client_id, "someone-else.apps.example.com"]);
+                claims.as_object_mut().map(|c| c.remove("azp"));
+            }
+            Some(IdTokenFault::EmailWithNewline) => {
+                claims["email"] = json!(format!("{}\n[default]", options.email));
+            }
             _ => {}
         }
         let key = identity.keys.last().expect("the issuer always has a key");
@@ -433,7 +453,35 @@ impl Shared {
         } else {
             key.kid.clone()
         };
-        let header = json!({"alg": "ES256", "kid": kid, "typ": "JWT"});
+        let header = match fault {
+            Some(IdTokenFault::NoKid) => json!({"alg": "ES256", "typ": "JWT"}),
+            _ => json!({"alg": "ES256", "kid": kid, "typ": "JWT"}),
+        };
+        match fault {
+            Some(IdTokenFault::AlgNone) => {
+                let header = json!({"alg": "none", "kid": kid, "typ": "JWT"});
+                return format!(
+                    "{}.{}.",
+                    B64.encode(header.to_string()),
+                    B64.encode(claims.to_string())
+                );
+            }
+            Some(IdTokenFault::Hs256WithPublicKey) => {
+                let header = json!({"alg": "HS256", "kid": kid, "typ": "JWT"});
+                let input = format!(
+                    "{}.{}",
+                    B64.encode(header.to_string()),
+                    B64.encode(claims.to_string())
+                );
+                let secret = aws_lc_rs::hmac::Key::new(
+                    aws_lc_rs::hmac::HMAC_SHA256,
+                    key.jwk().to_string().as_bytes(),
+                );
+                let tag = aws_lc_rs::hmac::sign(&secret, input.as_bytes());
+                return format!("{input}.{}", B64.encode(tag.as_ref()));
+            }
+            _ => {}
+        }
         let token = key.sign(&header, &claims);
         if fault == Some(IdTokenFault::BadSignature) {
             // Another key's signature under this key's kid.

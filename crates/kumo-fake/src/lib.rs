@@ -129,7 +129,8 @@ impl FakeServer {
         self.shared.revoke_access_token(token);
     }
 
-    /// Revokes every access and refresh token, as an administrator ending all sessions.
+    /// Revokes every access and refresh token of every service, as an administrator
+    /// ending all sessions: Identity Center's, the identity's and Entra's.
     pub fn revoke_all_sessions(&self) {
         let mut issued = self.shared.issued();
         issued
@@ -140,6 +141,12 @@ impl FakeServer {
             .refresh_tokens
             .values_mut()
             .for_each(|t| t.revoked = true);
+        drop(issued);
+        let mut identity = self.shared.identity();
+        identity.access_tokens.clear();
+        identity.refresh_tokens.values_mut().for_each(|r| *r = true);
+        drop(identity);
+        self.shared.entra().revoke_all();
     }
 
     /// Moves the fake's clock forward: tokens, codes, registrations and credentials

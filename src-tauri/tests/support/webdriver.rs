@@ -61,6 +61,22 @@ pub fn screenshots_dir() -> PathBuf {
     dir
 }
 
+/// Where the app keeps its workspace: home, config, caches, state, runtime dir and
+/// keychain namespace under `home`.
+pub fn app_environment(home: &Path, service: &str) -> Vec<(String, String)> {
+    let under = |dir: &str| home.join(dir).display().to_string();
+    vec![
+        ("HOME".into(), home.display().to_string()),
+        ("KUMO_CONFIG".into(), under("config.toml")),
+        ("XDG_CONFIG_HOME".into(), under("config")),
+        ("XDG_CACHE_HOME".into(), under("cache")),
+        ("XDG_DATA_HOME".into(), under("data")),
+        ("XDG_RUNTIME_DIR".into(), under("run")),
+        ("XDG_STATE_HOME".into(), under("state")),
+        ("KUMO_KEYCHAIN_SERVICE".into(), service.into()),
+    ]
+}
+
 pub struct Driver {
     http: reqwest::Client,
     base: String,
@@ -88,14 +104,7 @@ impl Driver {
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .env("HOME", home)
-            .env("KUMO_CONFIG", home.join("config.toml"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_RUNTIME_DIR", home.join("run"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("KUMO_KEYCHAIN_SERVICE", service)
+            .envs(app_environment(home, service))
             .env("BROWSER", BROWSER)
             .env("KUMO_TEST_BROWSER_LOG", home.join("browser.log"))
             .env("KUMO_LOG", "kumo_app=info")

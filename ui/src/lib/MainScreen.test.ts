@@ -191,7 +191,7 @@ describe("the keyboard", () => {
     expect(calls.find((c) => c.cmd === "copy_exports")?.args).toEqual({ id: payments.id });
     expect(
       await screen.findByText(
-        "Copied the credential exports of payments-prod; they are on the clipboard, not on screen.",
+        "Copied the credential exports of payments-prod; they are on the clipboard, not on screen, kept out of clipboard history and cleared in 45 s.",
       ),
     ).toBeInTheDocument();
   });
@@ -445,6 +445,69 @@ describe("sign-ins", () => {
       "Kumo cannot reach AWS to renew acme; it keeps trying, and the session has not ended.",
     );
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("asks for a sign-in within the week a registration ends, while the session still renews", async () => {
+    const calls = start(
+      overviewOf(all, {
+        sessions: [
+          {
+            provider: "aws",
+            name: "acme",
+            account: null,
+            expires_at: 1_800_000_600,
+            renews: true,
+            sign_in_ends_at: 1_800_000_000 + 6 * 86_400 - 60,
+          },
+        ],
+      }),
+    );
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme sign in within 6 days Renew now Sign out");
+    const banner = screen.getByRole("alert");
+    expect(banner).toHaveTextContent(
+      "Sign in to AWS acme within 6 days: Kumo renews it by itself only until its client registration ends.",
+    );
+    await fireEvent.click(within(banner).getByRole("button", { name: "Sign in" }));
+    await waitFor(() => expect(calls.find((c) => c.cmd === "renew")?.args).toEqual({ provider: "aws", name: "acme" }));
+  });
+
+  it("shows a registration's end only in its last week", () => {
+    start(
+      overviewOf(all, {
+        sessions: [
+          {
+            provider: "aws",
+            name: "acme",
+            account: null,
+            expires_at: 1_800_000_600,
+            renews: true,
+            sign_in_ends_at: 1_800_000_000 + 80 * 86_400,
+          },
+        ],
+      }),
+    );
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme renews automatically Renew now Sign out");
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("warns of the endpoint overrides in effect", () => {
+    start(overviewOf(all, { endpoint_overrides: ["AWS_ENDPOINT_URL_SSO = http://127.0.0.1:4000/"] }));
+    const banner = document.querySelector(".overrides");
+    expect(banner).toHaveTextContent(
+      "1 endpoint override in effect: they receive your sign-in tokens and credentials (Diagnostics lists them).",
+    );
+    expect(banner).toHaveAttribute("title", "AWS_ENDPOINT_URL_SSO = http://127.0.0.1:4000/");
+  });
+
+  it("tells on the chip that a renewing provider is out of reach", () => {
+    start(
+      overviewOf(all, {
+        sessions: [
+          { provider: "aws", name: "acme", account: null, expires_at: 1_800_000_600, renews: true, unreachable: true },
+        ],
+      }),
+    );
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme cannot reach Renew now Sign out");
   });
 
   const signedOut = [

@@ -48,6 +48,8 @@ export interface SessionStatus {
   needs_sign_in?: boolean;
   /** Renewals keep failing to reach the provider; the session itself may be fine. */
   unreachable?: boolean;
+  /** The sign-in's known end (an org's client registration), epoch seconds: Kumo renews until then. */
+  sign_in_ends_at?: number | null;
 }
 
 /** One provider's sign-in as it ended, during "Sign in". */
@@ -95,6 +97,8 @@ export interface Overview {
   elevations: ElevationView[];
   targets: TargetView[];
   errors: SourceError[];
+  /** Each endpoint override in effect (`where = url`): a banner warns of them. */
+  endpoint_overrides?: string[];
 }
 
 export interface Refreshed {

@@ -16,3 +16,17 @@ export function endsSoon(expiresAt: number | null, now: number): boolean {
   const left = expiresAt - now;
   return left > 0 && left <= WARN_BEFORE_SECS;
 }
+
+/** A sign-in whose known end is this close must be redone by a person (a week). */
+export const SIGN_IN_DUE_SECS = 7 * 24 * 3600;
+
+export function signInDue(signInEndsAt: number | null | undefined, now: number): boolean {
+  return signInEndsAt != null && signInEndsAt - now < SIGN_IN_DUE_SECS;
+}
+
+/** "sign in within 6 days", "sign in within 1 day", "sign in now". */
+export function signInWithin(signInEndsAt: number, now: number): string {
+  const days = Math.ceil((signInEndsAt - now) / 86_400);
+  if (days <= 0) return "sign in now";
+  return `sign in within ${days} ${days === 1 ? "day" : "days"}`;
+}

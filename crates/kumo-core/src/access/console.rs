@@ -1,12 +1,15 @@
 //! Opening a target's console, whatever its cloud, and recording the open: the CLI's
 //! `kumo console` and the app's Enter count alike in the recent and frequent order.
 
+use zeroize::Zeroizing;
+
 use super::{Error, Feedback, Kumo, Prompt};
 use crate::audit::{Event, Privilege};
 use crate::aws::select_org;
 use crate::aws::sign_in::Interaction;
 use crate::browser::launcher::Console;
 use crate::config::BrowserName;
+use crate::handoff::{self, Handoff, HandoffError};
 use crate::launch::Options;
 use crate::prefs::Prefs;
 use crate::target::TargetId;
@@ -115,9 +118,21 @@ impl Kumo {
         prompt: Prompt,
         feedback: &dyn Feedback,
     ) -> Result<String, Error> {
-        let (console, privilege) = self.console(request, prompt, feedback).await?;
+        let (mut console, privilege) = self.console(request, prompt, feedback).await?;
         self.record_console(&console, privilege, true)?;
-        self.ctx.launcher.open(&console)?;
+        if console.signs_in {
+            // The sign-in token stays out of the browser's argv: it gets a one-shot
+            // local page that redirects once.
+            let handoff = Handoff::bind().await.map_err(HandoffError::from)?;
+            let signin = Zeroizing::new(std::mem::replace(
+                &mut console.url,
+                handoff.url().to_owned(),
+            ));
+            self.ctx.launcher.open(&console)?;
+            handoff.redirect_once(signin, handoff::TIMEOUT).await?;
+        } else {
+            self.ctx.launcher.open(&console)?;
+        }
         tracing::info!(target = %console.id, "opened a console");
         let mut prefs = Prefs::load(&self.ctx.env);
         prefs.record_open(&console.id, self.now());

@@ -180,6 +180,12 @@ impl From<RelistError> for Error {
     }
 }
 
+impl From<crate::handoff::HandoffError> for Error {
+    fn from(e: crate::handoff::HandoffError) -> Self {
+        Error::new(e.to_string())
+    }
+}
+
 impl From<VaultError> for Error {
     fn from(e: VaultError) -> Self {
         match &e {

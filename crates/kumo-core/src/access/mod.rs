@@ -37,6 +37,7 @@ pub use crate::sessions::{
     Outcome, Provider, RenewalFailure, Revocation, SessionReport, SessionStatus,
 };
 pub use crate::target::list::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
+pub use crate::untrusted::for_terminal;
 pub use audit::{AUDIT_KINDS, AuditCursor, AuditEntry, AuditQuery, AuditVerification};
 pub use binding::Principal;
 pub use console::ConsoleRequest;
@@ -58,6 +59,37 @@ use crate::browser::{Browser, FollowingBrowser, SystemBrowser};
 use crate::config::AwsOrg;
 use crate::context::Context;
 use crate::environment::Environment;
+
+/// Kumo's own log targets: what a bare level in `KUMO_LOG` applies to.
+const LOG_TARGETS: [&str; 4] = ["kumo", "kumo_core", "kumo_cli", "kumo_app"];
+
+/// The `tracing` filter for `KUMO_LOG` (else `default`): a bare level (`debug`) applies
+/// to Kumo's own targets only, so the HTTP and TLS libraries below, which can log
+/// headers and bodies, stay quiet unless a directive names them (`hyper=debug`).
+pub fn log_filter(kumo_log: Option<&str>, default: &str) -> String {
+    let Some(value) = kumo_log.map(str::trim).filter(|v| !v.is_empty()) else {
+        return default.to_owned();
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .flat_map(|directive| {
+            let bare_level = !directive.contains(['=', '[', ':'])
+                && directive.parse::<tracing::Level>().is_ok()
+                || directive.eq_ignore_ascii_case("off");
+            if bare_level {
+                LOG_TARGETS
+                    .iter()
+                    .map(|t| format!("{t}={directive}"))
+                    .collect::<Vec<_>>()
+            } else {
+                vec![directive.to_owned()]
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 /// When a use case may start a sign-in of its own, for a session that is gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +117,39 @@ impl Kumo {
     /// file is an empty config.
     pub fn load() -> Result<Self, Error> {
         Ok(Self::over(Context::load()?))
+    }
+
+    /// The workspace these variables name, as a process with only them in its
+    /// environment would see it (a test's view of what the app or the CLI reads).
+    pub fn load_from<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self, Error> {
+        Ok(Self::over(Context::from_env(Environment::from_pairs(
+            vars,
+        ))?))
+    }
+
+    /// The one line every command prints while endpoint overrides are in effect (they
+    /// receive sign-in tokens and credentials), naming each; `None` without any.
+    pub fn override_warning(&self) -> Option<String> {
+        crate::overrides::warning(&self.endpoint_overrides_in_effect())
+    }
+
+    /// Each endpoint override in effect, as `where = url`.
+    pub fn endpoint_overrides(&self) -> Vec<String> {
+        self.endpoint_overrides_in_effect()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    fn endpoint_overrides_in_effect(&self) -> Vec<crate::overrides::Override> {
+        #[cfg(feature = "demo")]
+        if self.demo.is_some() {
+            // The demo's stand-in cloud is Kumo's own, on this machine.
+            return Vec::new();
+        }
+        crate::overrides::in_effect(&self.ctx.config, &self.ctx.env)
     }
 
     fn over(ctx: Context) -> Self {

@@ -12,7 +12,7 @@ use crate::config::{AwsOrg, AzureTenantConfig, Config, GcpConfig, IdentityConfig
 use crate::context::Context;
 use crate::identity::oidc;
 use crate::oauth::Person;
-use crate::sessions::{REGISTRATION_WARN_SECS, Revocation, SessionReport, UNREACHABLE_AFTER};
+use crate::sessions::{Revocation, SessionReport, UNREACHABLE_AFTER, sign_in_due};
 use crate::target::list::{self as targets, Target};
 
 /// A session's access token: its end, whether it renews silently, the sign-in's known
@@ -80,15 +80,16 @@ impl Configured<'_> {
     /// counts as not signed in: the status is for display, and a sign-in will say more.
     pub fn status(&self, ctx: &Context) -> Option<SessionStatus> {
         let report = self.report(ctx)?;
+        let lost = report.lost();
         Some(SessionStatus {
             provider: report.provider,
+            renews: report.renews && !lost,
+            // A provider never signed in is not "lost": it simply offers a sign-in.
+            needs_sign_in: lost && (report.signed_in || report.last_error.is_some()),
             name: report.name,
             account: report.principal,
             expires_at: report.access_expires_at,
-            renews: report.renews && !report.needs_sign_in,
-            // A provider never signed in is not "lost": it simply offers a sign-in.
-            needs_sign_in: report.needs_sign_in
-                && (report.signed_in || report.last_error.is_some()),
+            sign_in_ends_at: report.sign_in_ends_at,
             unreachable: report
                 .last_error
                 .as_ref()
@@ -100,10 +101,9 @@ impl Configured<'_> {
     /// without reading anything; `None` for Google Cloud.
     pub fn id(&self) -> Option<(Provider, String)> {
         Some(match self {
-            Self::Identity(identity) => (
-                Provider::Identity,
-                identity.issuer.as_str().trim_end_matches('/').to_owned(),
-            ),
+            Self::Identity(identity) => {
+                (Provider::Identity, oidc::issuer_name(identity).to_owned())
+            }
             Self::Aws(org) => (Provider::Aws, org.name.to_string()),
             Self::Azure(tenant) => (Provider::Azure, tenant.tenant.to_string()),
             Self::Gcp(_) => return None,
@@ -146,11 +146,7 @@ impl Configured<'_> {
         let access_valid = facts.is_some_and(|(at, _, _)| at > now);
         let renews = facts.is_some_and(|(_, renews, _)| renews);
         let sign_in_ends_at = facts.and_then(|(_, _, end)| end);
-        let needs_sign_in = facts.is_none()
-            || (!access_valid && !renews)
-            || last_error.as_ref().is_some_and(|e| e.refused)
-            || sign_in_ends_at.is_some_and(|end| end - now < REGISTRATION_WARN_SECS);
-        Some(SessionReport {
+        let mut report = SessionReport {
             provider,
             name,
             principal,
@@ -164,8 +160,10 @@ impl Configured<'_> {
             next_renewal: facts.filter(|(_, renews, _)| *renews).map(|(end, _, _)| {
                 end - crate::sessions::renewal_ahead(end, last_renewal.unwrap_or(now).min(end))
             }),
-            needs_sign_in,
-        })
+            needs_sign_in: false,
+        };
+        report.needs_sign_in = report.lost() || sign_in_due(report.sign_in_ends_at, now);
+        Some(report)
     }
 
     /// Makes sure of a session, asking only when none can be had silently (or `force`).
@@ -243,7 +241,7 @@ impl Configured<'_> {
                 let (had_session, revocation) = oidc::sign_out(identity, store).await?;
                 SignedOut {
                     provider: Provider::Identity,
-                    name: identity.issuer.as_str().trim_end_matches('/').to_owned(),
+                    name: oidc::issuer_name(identity).to_owned(),
                     had_session,
                     revocation,
                 }
@@ -396,6 +394,7 @@ mod tests {
                     renews: false,
                     needs_sign_in: false,
                     unreachable: false,
+                    sign_in_ends_at: None,
                 },
                 SessionStatus {
                     provider: Provider::Aws,
@@ -405,6 +404,7 @@ mod tests {
                     renews: false,
                     needs_sign_in: false,
                     unreachable: false,
+                    sign_in_ends_at: None,
                 },
                 SessionStatus {
                     provider: Provider::Azure,
@@ -414,6 +414,7 @@ mod tests {
                     renews: false,
                     needs_sign_in: false,
                     unreachable: false,
+                    sign_in_ends_at: None,
                 },
             ]
         );

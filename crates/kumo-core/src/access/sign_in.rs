@@ -135,9 +135,6 @@ impl Kumo {
     /// not: the session was good as it was), or the failure (refused, or the provider
     /// unreachable).
     fn record_renewal(&self, provider: &Configured<'_>, ended: Result<bool, &Error>) {
-        let Some((kind, name)) = provider.id() else {
-            return;
-        };
         let ended = match ended {
             Ok(true) => Ended::Renewed(self.now()),
             Ok(false) => Ended::Unchanged,
@@ -148,7 +145,13 @@ impl Kumo {
                 attempts: 1,
             }),
         };
-        crate::renewals::record(&self.ctx.env, kind, &name, ended);
+        self.record_renewal_end(provider, ended);
+    }
+
+    fn record_renewal_end(&self, provider: &Configured<'_>, ended: Ended) {
+        if let Some((kind, name)) = provider.id() {
+            crate::renewals::record(&self.ctx.env, kind, &name, ended);
+        }
     }
 
     /// Renews the provider's access token with its refresh token if it is due, never
@@ -255,6 +258,7 @@ impl Kumo {
             let Some(signed_out) = provider.sign_out(&self.ctx).await? else {
                 continue;
             };
+            self.record_renewal_end(&provider, Ended::SignedOut);
             if signed_out.had_session {
                 self.record_as(
                     &Event::SignedOut {

@@ -244,13 +244,17 @@ async fn opening_a_console_launches_it_in_the_targets_profile_and_records_the_op
         (console.id.as_str(), console.browser),
         (target.as_str(), BrowserName::Chrome)
     );
+    // The browser got a one-shot local page; following it signed in to the console.
     assert!(
-        console
-            .url
-            .starts_with(&format!("{}/federation?Action=login&", w.fake.base_url())),
+        console.url.starts_with("http://127.0.0.1:"),
         "{}",
         console.url
     );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while w.fake.console_logins().is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(w.fake.console_logins().len(), 1);
     assert_eq!(
         console.context.as_ref().map(|c| c.key.as_str()),
         Some(target.as_str())
@@ -659,4 +663,58 @@ async fn a_failed_sign_in_is_kept_as_the_last_renewal_error() {
         .unwrap_err();
     let error = aws_report(&w.kumo).last_error.unwrap();
     assert!(!error.refused, "{error:?}");
+}
+
+fn identity_status(kumo: &Kumo) -> SessionStatus {
+    kumo.statuses()
+        .into_iter()
+        .find(|s| s.provider == Provider::Identity)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_renewal_refused_inside_a_listing_tells_the_app_a_sign_in_is_needed() {
+    let clock = ManualClock::at(SystemClock.now());
+    let w = workspace_on(Options::default(), Some(clock.clone()), identity_and_gcp).await;
+    sign_in_everything(&w.kumo).await;
+    w.fake.revoke_all_sessions();
+    clock.advance(2 * 3600);
+    let listed = w.kumo.list(&refresh(), &Silent).await;
+    assert!(!listed.errors.is_empty());
+    let status = identity_status(&w.kumo);
+    assert_eq!((status.renews, status.needs_sign_in), (false, true));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_signed_out_of_after_a_refusal_is_not_announced_as_lost() {
+    let w = workspace_on(Options::default(), None, identity_and_gcp).await;
+    sign_in_everything(&w.kumo).await;
+    crate::renewals::record(
+        &w.kumo.ctx.env,
+        Provider::Identity,
+        w.fake.base_url().trim_end_matches('/'),
+        crate::renewals::Ended::Failed(RenewalFailure {
+            at: w.kumo.now(),
+            message: "refused".into(),
+            refused: true,
+            attempts: 1,
+        }),
+    );
+    assert!(identity_status(&w.kumo).needs_sign_in);
+    w.kumo.sign_out(&SignOutScope::Identity).await.unwrap();
+    assert!(!identity_status(&w.kumo).needs_sign_in);
+}
+
+#[test]
+fn a_bare_log_level_applies_to_kumos_own_targets_only() {
+    assert_eq!(
+        log_filter(Some("debug"), "warn"),
+        "kumo=debug,kumo_core=debug,kumo_cli=debug,kumo_app=debug"
+    );
+    assert_eq!(
+        log_filter(Some("info, hyper=trace"), "warn"),
+        "kumo=info,kumo_core=info,kumo_cli=info,kumo_app=info,hyper=trace"
+    );
+    assert_eq!(log_filter(None, "warn"), "warn");
+    assert_eq!(log_filter(Some(" "), "warn"), "warn");
 }

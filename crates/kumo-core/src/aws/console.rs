@@ -124,7 +124,10 @@ pub fn federation_endpoint(org: &AwsOrg, region: &str, env: &Environment) -> Str
     org.federation_endpoint
         .as_ref()
         .map(|u| u.as_str().trim_end_matches('/').to_owned())
-        .or_else(|| env.get("KUMO_FEDERATION_URL").map(str::to_owned))
+        .or_else(|| {
+            crate::overrides::variable(env, "KUMO_FEDERATION_URL")
+                .map(|u| u.as_str().trim_end_matches('/').to_owned())
+        })
         .unwrap_or_else(|| {
             format!(
                 "https://{}/federation",

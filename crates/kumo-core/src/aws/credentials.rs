@@ -9,6 +9,7 @@ use crate::aws::session::{self, RoleCredentials};
 use crate::aws::sign_in::Interaction;
 use crate::aws::{AwsError, describe_sdk_error, status_of, verdict};
 use crate::retry::Retry;
+use crate::untrusted;
 use crate::vault::SecretStore;
 
 /// Credentials with less left than this are replaced before use.
@@ -84,10 +85,27 @@ impl OrgClient<'_> {
                 message: "the answer held no credentials".into(),
             });
         };
+        let (key_id, secret, token) = (
+            c.access_key_id().unwrap_or_default(),
+            c.secret_access_key().unwrap_or_default(),
+            c.session_token().unwrap_or_default(),
+        );
+        // Credentials go into shell text and the SDKs' environment: outside their
+        // alphabets they are refused, and (being secret) never shown.
+        if !untrusted::access_key_id(key_id)
+            || !untrusted::aws_secret(secret)
+            || !untrusted::aws_secret(token)
+        {
+            return Err(AwsError::Service {
+                org: self.name().to_owned(),
+                operation: "GetRoleCredentials",
+                message: "the answer held credentials that are not well-formed".into(),
+            });
+        }
         let credentials = RoleCredentials {
-            access_key_id: c.access_key_id().unwrap_or_default().to_owned(),
-            secret_access_key: c.secret_access_key().unwrap_or_default().to_owned(),
-            session_token: c.session_token().unwrap_or_default().to_owned(),
+            access_key_id: key_id.to_owned(),
+            secret_access_key: secret.to_owned(),
+            session_token: token.to_owned(),
             // The portal gives epoch milliseconds.
             expires_at: if c.expiration() > 0 {
                 c.expiration() / 1000

@@ -87,6 +87,7 @@ impl OrgClient<'_> {
         let org = self.name().to_owned();
         let mut accounts = Vec::new();
         let mut next_token: Option<String> = None;
+        let mut pages = 0;
         loop {
             let page = paced(&bucket, &org, "ListAccounts", || {
                 self.portal
@@ -97,16 +98,24 @@ impl OrgClient<'_> {
                     .send()
             })
             .await?;
-            accounts.extend(page.account_list().iter().map(|a| Account {
-                id: a.account_id().unwrap_or_default().to_owned(),
-                name: a.account_name().unwrap_or_default().to_owned(),
-                email: a.email_address().unwrap_or_default().to_owned(),
-                roles: Vec::new(),
+            let source = format!("AWS org `{org}`");
+            accounts.extend(page.account_list().iter().filter_map(|a| {
+                Account {
+                    id: a.account_id().unwrap_or_default().to_owned(),
+                    name: a.account_name().unwrap_or_default().to_owned(),
+                    email: a.email_address().unwrap_or_default().to_owned(),
+                    roles: Vec::new(),
+                }
+                .checked(&source)
             }));
             feedback.progress(0, accounts.len());
             next_token = page.next_token().map(str::to_owned);
             if next_token.is_none() {
                 break;
+            }
+            pages += 1;
+            if pages >= MAX_PAGES {
+                return Err((never_ends(&org, "ListAccounts"), None));
             }
         }
 
@@ -146,10 +155,18 @@ impl OrgClient<'_> {
             done += 1;
             feedback.progress(done, total);
         }
-        for (account, roles) in accounts.iter_mut().zip(listed) {
-            account.roles = roles.unwrap_or_default();
-        }
-        Ok(accounts)
+        let source = format!("AWS org `{org}`");
+        Ok(accounts
+            .into_iter()
+            .zip(listed)
+            .filter_map(|(account, roles)| {
+                Account {
+                    roles: roles.unwrap_or_default(),
+                    ..account
+                }
+                .checked(&source)
+            })
+            .collect())
     }
 }
 
@@ -162,6 +179,7 @@ async fn list_roles(
 ) -> Result<Vec<String>, (AwsError, Option<u16>)> {
     let mut roles = Vec::new();
     let mut next_token: Option<String> = None;
+    let mut pages = 0;
     loop {
         let page = paced(bucket, org, "ListAccountRoles", || {
             portal
@@ -182,5 +200,21 @@ async fn list_roles(
         if next_token.is_none() {
             return Ok(roles);
         }
+        pages += 1;
+        if pages >= MAX_PAGES {
+            return Err((never_ends(org, "ListAccountRoles"), None));
+        }
+    }
+}
+
+/// More pages than any org has (a thousand of a thousand accounts): a `nextToken` loop
+/// ends here.
+const MAX_PAGES: usize = 1000;
+
+fn never_ends(org: &str, operation: &'static str) -> AwsError {
+    AwsError::Service {
+        org: org.to_owned(),
+        operation,
+        message: format!("its nextToken never ends (over {MAX_PAGES} pages)"),
     }
 }

@@ -1,8 +1,10 @@
 //! Which URLs reach an org's Identity Center: per-org keys, else the standard AWS
-//! endpoint variables, else the real regional endpoints.
+//! endpoint variables (the global `AWS_ENDPOINT_URL` only where the org opts in), else
+//! the real regional endpoints. Every override goes through [`overrides`].
 
 use crate::config::AwsOrg;
 use crate::environment::Environment;
+use crate::overrides;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -17,10 +19,14 @@ pub struct Endpoints {
 impl Endpoints {
     pub fn resolve(org: &AwsOrg, env: &Environment) -> Self {
         let pick = |key: Option<&crate::config::EndpointUrl>, var: &str, default: String| {
-            key.map(|u| u.as_str().to_owned())
-                .or_else(|| env.get(var).map(str::to_owned))
-                .or_else(|| env.get("AWS_ENDPOINT_URL").map(str::to_owned))
-                .map(|u| u.trim_end_matches('/').to_owned())
+            key.cloned()
+                .or_else(|| overrides::variable(env, var))
+                .or_else(|| {
+                    org.use_aws_endpoint_url
+                        .then(|| overrides::variable(env, "AWS_ENDPOINT_URL"))
+                        .flatten()
+                })
+                .map(|u| u.as_str().trim_end_matches('/').to_owned())
                 .unwrap_or(default)
         };
         let region = org.region.as_str();
@@ -65,14 +71,32 @@ mod tests {
     }
 
     #[test]
-    fn service_variables_override_the_global_one() {
+    fn service_variables_override_the_global_one_where_the_org_takes_it() {
         let env = Environment::from_pairs([
             ("AWS_ENDPOINT_URL", "http://127.0.0.1:1"),
             ("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:2/"),
         ]);
-        let e = Endpoints::resolve(&org(""), &env);
+        let e = Endpoints::resolve(&org("use_aws_endpoint_url = true\n"), &env);
         assert_eq!(e.oidc, "http://127.0.0.1:1");
         assert_eq!(e.portal, "http://127.0.0.1:2");
+    }
+
+    #[test]
+    fn the_global_variable_does_not_reach_identity_center_unless_the_org_opts_in() {
+        let env = Environment::from_pairs([("AWS_ENDPOINT_URL", "http://127.0.0.1:1")]);
+        let e = Endpoints::resolve(&org(""), &env);
+        assert_eq!(e.oidc, "https://oidc.eu-west-1.amazonaws.com");
+    }
+
+    #[test]
+    fn a_variable_that_is_not_a_safe_endpoint_is_not_used() {
+        let env = Environment::from_pairs([
+            ("AWS_ENDPOINT_URL_SSO_OIDC", "http://attacker.test"),
+            ("AWS_ENDPOINT_URL_SSO", "https://user:pw@attacker.test"),
+        ]);
+        let e = Endpoints::resolve(&org(""), &env);
+        assert_eq!(e.oidc, "https://oidc.eu-west-1.amazonaws.com");
+        assert_eq!(e.portal, "https://portal.sso.eu-west-1.amazonaws.com");
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::aws::endpoints::Endpoints;
-use crate::clock::SharedClock;
 use crate::config::AwsOrg;
 use crate::environment::Environment;
 use crate::lock::FileLock;
@@ -19,7 +18,8 @@ pub struct OrgClient<'a> {
     lock_path: PathBuf,
     /// The AWS CLI's SSO token cache file of the org, when the person asked for it.
     pub(crate) sso_cache: PathBuf,
-    clock: SharedClock,
+    /// For the clock, and where a renewal's outcome is recorded.
+    pub(crate) env: Environment,
     pub(crate) oidc: aws_sdk_ssooidc::Client,
     pub(crate) portal: aws_sdk_sso::Client,
 }
@@ -57,7 +57,7 @@ impl<'a> OrgClient<'a> {
             store,
             lock_path: paths::lock_dir(env).join(format!("aws-{}.lock", org.name)),
             sso_cache: super::sso_cache::path(env, org),
-            clock: env.clock(),
+            env: env.clone(),
             oidc,
             portal,
         }
@@ -65,7 +65,7 @@ impl<'a> OrgClient<'a> {
 
     /// Now, by the environment's clock.
     pub fn now(&self) -> i64 {
-        self.clock.now()
+        self.env.now()
     }
 
     pub fn name(&self) -> &str {

@@ -246,6 +246,14 @@ fn kernel_name(org: &str, role_key: &str) -> String {
 
 /// Removes everything Kumo keeps for the org.
 pub fn forget(store: &dyn SecretStore, org: &str) -> Result<(), VaultError> {
+    drop_credentials(store, org)?;
+    store.delete(&session_key(org))
+}
+
+/// Removes the org's role credentials, keychain and kernel copies alike: at sign-out,
+/// and at every new sign-in, which may be to another Identity Center or as another
+/// person, whose credentials these are not.
+pub fn drop_credentials(store: &dyn SecretStore, org: &str) -> Result<(), VaultError> {
     if let Some(kernel) = store.kernel_keyring() {
         // Every role with a kernel copy is in the keychain's map: copies are made from it
         // or with it, and expire before their entry is pruned.
@@ -254,7 +262,6 @@ pub fn forget(store: &dyn SecretStore, org: &str) -> Result<(), VaultError> {
             kernel.remove(&kernel_name(org, role));
         }
     }
-    store.delete(&session_key(org))?;
     store.delete(&credentials_key(org))
 }
 

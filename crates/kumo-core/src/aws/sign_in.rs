@@ -17,7 +17,7 @@ use crate::feedback::Feedback;
 use crate::loopback::CALLBACK_PATH;
 use crate::oauth::{BROWSER_TIMEOUT, BrowserAuthorization, Person};
 use crate::retry::Verdict;
-use crate::sessions::{Outcome, Revocation};
+use crate::sessions::{Outcome, Provider, REGISTRATION_WARN_SECS, Revocation, sign_in_due};
 
 pub const SCOPE: &str = "sso:account:access";
 const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -25,8 +25,9 @@ const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";
 const GRANT_REFRESH_TOKEN: &str = "refresh_token";
 /// A token with less left than this is not handed out at all.
 const USABLE_MARGIN_SECS: i64 = 60;
-/// Registrations are renewed a day before they lapse, never mid-sign-in.
-const REGISTRATION_MARGIN_SECS: i64 = 24 * 3600;
+/// Registrations are replaced at a sign-in in their last week (when the person is told
+/// to sign in), never mid-sign-in.
+const REGISTRATION_MARGIN_SECS: i64 = REGISTRATION_WARN_SECS;
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +86,13 @@ impl OrgClient<'_> {
     ) -> Result<(Outcome, i64), AwsError> {
         let _lock = self.lock().await?;
         let mut session = session::load_session(self.store, self.name())?;
-        if !options.force {
+        // A registration in its last week is replaced by this sign-in, so a person asked
+        // to sign in before it ends is not told "already signed in".
+        let registration_due = sign_in_due(
+            session.registration.as_ref().map(|r| r.expires_at),
+            self.now(),
+        );
+        if !options.force && !registration_due {
             if let Some(token) = &session.token
                 && !token.needs_refresh(self.now())
             {
@@ -213,6 +220,27 @@ impl OrgClient<'_> {
                 .send()
         })
         .await;
+        let refused = result.as_ref().err().is_some_and(|e| {
+            matches!(
+                e.as_service_error(),
+                Some(
+                    CreateTokenError::InvalidGrantException(_)
+                        | CreateTokenError::InvalidClientException(_)
+                        | CreateTokenError::ExpiredTokenException(_)
+                )
+            )
+        });
+        let outcome = match &result {
+            Ok(_) => Ok(()),
+            Err(_) if refused => Err((true, AwsError::SessionExpired(self.name().into()))),
+            Err(e) => Err((false, describe_sdk_error(self.name(), "CreateToken", e))),
+        };
+        crate::renewals::refreshed(
+            &self.env,
+            Provider::Aws,
+            self.name(),
+            outcome.map_err(|(refused, e)| (refused, e.to_string())),
+        );
         match result {
             Ok(out) => {
                 let token = token_from(out, Some(refresh_token), self.now());
@@ -222,16 +250,7 @@ impl OrgClient<'_> {
                 tracing::info!(org = self.name(), "refreshed the access token");
                 Ok(Some(token))
             }
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(
-                        CreateTokenError::InvalidGrantException(_)
-                            | CreateTokenError::InvalidClientException(_)
-                            | CreateTokenError::ExpiredTokenException(_)
-                    )
-                ) =>
-            {
+            Err(_) if refused => {
                 tracing::info!(org = self.name(), "the refresh token is no longer accepted");
                 session.token = None;
                 session::save_session(self.store, self.name(), session)?;
@@ -259,8 +278,10 @@ impl OrgClient<'_> {
             Flow::DeviceCode => self.device_flow(&registration, &person).await?,
         };
         session.token = Some(token.clone());
-        // A new sign-in may be another person's: who it is is learnt again.
+        // A new sign-in may be another person's, or to another Identity Center under
+        // this name: who it is is learnt again, and no earlier role credentials serve it.
         session.principal = None;
+        session::drop_credentials(self.store, self.name())?;
         session::save_session(self.store, self.name(), session)?;
         self.renew_sso_cache(session);
         Ok(token)
@@ -389,6 +410,13 @@ impl OrgClient<'_> {
             .verification_uri_complete()
             .or(device.verification_uri())
             .unwrap_or_default();
+        // The server chose this page: only an https one (http to this machine) is shown.
+        let url = crate::untrusted::server_url(url).map_err(|e| AwsError::Service {
+            org: self.name().to_owned(),
+            operation: "StartDeviceAuthorization",
+            message: format!("the verification page is refused: {e}"),
+        })?;
+        let url = url.as_str();
         person.feedback.say(&format!(
             "To sign in to `{}`, confirm the code {user_code} at:",
             self.name()
@@ -445,7 +473,7 @@ fn token_from(out: CreateTokenOutput, previous_refresh: Option<String>, now: i64
     Token {
         access_token: out.access_token().unwrap_or_default().to_owned(),
         issued_at: now,
-        expires_at: now + i64::from(out.expires_in()),
+        expires_at: now + i64::from(out.expires_in()).clamp(0, crate::oauth::MAX_EXPIRES_IN),
         refresh_token: out.refresh_token().map(str::to_owned).or(previous_refresh),
     }
 }

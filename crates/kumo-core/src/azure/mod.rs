@@ -19,6 +19,8 @@ use crate::oauth::{
     BROWSER_TIMEOUT, BrowserAuthorization, Person, TokenClient, TokenError, Tokens,
 };
 use crate::paths;
+use crate::sessions::Provider;
+use crate::untrusted;
 use crate::vault::{SecretStore, VaultError};
 
 const DEFAULT_LOGIN: &str = "https://login.microsoftonline.com";
@@ -41,6 +43,11 @@ pub enum AzureError {
         "Microsoft Entra refused the sign-in to `{tenant}` ({reason}); check the tenant and client_id in the config"
     )]
     Refused { tenant: String, reason: String },
+    /// A renewal that did not reach a verdict: the session itself may well be fine.
+    #[error(
+        "Microsoft Entra cannot renew the session of `{tenant}` now ({reason}); Kumo tries again"
+    )]
+    Unavailable { tenant: String, reason: String },
     #[error("browser sign-in failed: {0}")]
     Loopback(#[from] LoopbackError),
     #[error("listing Azure subscriptions of `{tenant}` failed: {reason}")]
@@ -65,6 +72,27 @@ pub struct Subscription {
     /// The subscription's tags (ARM's `tags`), searchable like its name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+}
+
+impl Subscription {
+    /// The subscription as far as it is well-formed: an id that is not a GUID drops it,
+    /// a name that is not printable becomes the id, unprintable tags are left out.
+    pub fn checked(mut self, source: &str) -> Option<Self> {
+        if !untrusted::azure_subscription_id(&self.id) {
+            untrusted::dropped("the subscription id", source, &self.id);
+            return None;
+        }
+        if !untrusted::name(&self.name) {
+            untrusted::dropped("the subscription name", source, &self.name);
+            self.name = self.id.clone();
+        }
+        if !untrusted::name(&self.tenant_name) {
+            untrusted::dropped("the tenant name", source, &self.tenant_name);
+            self.tenant_name.clear();
+        }
+        untrusted::retain_printable(&mut self.tags, source);
+        Some(self)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -210,9 +238,28 @@ pub async fn access_token(
         .ok_or_else(|| AzureError::Expired(tenant.clone()))?;
     let answer = match token_client(config)?.refresh(&refresh_token).await {
         Ok(answer) => answer,
-        Err(TokenError::Refused(_)) => return Err(AzureError::Expired(tenant)),
-        Err(other) => return Err(refused(config, reason(other))),
+        Err(e) => {
+            let (refused_it, e) = match e {
+                TokenError::Refused(_) => (true, AzureError::Expired(tenant.clone())),
+                // Out of reach, or a server error page: no verdict on the session.
+                other => (
+                    false,
+                    AzureError::Unavailable {
+                        tenant: tenant.clone(),
+                        reason: reason(other),
+                    },
+                ),
+            };
+            crate::renewals::refreshed(
+                env,
+                Provider::Azure,
+                &tenant,
+                Err((refused_it, e.to_string())),
+            );
+            return Err(e);
+        }
     };
+    crate::renewals::refreshed(env, Provider::Azure, &tenant, Ok(()));
     let token = answer.access_token.clone();
     save(config, store, answer, env.now(), session.principal)?;
     Ok(token)
@@ -262,7 +309,7 @@ fn save(
             .and_then(principal_of)
             .or(previous_principal),
         access_token: answer.access_token,
-        expires_at: now + answer.expires_in.unwrap_or(3600),
+        expires_at: now.saturating_add(answer.expires_in.unwrap_or(3600)),
         refresh_token: answer.refresh_token,
     };
     let bytes =
@@ -334,6 +381,9 @@ async fn list_all<T: serde::de::DeserializeOwned>(
     let mut next = Some(format!("{base}{path}?api-version={API_VERSION}"));
     let mut pages = 0;
     while let Some(url) = next.take() {
+        if let Err(e) = crate::untrusted::server_url(&url) {
+            return Err(failed(format!("a nextLink that is refused: {e}")));
+        }
         if !same_origin(&url, &base) {
             return Err(failed(format!("a nextLink to another host ({url})")));
         }
@@ -380,21 +430,47 @@ pub async fn list_subscriptions(
         .and_then(|t| t.display_name.clone())
         .unwrap_or_default();
     let subscriptions: Vec<ArmSubscription> = list_all(config, &token, "/subscriptions").await?;
-    Ok(subscriptions
+    Ok(usable_subscriptions(
+        subscriptions,
+        configured,
+        &tenant_name,
+    ))
+}
+
+/// The subscriptions of an ARM listing a person can open: not disabled or deleted, and
+/// well-formed.
+fn usable_subscriptions(
+    subscriptions: Vec<ArmSubscription>,
+    configured: &str,
+    tenant_name: &str,
+) -> Vec<Subscription> {
+    let source = format!("Azure tenant `{configured}`");
+    subscriptions
         .into_iter()
         .filter(|s| {
             s.state
                 .as_deref()
                 .is_none_or(|state| !matches!(state, "Disabled" | "Deleted"))
         })
-        .map(|s| Subscription {
-            name: s.display_name.unwrap_or_else(|| s.subscription_id.clone()),
-            id: s.subscription_id,
-            tenant: configured.to_owned(),
-            tenant_name: tenant_name.clone(),
-            tags: s.tags.unwrap_or_default(),
+        .filter_map(|s| {
+            Subscription {
+                name: s.display_name.unwrap_or_else(|| s.subscription_id.clone()),
+                id: s.subscription_id,
+                tenant: configured.to_owned(),
+                tenant_name: tenant_name.to_owned(),
+                tags: s.tags.unwrap_or_default(),
+            }
+            .checked(&source)
         })
-        .collect())
+        .collect()
+}
+
+/// One ARM page of subscriptions as the listing takes it, for the fuzz target: `None`
+/// when it is not such a page.
+pub fn subscriptions_page(body: &[u8]) -> Option<(Vec<Subscription>, Option<String>)> {
+    let page: ArmPage<ArmSubscription> = serde_json::from_slice(body).ok()?;
+    let next = page.next_link.filter(|l| !l.is_empty());
+    Some((usable_subscriptions(page.value, "tenant", ""), next))
 }
 
 /// Lists the tenant's subscriptions again and saves them as its cache. A session the
@@ -420,7 +496,15 @@ fn cache_path(env: &Environment, config: &AzureTenantConfig) -> PathBuf {
 
 /// The tenant's cached subscriptions; `None` when there are none to be read.
 pub fn load_cache(env: &Environment, config: &AzureTenantConfig) -> Option<Vec<Subscription>> {
-    cache::read(&cache_path(env, config)).ok().flatten()
+    let path = cache_path(env, config);
+    let subscriptions: Vec<Subscription> = cache::read(&path).ok().flatten()?;
+    let source = path.display().to_string();
+    Some(
+        subscriptions
+            .into_iter()
+            .filter_map(|s| s.checked(&source))
+            .collect(),
+    )
 }
 
 /// The Azure portal at the subscription, in the tenant's directory.

@@ -38,7 +38,8 @@ pub fn argv(
             "--no-default-browser-check".to_owned(),
         ]);
     }
-    argv.push(url.to_owned());
+    // Nothing after `--` is a switch, whatever the URL holds.
+    argv.extend(["--".to_owned(), url.to_owned()]);
     argv
 }
 
@@ -64,16 +65,17 @@ mod tests {
                 "--user-data-dir=/d/kumo/browser-profiles/aws_acme_123456789012_Admin",
                 "--no-first-run",
                 "--no-default-browser-check",
+                "--",
                 "https://x.test/"
             ]
         );
     }
 
     #[test]
-    fn without_a_context_the_url_is_the_only_argument() {
+    fn without_a_context_the_url_is_the_only_argument_after_the_switches_end() {
         assert_eq!(
-            argv("microsoft-edge", "u", None, Path::new("/d")),
-            ["microsoft-edge", "u"]
+            argv("microsoft-edge", "--evil", None, Path::new("/d")),
+            ["microsoft-edge", "--", "--evil"]
         );
     }
 }

@@ -3,7 +3,7 @@
 //! command line ([`chromium`](super::chromium), [`firefox`](super::firefox)), and the
 //! default browser (`BROWSER`, else the OS's) has no isolation.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{Browser, BrowserError, SystemBrowser, chromium, firefox};
@@ -26,6 +26,9 @@ pub struct Console {
     pub id: String,
     /// The URL that opens it; for AWS it holds a sign-in token.
     pub url: String,
+    /// The URL holds a sign-in token: it reaches the browser through a one-shot local
+    /// redirect (`handoff.rs`), never in an argv.
+    pub signs_in: bool,
     /// Where it lands, without any token: what the audit trail records.
     pub destination: String,
     pub browser: BrowserName,
@@ -94,7 +97,7 @@ impl Launcher for DesktopLauncher {
 /// Runs a browser's argv, creating a Chromium profile directory first.
 fn spawn(argv: &[String]) -> Result<(), BrowserError> {
     if let Some(dir) = argv.iter().find_map(|a| a.strip_prefix("--user-data-dir=")) {
-        std::fs::create_dir_all(dir).map_err(|e| BrowserError::Launch {
+        crate::fsutil::private_dir(Path::new(dir)).map_err(|e| BrowserError::Launch {
             program: argv[0].clone(),
             reason: format!("cannot create {dir}: {e}"),
         })?;
@@ -122,8 +125,12 @@ pub struct RecordingLauncher {
 
 #[cfg(test)]
 impl Launcher for std::sync::Arc<RecordingLauncher> {
+    /// Records the console, and like a browser follows a local hand-off's redirect.
     fn open(&self, console: &Console) -> Result<(), BrowserError> {
         self.opened.lock().unwrap().push(console.clone());
+        if console.url.starts_with("http://127.0.0.1:") {
+            super::FollowingBrowser.open(&console.url)?;
+        }
         Ok(())
     }
 }

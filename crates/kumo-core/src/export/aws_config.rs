@@ -14,6 +14,7 @@ use crate::cache::OrgCache;
 use crate::config::AwsOrg;
 use crate::environment::Environment;
 use crate::fsutil::{remove_stale_temp_files, write_atomic};
+use crate::untrusted;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -80,7 +81,8 @@ fn find_block(text: &str, org: &str, path: &Path) -> Result<Option<(usize, usize
     let mut found = None;
     let mut open: Option<usize> = None;
     let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
+    // A bare `\r` ends a line too (universal newlines, as botocore reads the file).
+    for raw in text.split_inclusive(['\n', '\r']) {
         let line = raw.trim_end_matches(['\n', '\r']);
         if line.trim_end() == begin {
             if open.is_some() || found.is_some() {
@@ -125,7 +127,8 @@ pub fn with_block(
     Ok(match find_block(text, org, path)? {
         Some((start, end)) => format!("{}{block}{}", &text[..start], &text[end..]),
         None if text.is_empty() => format!("{block}{eol}"),
-        None if text.ends_with('\n') => format!("{text}{block}{eol}"),
+        // A last line ended by a bare `\r` is ended: no byte is added to the user's.
+        None if text.ends_with(['\n', '\r']) => format!("{text}{block}{eol}"),
         None => format!("{text}{eol}{block}"),
     })
 }
@@ -166,7 +169,7 @@ fn names_outside(
     let outside = without_block(text, org, path)?;
     let mut profiles = BTreeSet::new();
     let mut sessions = BTreeSet::new();
-    for line in outside.lines() {
+    for line in outside.split(['\n', '\r']) {
         let line = line.trim();
         let Some(inner) = line.strip_prefix('[').and_then(|l| l.split(']').next()) else {
             continue;
@@ -197,6 +200,12 @@ pub fn profile_name(
         .replace("{account_id}", account_id)
         .replace("{role}", role)
         .replace("{org}", org);
+    safe_profile_name(&raw)
+}
+
+/// Anything but letters, digits, `.`, `_` and `-` becomes `-`: a profile name can hold
+/// nothing that ends its section header or its line.
+fn safe_profile_name(raw: &str) -> String {
     raw.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
@@ -257,11 +266,18 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut profiles = 0;
     let mut names = Vec::new();
-    for account in &request.listing.accounts {
-        for role in &account.roles {
+    // The listing was checked where it arrived; an id or role that is still not
+    // well-formed (a listing built elsewhere) never reaches the file.
+    let accounts = request
+        .listing
+        .accounts
+        .iter()
+        .filter(|a| untrusted::aws_account_id(&a.id));
+    for account in accounts {
+        for role in account.roles.iter().filter(|r| untrusted::aws_role_name(r)) {
             let base = format!(
                 "{}{}",
-                request.prefix,
+                safe_profile_name(request.prefix),
                 profile_name(request.template, org, &account.id, &account.name, role)
             );
             // Stable disambiguation: the same listing always gives the same names.
@@ -283,9 +299,9 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
             lines.push(format!("[profile {name}]"));
             match request.mode {
                 Mode::CredentialProcess => lines.push(format!(
-                    "credential_process = {} credential-process aws:{org}/{}/{role}",
+                    "credential_process = {} credential-process {}",
                     quote_path(request.kumo),
-                    account.id
+                    shell_words::quote(&format!("aws:{org}/{}/{role}", account.id))
                 )),
                 Mode::SsoSession => lines.extend([
                     format!("sso_session = {org}"),
@@ -317,7 +333,7 @@ pub fn kumo_profiles(text: &str) -> Vec<(String, crate::target::TargetId)> {
     let mut org: Option<&str> = None;
     let mut profile: Option<&str> = None;
     let (mut account, mut role): (Option<&str>, Option<&str>) = (None, None);
-    for line in text.lines().map(str::trim) {
+    for line in text.split(['\n', '\r']).map(str::trim) {
         if let Some(name) = line.strip_prefix("# BEGIN KUMO ") {
             org = Some(name.trim());
             continue;
@@ -341,10 +357,9 @@ pub fn kumo_profiles(text: &str) -> Vec<(String, crate::target::TargetId)> {
         let value = value.trim();
         match key.trim() {
             "credential_process" => {
-                if let Some(Ok(id)) = value
-                    .rsplit(' ')
-                    .next()
-                    .map(crate::target::TargetId::parse_aws)
+                if let Some(Ok(id)) = shell_words::split(value)
+                    .ok()
+                    .and_then(|words| words.last().map(|w| crate::target::TargetId::parse_aws(w)))
                 {
                     found.push((name.to_owned(), id));
                 }
@@ -361,14 +376,17 @@ pub fn kumo_profiles(text: &str) -> Vec<(String, crate::target::TargetId)> {
     found
 }
 
-/// The SDKs split `credential_process` like a shell: quote a path with spaces.
+/// The SDKs split `credential_process` like a POSIX shell (some run it through `sh -c`):
+/// every word is quoted so that no character of it is read as syntax.
+#[cfg(unix)]
 fn quote_path(path: &Path) -> String {
-    let text = path.display().to_string();
-    if text.contains(char::is_whitespace) {
-        format!("\"{text}\"")
-    } else {
-        text
-    }
+    shell_words::quote(&path.display().to_string()).into_owned()
+}
+
+/// On Windows the SDKs split on spaces outside double quotes, which no path can hold.
+#[cfg(not(unix))]
+fn quote_path(path: &Path) -> String {
+    format!("\"{}\"", path.display())
 }
 
 /// One org's part of an export: its listing, or `None` to take its block out.
@@ -534,6 +552,115 @@ mod tests {
         with_block("", "acme", &plan.lines, Path::new(P)).unwrap()
     }
 
+    /// Whether `line` is one a profile of Kumo's block may hold.
+    fn is_profile_line(line: &str) -> bool {
+        let safe = |name: &str| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        };
+        if let Some(name) = line
+            .strip_prefix("[profile ")
+            .and_then(|l| l.strip_suffix(']'))
+        {
+            return safe(name);
+        }
+        if let Some(command) = line.strip_prefix("credential_process = ") {
+            let words = shell_words::split(command).unwrap_or_default();
+            return words.len() == 3
+                && words[0] == "/opt/Kumo Tools/kumo"
+                && words[1] == "credential-process"
+                && crate::target::TargetId::parse_aws(&words[2]).is_ok();
+        }
+        line.is_empty()
+            || line == "region = eu-west-1"
+            || line == "sso_session = acme"
+            || line
+                .strip_prefix("sso_account_id = ")
+                .is_some_and(untrusted::aws_account_id)
+            || line
+                .strip_prefix("sso_role_name = ")
+                .is_some_and(untrusted::aws_role_name)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever a server or a cache says, and whatever prefix a person types, every
+        /// line of the block belongs to its own profile: nothing a name holds becomes a
+        /// section, a key or a shell word of its own.
+        #[test]
+        fn no_listing_or_prefix_writes_a_line_outside_its_profile(
+            accounts in proptest::collection::vec(
+                (
+                    "[0-9]{12}|.{0,14}",
+                    ".{0,12}",
+                    proptest::collection::vec("[A-Za-z0-9_+=,.@-]{1,8}|.{0,10}", 0..3),
+                ),
+                0..4,
+            ),
+            prefix in ".{0,8}",
+            template in "(\\{account_name\\}|\\{role\\}|\\{account_id\\}|.){0,4}",
+            sso in proptest::bool::ANY,
+        ) {
+            let config = crate::config::Config::parse(
+                "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n",
+                Path::new("c.toml"),
+            )
+            .unwrap();
+            let listing = OrgCache::new(
+                "acme",
+                "https://acme.awsapps.com/start",
+                0,
+                accounts
+                    .into_iter()
+                    .map(|(id, name, roles)| crate::cache::Account {
+                        id,
+                        name,
+                        email: String::new(),
+                        roles,
+                    })
+                    .collect(),
+            );
+            let request = Request {
+                org: &config.aws[0],
+                listing: &listing,
+                mode: if sso { Mode::SsoSession } else { Mode::CredentialProcess },
+                template: if template.is_empty() { DEFAULT_TEMPLATE } else { &template },
+                prefix: &prefix,
+                kumo: Path::new("/opt/Kumo Tools/kumo"),
+            };
+            let plan = plan("", &request, Path::new(P)).unwrap();
+            let text = with_block("", "acme", &plan.lines, Path::new(P)).unwrap();
+            let mut lines = text.lines();
+            let (begin, end) = (begin_marker("acme"), end_marker("acme"));
+            proptest::prop_assert_eq!(lines.next(), Some(begin.as_str()));
+            proptest::prop_assert!(lines.next().unwrap().starts_with("# Written by `kumo export aws`"));
+            let mut inside: Vec<&str> = lines.collect();
+            proptest::prop_assert_eq!(inside.pop(), Some(end.as_str()));
+            let sso_header = [
+                "",
+                "[sso-session acme]",
+                "sso_start_url = https://acme.awsapps.com/start",
+                "sso_region = eu-west-1",
+                "sso_registration_scopes = sso:account:access",
+            ];
+            let profiles = if sso && inside.starts_with(&sso_header) {
+                &inside[sso_header.len()..]
+            } else {
+                &inside[..]
+            };
+            for line in profiles {
+                proptest::prop_assert!(is_profile_line(line), "{:?} in {:?}", line, text);
+            }
+            proptest::prop_assert_eq!(
+                profiles.iter().filter(|l| l.starts_with('[')).count(),
+                plan.profiles
+            );
+        }
+    }
+
     #[test]
     fn the_credential_process_block_matches_its_golden_file() {
         crate::golden::assert_golden(
@@ -614,6 +741,18 @@ mod tests {
         // Found by the fuzz target: the block's "\n" after the user's "\r" is not a CRLF.
         let text = "\n\r";
         let once = set(text, &["a"]);
+        assert_eq!(unset(&once), text);
+        assert_eq!(set(&once, &["a"]), once);
+    }
+
+    #[test]
+    fn a_file_of_bare_cr_lines_keeps_every_byte_outside_the_block() {
+        let text = "[default]\rregion = x\r";
+        let once = set(text, &["a"]);
+        assert_eq!(
+            once,
+            "[default]\rregion = x\r# BEGIN KUMO acme\na\n# END KUMO acme\n"
+        );
         assert_eq!(unset(&once), text);
         assert_eq!(set(&once, &["a"]), once);
     }

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::aws::session::RoleCredentials;
+use crate::export::shell::Shell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -81,13 +82,16 @@ pub fn render(credentials: &RoleCredentials, format: Format) -> String {
         ("AWS_SESSION_TOKEN", credentials.session_token.as_str()),
         ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
     ];
+    // Every value quoted for its shell: the credentials were checked where they arrived,
+    // and the text stays inert even if something unchecked ever reached it.
     vars.iter()
         .map(|(name, value)| match format {
-            Format::Env => format!("export {name}={value}\n"),
-            Format::EnvNoExport => format!("{name}={value}\n"),
-            Format::Fish => format!("set -gx {name} {value}\n"),
-            Format::Powershell => format!("$Env:{name}=\"{value}\"\n"),
-            Format::WindowsCmd => format!("set {name}={value}\n"),
+            Format::Env => format!("export {name}={}\n", Shell::Bash.quote(value)),
+            Format::EnvNoExport => format!("{name}={}\n", Shell::Bash.quote(value)),
+            Format::Fish => format!("set -gx {name} {}\n", Shell::Fish.quote(value)),
+            Format::Powershell => format!("$Env:{name}={}\n", Shell::Powershell.quote(value)),
+            // cmd.exe: quotes around the whole assignment keep `&`, `|` and `>` literal.
+            Format::WindowsCmd => format!("set \"{name}={}\"\n", value.replace('"', "")),
             Format::Process => unreachable!("handled above"),
         })
         .collect()
@@ -115,25 +119,31 @@ mod tests {
     }
 
     #[test]
-    fn env_exports_each_variable() {
+    fn env_exports_each_variable_quoted() {
         assert_eq!(
             render(&creds(), Format::Env),
-            "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE\nexport AWS_SECRET_ACCESS_KEY=sk\nexport AWS_SESSION_TOKEN=st\nexport AWS_CREDENTIAL_EXPIRATION=2027-01-15T08:00:00Z\n"
+            "export AWS_ACCESS_KEY_ID='ASIAEXAMPLE'\nexport AWS_SECRET_ACCESS_KEY='sk'\nexport AWS_SESSION_TOKEN='st'\nexport AWS_CREDENTIAL_EXPIRATION='2027-01-15T08:00:00Z'\n"
         );
     }
 
     #[test]
     fn the_other_shells_have_their_own_syntax() {
         let first = |f| render(&creds(), f).lines().next().unwrap().to_owned();
-        assert_eq!(first(Format::EnvNoExport), "AWS_ACCESS_KEY_ID=ASIAEXAMPLE");
-        assert_eq!(first(Format::Fish), "set -gx AWS_ACCESS_KEY_ID ASIAEXAMPLE");
+        assert_eq!(
+            first(Format::EnvNoExport),
+            "AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"
+        );
+        assert_eq!(
+            first(Format::Fish),
+            "set -gx AWS_ACCESS_KEY_ID 'ASIAEXAMPLE'"
+        );
         assert_eq!(
             first(Format::Powershell),
-            "$Env:AWS_ACCESS_KEY_ID=\"ASIAEXAMPLE\""
+            "$Env:AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"
         );
         assert_eq!(
             first(Format::WindowsCmd),
-            "set AWS_ACCESS_KEY_ID=ASIAEXAMPLE"
+            "set \"AWS_ACCESS_KEY_ID=ASIAEXAMPLE\""
         );
     }
 

@@ -21,6 +21,10 @@ const PREFIX: &str = "config_kumo-";
 pub enum GcloudError {
     #[error("`{0}` is not a Google Cloud project id (lowercase letters, digits and hyphens)")]
     BadProjectId(String),
+    #[error(
+        "the identity's email is not an address that gcloud can take; sign in again with `kumo login --identity`"
+    )]
+    BadAccount,
     #[error("--activate needs exactly one project, and {0} were chosen: name the one to activate")]
     ActivateNeedsOne(usize),
     #[error("cannot read {path}: {source}")]
@@ -95,6 +99,9 @@ pub struct Request<'a> {
 pub fn plan(dir: &Path, request: &Request<'_>) -> Result<Plan, GcloudError> {
     if let Some(bad) = request.projects.iter().find(|p| !is_project_id(p)) {
         return Err(GcloudError::BadProjectId(bad.clone()));
+    }
+    if !crate::untrusted::email(request.account) {
+        return Err(GcloudError::BadAccount);
     }
     if request.activate && request.projects.len() != 1 {
         return Err(GcloudError::ActivateNeedsOne(request.projects.len()));

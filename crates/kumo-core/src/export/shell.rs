@@ -30,7 +30,7 @@ impl Shell {
     }
 
     /// `value` as one literal word of this shell.
-    fn quote(self, value: &str) -> String {
+    pub fn quote(self, value: &str) -> String {
         match self {
             // Inside single quotes nothing is special but the quote itself.
             Self::Bash | Self::Zsh => format!("'{}'", value.replace('\'', r"'\''")),
@@ -191,6 +191,81 @@ mod tests {
             .iter()
             .map(|(n, v)| (n.to_string(), Zeroizing::new(v.to_string())))
             .collect()
+    }
+
+    /// What running `script` changed in the environment of `shell` (Debian's own): every
+    /// variable that `env -0` prints after it and not, with that value, after nothing.
+    fn environment_after(shell: Shell, script: &str) -> std::collections::BTreeMap<String, String> {
+        let baseline = environment_of(shell, "true");
+        let mut after = environment_of(shell, script);
+        after.retain(|k, v| baseline.get(k) != Some(v));
+        after
+    }
+
+    fn environment_of(shell: Shell, script: &str) -> std::collections::BTreeMap<String, String> {
+        let program = match shell {
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+            Shell::Powershell => unreachable!("no PowerShell on this machine"),
+        };
+        let out = std::process::Command::new(program)
+            .args(["-c", &format!("{script}\nexec env -0")])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap_or_else(|e| panic!("{program} runs (the test command installs it): {e}"));
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .split('\0')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// A real bash, zsh and fish read `kumo use`'s script and the exports of
+        /// `kumo creds` as exactly the intended assignments, whatever the values hold.
+        #[test]
+        fn shells_parse_every_export_into_exactly_its_assignments(
+            // Any text an environment can hold; fish keeps U+F600..U+F6FF for bytes
+            // that are not UTF-8, so those are not text to it.
+            values in proptest::collection::vec("[^\\x00\\x{F600}-\\x{F6FF}]{0,24}", 4),
+        ) {
+            let names = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "KUMO_TARGET"];
+            let pairs: Vec<(&str, &str)> = names.iter().copied().zip(values.iter().map(String::as_str)).collect();
+            let mut wanted: std::collections::BTreeMap<String, String> =
+                pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            wanted.insert(USED.into(), names.join(" "));
+            for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+                let text = script(shell, "", &[], &set(&pairs));
+                proptest::prop_assert_eq!(&environment_after(shell, &text), &wanted, "{:?}", shell);
+            }
+            let credentials = crate::aws::session::RoleCredentials {
+                access_key_id: values[0].clone(),
+                secret_access_key: values[1].clone(),
+                session_token: values[2].clone(),
+                expires_at: 1_800_000_000,
+            };
+            let mut exported: std::collections::BTreeMap<String, String> =
+                pairs[..3].iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            exported.insert("AWS_CREDENTIAL_EXPIRATION".into(), "2027-01-15T08:00:00Z".into());
+            for (shell, format) in [
+                (Shell::Bash, crate::export::env::Format::Env),
+                (Shell::Zsh, crate::export::env::Format::Env),
+                (Shell::Fish, crate::export::env::Format::Fish),
+            ] {
+                let text = crate::export::env::render(&credentials, format);
+                proptest::prop_assert_eq!(&environment_after(shell, &text), &exported, "{:?}", shell);
+            }
+        }
     }
 
     #[test]

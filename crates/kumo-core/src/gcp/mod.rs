@@ -12,6 +12,7 @@ use crate::context::Context;
 use crate::environment::Environment;
 use crate::http::{GetError, get_json};
 use crate::identity::oidc;
+use crate::untrusted;
 
 const DEFAULT_ENDPOINT: &str = "https://cloudresourcemanager.googleapis.com";
 
@@ -22,6 +23,23 @@ pub struct Project {
     /// The project's labels, searchable like its name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+}
+
+impl Project {
+    /// The project as far as it is well-formed: an id outside Google's alphabet drops
+    /// it, a name that is not printable becomes the id, unprintable labels are left out.
+    pub fn checked(mut self, source: &str) -> Option<Self> {
+        if !untrusted::gcp_project_id(&self.id) {
+            untrusted::dropped("the project id", source, &self.id);
+            return None;
+        }
+        if !untrusted::name(&self.name) {
+            untrusted::dropped("the project name", source, &self.name);
+            self.name = self.id.clone();
+        }
+        untrusted::retain_printable(&mut self.labels, source);
+        Some(self)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +81,7 @@ pub async fn list_projects(
         .to_owned();
     let mut projects = Vec::new();
     let mut page_token: Option<String> = None;
-    loop {
+    for _ in 0..MAX_PAGES {
         let mut url = url::Url::parse(&format!("{endpoint}/v3/projects:search"))
             .map_err(|e| GcpError::Failed(format!("the endpoint is not a URL ({e})")))?;
         url.query_pairs_mut().append_pair("pageSize", "500");
@@ -87,21 +105,42 @@ pub async fn list_projects(
             }
             Err(e) => return Err(GcpError::Failed(e.to_string())),
         };
-        projects.extend(
-            page.projects
-                .into_iter()
-                .filter(|p| p.state.as_deref().is_none_or(|s| s == "ACTIVE"))
-                .map(|p| Project {
-                    name: p.display_name.unwrap_or_else(|| p.project_id.clone()),
-                    id: p.project_id,
-                    labels: p.labels.unwrap_or_default(),
-                }),
-        );
+        projects.extend(usable_projects(page.projects));
         match page.next_page_token.filter(|t| !t.is_empty()) {
             Some(token) => page_token = Some(token),
             None => return Ok(projects),
         }
     }
+    Err(GcpError::Failed(format!(
+        "its nextPageToken never ends (over {MAX_PAGES} pages)"
+    )))
+}
+
+/// More pages than any organisation has (500 projects each): a page-token loop ends
+/// here.
+const MAX_PAGES: usize = 1000;
+
+/// The projects of a search page a person can open: active and well-formed.
+fn usable_projects(projects: Vec<SearchProject>) -> impl Iterator<Item = Project> {
+    projects
+        .into_iter()
+        .filter(|p| p.state.as_deref().is_none_or(|s| s == "ACTIVE"))
+        .filter_map(|p| {
+            Project {
+                name: p.display_name.unwrap_or_else(|| p.project_id.clone()),
+                id: p.project_id,
+                labels: p.labels.unwrap_or_default(),
+            }
+            .checked("Google Cloud")
+        })
+}
+
+/// One Resource Manager search page as the listing takes it, for the fuzz target:
+/// `None` when it is not such a page.
+pub fn projects_page(body: &[u8]) -> Option<(Vec<Project>, Option<String>)> {
+    let page: SearchPage = serde_json::from_slice(body).ok()?;
+    let next = page.next_page_token.filter(|t| !t.is_empty());
+    Some((usable_projects(page.projects).collect(), next))
 }
 
 fn cache_path(env: &Environment) -> PathBuf {
@@ -131,7 +170,15 @@ pub async fn relist(ctx: &Context, gcp: &GcpConfig) -> Result<Vec<Project>, Reli
 
 /// The cached projects; `None` when there are none to be read.
 pub fn load_cache(env: &Environment) -> Option<Vec<Project>> {
-    cache::read(&cache_path(env)).ok().flatten()
+    let path = cache_path(env);
+    let projects: Vec<Project> = cache::read(&path).ok().flatten()?;
+    let source = path.display().to_string();
+    Some(
+        projects
+            .into_iter()
+            .filter_map(|p| p.checked(&source))
+            .collect(),
+    )
 }
 
 /// The console of a project, signed in as `email` (Google picks the account by it).

@@ -22,7 +22,7 @@ use crate::oauth::{
     BROWSER_TIMEOUT, BrowserAuthorization, Person, TokenClient, TokenError, Tokens,
 };
 use crate::paths;
-use crate::sessions::{Outcome, Revocation};
+use crate::sessions::{Outcome, Provider, Revocation};
 use crate::vault::{SecretStore, VaultError};
 
 const SESSION_KEY: &str = "identity/session";
@@ -51,6 +51,9 @@ pub enum IdentityError {
     Refused(String),
     #[error("the identity session has expired or was revoked")]
     Expired,
+    /// A renewal that did not reach a verdict: the session itself may well be fine.
+    #[error("the identity provider cannot renew the session now ({0}); Kumo tries again")]
+    Unavailable(String),
     #[error(
         "the identity provider {0} offers no device sign-in: sign in where a browser can open (without --device-code or --no-browser)"
     )]
@@ -74,6 +77,7 @@ pub enum Untrusted {
     Issuer,
     Expired,
     IssuedInTheFuture,
+    NotYetValid,
     Nonce,
     EmailNotVerified,
     Domain {
@@ -96,6 +100,9 @@ impl fmt::Display for Untrusted {
             Self::Expired => f.write_str("it has expired (exp); check the computer's clock"),
             Self::IssuedInTheFuture => {
                 f.write_str("it was issued in the future (iat); check the computer's clock")
+            }
+            Self::NotYetValid => {
+                f.write_str("it is not valid yet (nbf); check the computer's clock")
             }
             Self::Nonce => f.write_str("it answers another sign-in (nonce)"),
             Self::EmailNotVerified => {
@@ -136,7 +143,7 @@ impl fmt::Debug for StoredSession {
 }
 
 #[derive(Deserialize)]
-struct Discovery {
+pub struct Discovery {
     issuer: String,
     authorization_endpoint: String,
     token_endpoint: String,
@@ -160,6 +167,10 @@ impl Discovery {
 #[derive(Deserialize)]
 struct Claims {
     sub: String,
+    /// One client, or a list (checked against this client by the decoder).
+    aud: serde_json::Value,
+    /// The authorized party: the client the token was issued to.
+    azp: Option<String>,
     email: Option<String>,
     email_verified: Option<serde_json::Value>,
     hd: Option<String>,
@@ -265,7 +276,7 @@ fn load(store: &dyn SecretStore) -> Result<Option<StoredSession>, VaultError> {
 }
 
 fn issuer_of(config: &IdentityConfig) -> String {
-    config.issuer.as_str().trim_end_matches('/').to_owned()
+    issuer_name(config).to_owned()
 }
 
 async fn discover(config: &IdentityConfig) -> Result<Discovery, IdentityError> {
@@ -282,12 +293,44 @@ async fn discover(config: &IdentityConfig) -> Result<Discovery, IdentityError> {
     if !response.status().is_success() {
         return Err(failed(format!("HTTP {}", response.status().as_u16())));
     }
-    let doc: Discovery = response
-        .json()
+    let body = crate::http::capped_body(response)
         .await
-        .map_err(|_| failed("the document is not valid".into()))?;
+        .map_err(|too_large| {
+            failed(if too_large {
+                "its document is larger than 16 MiB".into()
+            } else {
+                "the issuer cannot be reached".into()
+            })
+        })?;
+    discovery_document(&body, &issuer).map_err(failed)
+}
+
+/// The issuer's discovery document, checked: it names this issuer, and every endpoint
+/// it names is https (http only to this machine).
+pub fn discovery_document(body: &[u8], issuer: &str) -> Result<Discovery, String> {
+    let doc: Discovery =
+        serde_json::from_slice(body).map_err(|_| "the document is not valid".to_owned())?;
     if doc.issuer.trim_end_matches('/') != issuer {
-        return Err(failed(format!("it names another issuer, `{}`", doc.issuer)));
+        return Err(format!(
+            "it names another issuer, `{}`",
+            crate::untrusted::for_terminal(&doc.issuer)
+        ));
+    }
+    // Every endpoint it names receives codes, tokens or the person's browser.
+    let endpoints = [
+        ("authorization_endpoint", Some(&doc.authorization_endpoint)),
+        ("token_endpoint", Some(&doc.token_endpoint)),
+        ("jwks_uri", Some(&doc.jwks_uri)),
+        ("revocation_endpoint", doc.revocation_endpoint.as_ref()),
+        (
+            "device_authorization_endpoint",
+            doc.device_authorization_endpoint.as_ref(),
+        ),
+    ];
+    for (field, url) in endpoints {
+        if let Some(Err(e)) = url.map(|u| crate::untrusted::server_url(u)) {
+            return Err(format!("its {field} is refused: {e}"));
+        }
     }
     Ok(doc)
 }
@@ -335,7 +378,7 @@ pub async fn login(
         email: claims.email.unwrap_or_default(),
         subject: claims.sub,
         issuer: issuer_of(config),
-        expires_at: env.now() + answer.expires_in.unwrap_or(3600),
+        expires_at: env.now().saturating_add(answer.expires_in.unwrap_or(3600)),
     };
     let session = StoredSession {
         who: who.clone(),
@@ -425,19 +468,43 @@ pub async fn access_token(
         .refresh_token
         .clone()
         .ok_or(IdentityError::Expired)?;
-    let doc = discover(config).await?;
-    let answer = match token_client(&doc, config)?.refresh(&refresh_token).await {
+    let answer = match renew(config, &refresh_token).await {
         Ok(answer) => answer,
-        Err(TokenError::Refused(_)) => return Err(IdentityError::Expired),
-        Err(other) => return Err(refused(other)),
+        Err(e) => {
+            let refused = matches!(e, IdentityError::Expired);
+            crate::renewals::refreshed(
+                env,
+                Provider::Identity,
+                issuer_name(config),
+                Err((refused, e.to_string())),
+            );
+            return Err(e);
+        }
     };
+    crate::renewals::refreshed(env, Provider::Identity, issuer_name(config), Ok(()));
     session.access_token = answer.access_token;
-    session.who.expires_at = env.now() + answer.expires_in.unwrap_or(3600);
+    session.who.expires_at = env.now().saturating_add(answer.expires_in.unwrap_or(3600));
     if let Some(rotated) = answer.refresh_token {
         session.refresh_token = Some(rotated);
     }
     save(store, &session)?;
     Ok((session.access_token, session.who))
+}
+
+/// The refresh grant at the issuer's token endpoint; a refusal is the session's end.
+async fn renew(config: &IdentityConfig, refresh_token: &str) -> Result<Tokens, IdentityError> {
+    let doc = discover(config).await?;
+    match token_client(&doc, config)?.refresh(refresh_token).await {
+        Ok(answer) => Ok(answer),
+        Err(TokenError::Refused(_)) => Err(IdentityError::Expired),
+        // Out of reach, or a server error page: no verdict on the session.
+        Err(other) => Err(IdentityError::Unavailable(other.to_string())),
+    }
+}
+
+/// The name the identity's session goes by: its issuer, without a trailing slash.
+pub fn issuer_name(config: &IdentityConfig) -> &str {
+    config.issuer.as_str().trim_end_matches('/')
 }
 
 /// The OAuth client of the issuer's token endpoint, with the client's credentials.
@@ -459,41 +526,112 @@ fn refused(e: TokenError) -> IdentityError {
 }
 
 /// The issuer's keys: from the cache, or fetched (again) when the cache lacks `kid`.
+/// A JWKS as fetched, with when.
+#[derive(Serialize, Deserialize)]
+struct CachedKeys {
+    /// Epoch seconds.
+    fetched_at: i64,
+    keys: JwkSet,
+    /// Key ids looked for and not found, with when (epoch seconds).
+    #[serde(default)]
+    missing: std::collections::BTreeMap<String, i64>,
+}
+
+/// Keys are trusted from the cache this long; then fetched again (an issuer rotates
+/// them, and a removed key must stop verifying).
+const JWKS_TTL_SECS: i64 = 24 * 3600;
+/// A `kid` not in the set fetches it again (a rotation), but the same missing `kid`
+/// only once in this long: tokens naming an unknown key cannot make Kumo hammer the
+/// issuer.
+const JWKS_REFETCH_SECS: i64 = 5 * 60;
+
+/// The issuer's key `kid`, from the JWKS cached per `jwks_uri`.
 async fn key_for(
     env: &Environment,
     doc: &Discovery,
     kid: &str,
 ) -> Result<jsonwebtoken::jwk::Jwk, IdentityError> {
-    let cache_path = paths::cache_dir(env).join("identity-jwks.json");
-    let cached: Option<JwkSet> = std::fs::read(&cache_path)
+    use sha2::Digest;
+    let uri_hash = sha2::Sha256::digest(doc.jwks_uri.as_bytes());
+    let cache_path = paths::cache_dir(env).join(format!(
+        "identity-jwks-{}.json",
+        uri_hash[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    ));
+    let cached: Option<CachedKeys> = std::fs::read(&cache_path)
         .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    if let Some(jwk) = cached.as_ref().and_then(|set| set.find(kid)) {
-        return Ok(jwk.clone());
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .filter(|c: &CachedKeys| (0..JWKS_TTL_SECS).contains(&(env.now() - c.fetched_at)));
+    let unknown = || IdentityError::Untrusted(Untrusted::UnknownKey(kid.to_owned()));
+    let mut missing = std::collections::BTreeMap::new();
+    if let Some(cached) = cached {
+        if let Some(jwk) = cached.keys.find(kid) {
+            return Ok(jwk.clone());
+        }
+        if cached
+            .missing
+            .get(kid)
+            .is_some_and(|at| env.now() - at < JWKS_REFETCH_SECS)
+        {
+            return Err(unknown());
+        }
+        missing = cached.missing;
+        missing.retain(|_, at| env.now() - *at < JWKS_REFETCH_SECS);
     }
-    let fetched: JwkSet = crate::http::client()
+    let failed = |reason: &str| IdentityError::Discovery {
+        issuer: doc.issuer.clone(),
+        reason: reason.into(),
+    };
+    let response = crate::http::client()
         .get(&doc.jwks_uri)
         .send()
         .await
-        .map_err(|_| IdentityError::Discovery {
-            issuer: doc.issuer.clone(),
-            reason: "its JWKS cannot be reached".into(),
-        })?
-        .json()
+        .map_err(|_| failed("its JWKS cannot be reached"))?;
+    let body = crate::http::capped_body(response)
         .await
-        .map_err(|_| IdentityError::Discovery {
-            issuer: doc.issuer.clone(),
-            reason: "its JWKS is not valid".into(),
+        .map_err(|too_large| {
+            failed(if too_large {
+                "its JWKS is larger than 16 MiB"
+            } else {
+                "its JWKS cannot be reached"
+            })
         })?;
+    let fetched: JwkSet =
+        serde_json::from_slice(&body).map_err(|_| failed("its JWKS is not valid"))?;
     // The cache is a convenience: failing to write it costs only a fetch next time.
+    let found = fetched.find(kid).cloned();
+    if found.is_none() {
+        missing.insert(kid.to_owned(), env.now());
+    }
+    let cached = CachedKeys {
+        fetched_at: env.now(),
+        keys: fetched,
+        missing,
+    };
     let _ = write_atomic(
         &cache_path,
-        &serde_json::to_vec(&fetched).unwrap_or_default(),
+        &serde_json::to_vec(&cached).unwrap_or_default(),
     );
-    fetched
-        .find(kid)
-        .cloned()
-        .ok_or_else(|| IdentityError::Untrusted(Untrusted::UnknownKey(kid.to_owned())))
+    found.ok_or_else(unknown)
+}
+
+/// The `alg` a token's header names, read without trusting anything else in it.
+pub fn declared_algorithm(token: &str) -> Option<String> {
+    use base64::Engine;
+    let header = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header.trim_end_matches('='))
+        .ok()?;
+    let header: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let alg = header["alg"].as_str()?;
+    Some(
+        crate::untrusted::for_terminal(alg)
+            .chars()
+            .take(16)
+            .collect(),
+    )
 }
 
 async fn verify(
@@ -504,8 +642,13 @@ async fn verify(
     nonce: Option<&str>,
 ) -> Result<Claims, IdentityError> {
     let untrusted = IdentityError::Untrusted;
-    let header = jsonwebtoken::decode_header(id_token)
-        .map_err(|e| untrusted(Untrusted::Malformed(e.to_string())))?;
+    let header = jsonwebtoken::decode_header(id_token).map_err(|e| {
+        untrusted(Untrusted::Malformed(match declared_algorithm(id_token) {
+            // `none` and other algorithms the decoder does not know.
+            Some(alg) => format!("unsupported algorithm {alg}"),
+            None => e.to_string(),
+        }))
+    })?;
     if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
         return Err(untrusted(Untrusted::Malformed(format!(
             "unsupported algorithm {:?}",
@@ -523,6 +666,7 @@ async fn verify(
     validation.set_audience(&[&config.client_id]);
     validation.set_issuer(&[issuer_of(config), format!("{}/", issuer_of(config))]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.validate_nbf = true;
     let claims = jsonwebtoken::decode::<Claims>(id_token, &key, &validation)
         .map_err(|e| {
             untrusted(match e.kind() {
@@ -530,6 +674,7 @@ async fn verify(
                 ErrorKind::InvalidAudience => Untrusted::Audience,
                 ErrorKind::InvalidIssuer => Untrusted::Issuer,
                 ErrorKind::ExpiredSignature => Untrusted::Expired,
+                ErrorKind::ImmatureSignature => Untrusted::NotYetValid,
                 other => Untrusted::Malformed(format!("{other:?}")),
             })
         })?
@@ -539,6 +684,16 @@ async fn verify(
         .is_some_and(|iat| iat > env.now() + LEEWAY_SECS as i64)
     {
         return Err(untrusted(Untrusted::IssuedInTheFuture));
+    }
+    // A token for several audiences must name this client as the party it was issued to.
+    let audiences = claims.aud.as_array().map_or(1, Vec::len);
+    if audiences > 1 && claims.azp.as_deref() != Some(config.client_id.as_str()) {
+        return Err(untrusted(Untrusted::Audience));
+    }
+    if !claims.email.as_deref().is_none_or(crate::untrusted::email) {
+        return Err(untrusted(Untrusted::Malformed(
+            "its email is not an address".into(),
+        )));
     }
     // The device flow sends no nonce: its token comes straight from the token endpoint.
     if nonce.is_some_and(|nonce| claims.nonce.as_deref() != Some(nonce)) {

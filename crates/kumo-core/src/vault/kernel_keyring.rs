@@ -31,19 +31,23 @@ impl KernelKeyring {
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use linux_keyutils::{Key, KeyRing, KeyRingIdentifier};
+    use linux_keyutils::{Key, KeyPermissionsBuilder, KeyRing, KeyRingIdentifier, Permission};
 
     use super::*;
 
+    /// The login session's own keyring. Without one the kernel falls back to the
+    /// user-session keyring, which every session of the user shares (a cron job, an SSH
+    /// login): then there is no cache.
     fn session_keyring() -> Option<KeyRing> {
-        // Without a session keyring of its own, the kernel gives the user-session keyring.
-        KeyRing::from_special_id(KeyRingIdentifier::Session, false)
+        let session = KeyRing::from_special_id(KeyRingIdentifier::Session, false)
             .inspect_err(|e| tracing::debug!("no kernel session keyring: {e}"))
-            .ok()
+            .ok()?;
+        let shared = KeyRing::from_special_id(KeyRingIdentifier::UserSession, false).ok();
+        (shared != Some(session)).then_some(session)
     }
 
     impl KernelKeyring {
-        fn find(&self, name: &str) -> Option<Key> {
+        pub(super) fn find(&self, name: &str) -> Option<Key> {
             session_keyring()?.search(&self.description(name)).ok()
         }
 
@@ -54,17 +58,36 @@ mod linux {
         }
 
         /// Caches `secret` for `ttl` (at least a second); a failure only means a later miss.
+        /// The key is made in this thread's own keyring, given its timeout and
+        /// possessor-only permissions there, and only then linked into the session's:
+        /// no other process ever sees it without them.
         pub fn put(&self, name: &str, secret: &[u8], ttl: Duration) {
             let Some(ring) = session_keyring() else {
                 return;
             };
-            let stored = ring
-                .add_key(&self.description(name), secret)
-                .and_then(|key| key.set_timeout(ttl.as_secs().max(1) as usize).map(|_| key));
-            if let Err(e) = stored {
+            self.remove(name);
+            let staged =
+                KeyRing::from_special_id(KeyRingIdentifier::Thread, true).and_then(|staging| {
+                    let key = staging.add_key(&self.description(name), secret)?;
+                    let linked = key
+                        .set_timeout(ttl.as_secs().max(1) as usize)
+                        .and_then(|()| {
+                            key.set_perms(
+                                KeyPermissionsBuilder::builder()
+                                    .posessor(Permission::ALL)
+                                    .build(),
+                            )
+                        })
+                        .and_then(|()| ring.link_key(key));
+                    // The thread's keyring lets go either way: linked, or dropped with it.
+                    let _ = staging.unlink_key(key);
+                    if linked.is_err() {
+                        let _ = key.invalidate();
+                    }
+                    linked
+                });
+            if let Err(e) = staged {
                 tracing::debug!(name, "not cached in the kernel keyring: {e}");
-                // A key left without its timeout would outlive what it caches.
-                self.remove(name);
             }
         }
 
@@ -125,6 +148,15 @@ mod tests {
         ring.put("k", b"secret", Duration::from_secs(1));
         std::thread::sleep(Duration::from_millis(2100));
         assert_eq!(ring.get("k"), None);
+    }
+
+    #[test]
+    fn a_cached_key_is_its_possessors_only() {
+        let ring = namespace();
+        ring.put("k", b"secret", Duration::from_secs(60));
+        let perms = ring.find("k").unwrap().metadata().unwrap().get_perms();
+        assert_eq!(perms.bits(), 0x3f00_0000);
+        ring.remove("k");
     }
 
     #[test]
