@@ -83,13 +83,7 @@ impl SignedIn {
         options.identity.token_lifetime = lifetime;
         options.azure.token_lifetime = lifetime;
         tune(&mut options);
-        let fake = FakeServer::start(options.clone()).await.unwrap();
-        let home = tempfile::tempdir().unwrap();
-        std::fs::write(
-            home.path().join("config.toml"),
-            kumo_fake::demo::kumo_config(fake.base_url(), &options),
-        )
-        .unwrap();
+        let (fake, home) = support::fake_and_home(&options, support::nothing).await;
         let service = format!(
             "kumo-e2e-notify-{}-{}",
             std::process::id(),

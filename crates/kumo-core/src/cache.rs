@@ -51,24 +51,21 @@ impl Account {
     /// id that is not an account id drops it, a name or email that is not printable is
     /// left out, a role that is not a role name is dropped.
     pub fn checked(mut self, source: &str) -> Option<Self> {
-        if !untrusted::aws_account_id(&self.id) {
-            untrusted::dropped("the account id", source, &self.id);
+        if !untrusted::keep_id(
+            untrusted::aws_account_id,
+            "the account id",
+            source,
+            &self.id,
+        ) {
             return None;
         }
-        if !untrusted::name(&self.name) {
-            untrusted::dropped("the account name", source, &self.name);
-            self.name = self.id.clone();
-        }
+        untrusted::keep_name(&mut self.name, &self.id, "the account name", source);
         if !self.email.is_empty() && !untrusted::email(&self.email) {
             untrusted::dropped("the account email", source, &self.email);
             self.email.clear();
         }
         self.roles.retain(|role| {
-            let ok = untrusted::aws_role_name(role);
-            if !ok {
-                untrusted::dropped("the role name", source, role);
-            }
-            ok
+            untrusted::keep_id(untrusted::aws_role_name, "the role name", source, role)
         });
         Some(self)
     }

@@ -109,20 +109,7 @@ async fn request_path(stream: &mut tokio::net::TcpStream) -> std::io::Result<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    async fn get(url: &str) -> String {
-        let url = url::Url::parse(url).unwrap();
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", url.port().unwrap()))
-            .await
-            .unwrap();
-        stream
-            .write_all(format!("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", url.path()).as_bytes())
-            .await
-            .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).await.unwrap();
-        answer
-    }
+    use crate::loopback::raw_get as get;
 
     #[tokio::test]
     async fn the_first_request_of_the_path_is_redirected_and_then_nothing_listens() {

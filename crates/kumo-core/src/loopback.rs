@@ -172,24 +172,28 @@ async fn respond(
     stream.shutdown().await
 }
 
+/// A GET of `uri` on this machine as a browser sends it, and the whole raw answer: what
+/// the tests of the local listeners ask them.
+#[cfg(test)]
+pub(crate) async fn raw_get(uri: &str) -> String {
+    let url = Url::parse(uri).unwrap();
+    let mut stream = TcpStream::connect(("127.0.0.1", url.port().unwrap()))
+        .await
+        .unwrap();
+    let target = &uri[url[..url::Position::BeforePath].len()..];
+    stream
+        .write_all(format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
+}
+
 #[cfg(test)]
 mod tests {
+    use super::raw_get as get;
     use super::*;
-
-    async fn get(uri: &str) -> String {
-        let url = Url::parse(uri).unwrap();
-        let mut stream = TcpStream::connect(("127.0.0.1", url.port().unwrap()))
-            .await
-            .unwrap();
-        let target = &uri[url[..url::Position::BeforePath].len()..];
-        stream
-            .write_all(format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
-            .await
-            .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).await.unwrap();
-        answer
-    }
 
     #[tokio::test]
     async fn the_listener_binds_loopback_only() {

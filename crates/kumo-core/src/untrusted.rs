@@ -140,6 +140,23 @@ pub fn server_url(text: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// Whether `id` is well-formed by `valid`; when not, it is named as dropped.
+pub fn keep_id(valid: fn(&str) -> bool, what: &str, source: &str, id: &str) -> bool {
+    let ok = valid(id);
+    if !ok {
+        dropped(what, source, id);
+    }
+    ok
+}
+
+/// Leaves a printable name as it is, and replaces one that is not by `fallback`.
+pub fn keep_name(value: &mut String, fallback: &str, what: &str, source: &str) {
+    if !name(value) {
+        dropped(what, source, value);
+        *value = fallback.to_owned();
+    }
+}
+
 /// Keeps only the tags or labels whose key and value are printable names.
 pub fn retain_printable(tags: &mut std::collections::BTreeMap<String, String>, source: &str) {
     tags.retain(|key, value| {

@@ -78,18 +78,16 @@ impl Subscription {
     /// The subscription as far as it is well-formed: an id that is not a GUID drops it,
     /// a name that is not printable becomes the id, unprintable tags are left out.
     pub fn checked(mut self, source: &str) -> Option<Self> {
-        if !untrusted::azure_subscription_id(&self.id) {
-            untrusted::dropped("the subscription id", source, &self.id);
+        if !untrusted::keep_id(
+            untrusted::azure_subscription_id,
+            "the subscription id",
+            source,
+            &self.id,
+        ) {
             return None;
         }
-        if !untrusted::name(&self.name) {
-            untrusted::dropped("the subscription name", source, &self.name);
-            self.name = self.id.clone();
-        }
-        if !untrusted::name(&self.tenant_name) {
-            untrusted::dropped("the tenant name", source, &self.tenant_name);
-            self.tenant_name.clear();
-        }
+        untrusted::keep_name(&mut self.name, &self.id, "the subscription name", source);
+        untrusted::keep_name(&mut self.tenant_name, "", "the tenant name", source);
         untrusted::retain_printable(&mut self.tags, source);
         Some(self)
     }

@@ -29,14 +29,15 @@ impl Project {
     /// The project as far as it is well-formed: an id outside Google's alphabet drops
     /// it, a name that is not printable becomes the id, unprintable labels are left out.
     pub fn checked(mut self, source: &str) -> Option<Self> {
-        if !untrusted::gcp_project_id(&self.id) {
-            untrusted::dropped("the project id", source, &self.id);
+        if !untrusted::keep_id(
+            untrusted::gcp_project_id,
+            "the project id",
+            source,
+            &self.id,
+        ) {
             return None;
         }
-        if !untrusted::name(&self.name) {
-            untrusted::dropped("the project name", source, &self.name);
-            self.name = self.id.clone();
-        }
+        untrusted::keep_name(&mut self.name, &self.id, "the project name", source);
         untrusted::retain_printable(&mut self.labels, source);
         Some(self)
     }
