@@ -688,16 +688,17 @@ impl EndpointUrl {
 impl TryFrom<String> for EndpointUrl {
     type Error = String;
     fn try_from(value: String) -> Result<Self, String> {
+        // An error names the value without any user name or password it holds.
+        let shown = without_userinfo(&value);
         match Url::parse(&value) {
+            Ok(url) if !url.username().is_empty() || url.password().is_some() => Err(format!(
+                "`{shown}` is not an endpoint: it holds a user name or password"
+            )),
             Ok(url) if url.scheme() == "http" && !crate::untrusted::is_loopback(&url) => {
                 Err(format!(
-                    "`{value}` is not an endpoint: plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https"
+                    "`{shown}` is not an endpoint: plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https"
                 ))
             }
-            Ok(url) if !url.username().is_empty() || url.password().is_some() => Err(format!(
-                "`{}` is not an endpoint: it holds a user name or password",
-                url.host_str().unwrap_or_default()
-            )),
             Ok(url)
                 if matches!(url.scheme(), "http" | "https")
                     && url.host().is_some()
@@ -707,10 +708,27 @@ impl TryFrom<String> for EndpointUrl {
                 Ok(Self(url))
             }
             Ok(_) => Err(format!(
-                "`{value}` is not an endpoint: use an https URL without query or fragment"
+                "`{shown}` is not an endpoint: use an https URL without query or fragment"
             )),
-            Err(e) => Err(format!("`{value}` is not a URL ({e})")),
+            Err(e) => Err(format!("`{shown}` is not a URL ({e})")),
         }
+    }
+}
+
+/// `value` with whatever stands before an `@` in its authority replaced by `…`.
+fn without_userinfo(value: &str) -> String {
+    let (scheme, rest) = value.split_once("://").unwrap_or(("", value));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let prefix = if scheme.is_empty() {
+                String::new()
+            } else {
+                format!("{scheme}://")
+            };
+            format!("{prefix}…@{}", &rest[at + 1..])
+        }
+        None => value.to_owned(),
     }
 }
 
@@ -961,6 +979,34 @@ client_id = "5d3f6a27-0000-4000-8000-00000000c11e"
         assert_eq!(
             parse(&text).unwrap_err(),
             "config file /c/config.toml, line 6, field `portal_endpoint`: `https://x.test/?a=b` is not an endpoint: use an https URL without query or fragment"
+        );
+    }
+
+    #[test]
+    fn an_endpoint_with_a_password_is_refused_without_showing_it() {
+        for value in [
+            "http://svc:S3cret@proxy.corp:8080",
+            "https://svc:S3cret@proxy.corp",
+        ] {
+            let error = EndpointUrl::try_from(value).unwrap_err();
+            assert_eq!(
+                error,
+                format!(
+                    "`{}://…@proxy.corp{}` is not an endpoint: it holds a user name or password",
+                    value.split_once(':').unwrap().0,
+                    if value.contains("8080") { ":8080" } else { "" }
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn plain_http_is_an_endpoint_only_on_this_machine() {
+        assert!(EndpointUrl::try_from("http://127.0.0.1:9").is_ok());
+        assert!(EndpointUrl::try_from("http://localhost:9").is_ok());
+        assert_eq!(
+            EndpointUrl::try_from("http://sso.attacker.test").unwrap_err(),
+            "`http://sso.attacker.test` is not an endpoint: plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https"
         );
     }
 

@@ -129,6 +129,10 @@ pub enum TokenError {
     /// The OAuth `error` code of a refusal (`invalid_grant`, …).
     #[error("{0}")]
     Refused(String),
+    /// An OAuth error answer that is no verdict on the grant (`server_error`,
+    /// `temporarily_unavailable`, a throttle): try again later.
+    #[error("{0}")]
+    Unavailable(String),
     /// The device flow named a verification page Kumo will not open or show.
     #[error("the verification page is refused: {0}")]
     UnsafePage(String),
@@ -332,13 +336,26 @@ fn tokens<E: std::error::Error>(
 ) -> Result<Tokens, TokenError> {
     match answer {
         Ok(answer) => Ok(tokens_of(&answer)),
-        Err(RequestTokenError::ServerResponse(refusal)) => {
-            Err(TokenError::Refused(refusal.error().to_string()))
-        }
+        Err(RequestTokenError::ServerResponse(answer)) => Err(error_answer(answer.error())),
         Err(RequestTokenError::Request(_)) => Err(TokenError::Unreachable),
         Err(RequestTokenError::Parse(..) | RequestTokenError::Other(_)) => {
             Err(TokenError::NotAToken)
         }
+    }
+}
+
+/// An OAuth error answer: a refusal of the grant or the client (the session is over),
+/// or anything else (a server error in JSON, a throttle), which says nothing of it.
+fn error_answer(code: &oauth2::basic::BasicErrorResponseType) -> TokenError {
+    use oauth2::basic::BasicErrorResponseType as Code;
+    match code {
+        Code::InvalidGrant | Code::InvalidClient | Code::UnauthorizedClient => {
+            TokenError::Refused(code.to_string())
+        }
+        Code::Extension(other) if other == "interaction_required" => {
+            TokenError::Refused(code.to_string())
+        }
+        _ => TokenError::Unavailable(code.to_string()),
     }
 }
 
@@ -384,6 +401,20 @@ mod tests {
         assert_eq!(
             tokens(refusal).err(),
             Some(TokenError::Refused("invalid_grant".into()))
+        );
+    }
+
+    #[test]
+    fn a_server_error_in_json_is_no_verdict_on_the_grant() {
+        let outage: Result<Answer, RequestTokenError<std::io::Error, BasicErrorResponse>> =
+            Err(RequestTokenError::ServerResponse(BasicErrorResponse::new(
+                BasicErrorResponseType::Extension("temporarily_unavailable".into()),
+                None,
+                None,
+            )));
+        assert_eq!(
+            tokens(outage).err(),
+            Some(TokenError::Unavailable("temporarily_unavailable".into()))
         );
     }
 

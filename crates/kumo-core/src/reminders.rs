@@ -119,7 +119,10 @@ impl Reminders {
                 (ReminderKind::SignInNeeded, EventKind::SignInNeeded)
             } else if s.unreachable {
                 (ReminderKind::Unreachable, EventKind::Unreachable)
-            } else if let Some(end) = s.sign_in_ends_at.filter(|_| s.sign_in_due(now)) {
+            } else if let Some(end) = s
+                .sign_in_ends_at
+                .filter(|end| s.renews && *end > now && s.sign_in_due(now))
+            {
                 (ReminderKind::SignInBy(end), EventKind::SignInBy(end))
             } else if s.ends_soon(now) {
                 let end = s.expires_at.unwrap_or(now);
@@ -257,6 +260,20 @@ mod tests {
             []
         );
         assert_eq!(reminders.due(&[ending(NOW + 90 * 86_400)], NOW + 7200), []);
+    }
+
+    #[test]
+    fn a_session_that_cannot_renew_warns_of_its_end_even_in_its_registrations_last_week() {
+        let mut reminders = Reminders::default();
+        let no_refresh = SessionStatus {
+            sign_in_ends_at: Some(NOW + 5 * 86_400),
+            ..aws(Some(NOW + 10 * 60), false)
+        };
+        let due = reminders.due(&[no_refresh], NOW);
+        assert_eq!(
+            due.iter().map(Reminder::title).collect::<Vec<_>>(),
+            ["Your AWS session for acme ends in 10 minutes"]
+        );
     }
 
     #[test]

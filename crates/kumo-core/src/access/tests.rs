@@ -718,3 +718,24 @@ fn a_bare_log_level_applies_to_kumos_own_targets_only() {
     assert_eq!(log_filter(None, "warn"), "warn");
     assert_eq!(log_filter(Some(" "), "warn"), "warn");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_that_a_credential_request_starts_ends_the_refusal_before_it() {
+    let options = Options {
+        directory: Directory::generated(1, 1),
+        access_token_lifetime: std::time::Duration::from_secs(2),
+        ..Options::default()
+    };
+    let w = workspace_on(options, None, |_| String::new()).await;
+    sign_in_everything(&w.kumo).await;
+    let target = first_target(&w).await;
+    w.fake.revoke_all_sessions();
+    // Past the token's end: the request renews, is refused, and signs in anew.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    w.kumo
+        .credentials(&target, Prompt::Always, &Silent)
+        .await
+        .unwrap();
+    let report = aws_report(&w.kumo);
+    assert_eq!((report.needs_sign_in, report.last_error), (false, None));
+}

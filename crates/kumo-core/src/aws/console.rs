@@ -177,9 +177,16 @@ pub async fn signin_url(
     if !status.is_success() {
         return Err(ConsoleError::Refused(format!("HTTP {}", status.as_u16())));
     }
-    let answer: serde_json::Value = response
-        .json()
+    let body = crate::http::capped_body(response)
         .await
+        .map_err(|too_large| {
+            if too_large {
+                ConsoleError::Refused("an answer larger than 16 MiB".into())
+            } else {
+                unreachable("the connection failed".into())
+            }
+        })?;
+    let answer: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|_| ConsoleError::Refused("an answer that is not JSON".into()))?;
     let token = answer["SigninToken"]
         .as_str()

@@ -283,6 +283,9 @@ impl OrgClient<'_> {
         session.principal = None;
         session::drop_credentials(self.store, self.name())?;
         session::save_session(self.store, self.name(), session)?;
+        // Whatever started it (a login, a credential request allowed to prompt), a
+        // signed-in session renews again: an earlier refusal no longer holds.
+        crate::renewals::refreshed(&self.env, Provider::Aws, self.name(), Ok(()));
         self.renew_sso_cache(session);
         Ok(token)
     }

@@ -301,7 +301,7 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
                 Mode::CredentialProcess => lines.push(format!(
                     "credential_process = {} credential-process {}",
                     quote_path(request.kumo),
-                    shell_words::quote(&format!("aws:{org}/{}/{role}", account.id))
+                    quote_word(&format!("aws:{org}/{}/{role}", account.id))
                 )),
                 Mode::SsoSession => lines.extend([
                     format!("sso_session = {org}"),
@@ -376,17 +376,22 @@ pub fn kumo_profiles(text: &str) -> Vec<(String, crate::target::TargetId)> {
     found
 }
 
+fn quote_path(path: &Path) -> String {
+    quote_word(&path.display().to_string())
+}
+
 /// The SDKs split `credential_process` like a POSIX shell (some run it through `sh -c`):
 /// every word is quoted so that no character of it is read as syntax.
 #[cfg(unix)]
-fn quote_path(path: &Path) -> String {
-    shell_words::quote(&path.display().to_string()).into_owned()
+fn quote_word(word: &str) -> String {
+    shell_words::quote(word).into_owned()
 }
 
-/// On Windows the SDKs split on spaces outside double quotes, which no path can hold.
+/// On Windows the SDKs split on spaces outside double quotes, which no path or target
+/// id holds.
 #[cfg(not(unix))]
-fn quote_path(path: &Path) -> String {
-    format!("\"{}\"", path.display())
+fn quote_word(word: &str) -> String {
+    format!("\"{word}\"")
 }
 
 /// One org's part of an export: its listing, or `None` to take its block out.

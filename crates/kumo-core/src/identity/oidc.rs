@@ -685,9 +685,11 @@ async fn verify(
     {
         return Err(untrusted(Untrusted::IssuedInTheFuture));
     }
-    // A token for several audiences must name this client as the party it was issued to.
+    // The party it was issued to, where named, must be this client; a token for several
+    // audiences must name it.
     let audiences = claims.aud.as_array().map_or(1, Vec::len);
-    if audiences > 1 && claims.azp.as_deref() != Some(config.client_id.as_str()) {
+    let azp = claims.azp.as_deref();
+    if azp.is_some_and(|azp| azp != config.client_id) || (audiences > 1 && azp.is_none()) {
         return Err(untrusted(Untrusted::Audience));
     }
     if !claims.email.as_deref().is_none_or(crate::untrusted::email) {
