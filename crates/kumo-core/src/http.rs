@@ -38,19 +38,19 @@ pub enum GetError {
 /// a few kilobytes; a server that sends more is not read into memory.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// The answer's body, read up to [`MAX_BODY`]: `Err(true)` past it, `Err(false)` when
-/// the connection failed midway.
-pub async fn capped_body(mut response: reqwest::Response) -> Result<Vec<u8>, bool> {
+/// The answer's body, read up to [`MAX_BODY`]: [`GetError::TooLarge`] past it,
+/// [`GetError::Unreachable`] when the connection failed midway.
+pub async fn capped_body(mut response: reqwest::Response) -> Result<Vec<u8>, GetError> {
     if response
         .content_length()
         .is_some_and(|length| length > MAX_BODY as u64)
     {
-        return Err(true);
+        return Err(GetError::TooLarge);
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|_| false)? {
+    while let Some(chunk) = response.chunk().await.map_err(|_| GetError::Unreachable)? {
         if body.len() + chunk.len() > MAX_BODY {
-            return Err(true);
+            return Err(GetError::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
@@ -77,13 +77,7 @@ pub async fn get_json<T: DeserializeOwned>(url: &str, bearer: &str) -> Result<T,
         })
         .await
         .map_err(|(error, _)| error)?;
-    let body = capped_body(response).await.map_err(|too_large| {
-        if too_large {
-            GetError::TooLarge
-        } else {
-            GetError::Unreachable
-        }
-    })?;
+    let body = capped_body(response).await?;
     serde_json::from_slice(&body).map_err(|_| GetError::NotJson)
 }
 

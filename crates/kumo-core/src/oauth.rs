@@ -305,6 +305,17 @@ pub async fn revoke(
     }
 }
 
+/// One part of a JWT (0: the header, 1: the claims) as JSON, decoded and not verified:
+/// for what may be read before, or without, a signature check.
+pub fn jwt_segment(token: &str, index: usize) -> Option<serde_json::Value> {
+    use base64::Engine;
+    let part = token.split('.').nth(index)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 /// A token endpoint's answer as Kumo takes it, for the fuzz target: the tokens, or
 /// `None` when the body is not a token answer.
 pub fn token_answer(body: &[u8]) -> Option<Tokens> {

@@ -21,20 +21,19 @@ fn aws_variables_ignored(env: &Environment) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
-/// The endpoint variable `var`, when it is set, honoured, and a valid endpoint. One that
-/// is not valid is not used (`kumo doctor` names it and fails).
-pub fn variable(env: &Environment, var: &str) -> Option<EndpointUrl> {
+/// The endpoint variable `var` parsed, when it is set and honoured.
+fn parsed(env: &Environment, var: &str) -> Option<Result<EndpointUrl, String>> {
     if var.starts_with("AWS_") && aws_variables_ignored(env) {
         return None;
     }
-    let value = env.get(var)?;
-    match EndpointUrl::try_from(value) {
-        Ok(url) => Some(url),
-        Err(e) => {
-            tracing::warn!("{var} is not used: {e}");
-            None
-        }
-    }
+    env.get(var).map(EndpointUrl::try_from)
+}
+
+/// The endpoint variable `var`, when it is set, honoured, and a valid endpoint. One that
+/// is not valid is not used: every command warns of it once ([`warning`]), and `kumo
+/// doctor` names it and fails.
+pub fn variable(env: &Environment, var: &str) -> Option<EndpointUrl> {
+    parsed(env, var)?.ok()
 }
 
 /// One override in effect: where it is set, and the URL.
@@ -87,23 +86,28 @@ pub fn in_effect(config: &Config, env: &Environment) -> Vec<Override> {
 pub fn invalid(env: &Environment) -> Vec<(&'static str, String)> {
     VARIABLES
         .into_iter()
-        .filter(|var| !(var.starts_with("AWS_") && aws_variables_ignored(env)))
-        .filter_map(|var| {
-            let value = env.get(var)?;
-            EndpointUrl::try_from(value).err().map(|e| (var, e))
-        })
+        .filter_map(|var| parsed(env, var)?.err().map(|e| (var, e)))
         .collect()
 }
 
-/// The one warning line every command prints while overrides are in effect.
-pub fn warning(overrides: &[Override]) -> Option<String> {
-    (!overrides.is_empty()).then(|| {
+/// What every command prints on stderr: one line naming the overrides in effect, and one
+/// for each variable that is set but not used; `None` without either.
+pub fn warning(overrides: &[Override], invalid: &[(&str, String)]) -> Option<String> {
+    let mut lines: Vec<String> = invalid
+        .iter()
+        .map(|(var, e)| format!("kumo: warning: {var} is not used: {e}"))
+        .collect();
+    if !overrides.is_empty() {
         let list: Vec<String> = overrides.iter().map(Override::to_string).collect();
-        format!(
-            "kumo: warning: endpoint overrides in effect (they see sign-in tokens and credentials): {}",
-            list.join(", ")
-        )
-    })
+        lines.insert(
+            0,
+            format!(
+                "kumo: warning: endpoint overrides in effect (they see sign-in tokens and credentials): {}",
+                list.join(", ")
+            ),
+        );
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 #[cfg(test)]
@@ -161,6 +165,17 @@ mod tests {
 
     #[test]
     fn no_override_no_warning() {
-        assert_eq!(warning(&[]), None);
+        assert_eq!(warning(&[], &[]), None);
+    }
+
+    #[test]
+    fn a_variable_not_used_is_warned_of_in_a_line_of_its_own() {
+        let env = Environment::from_pairs([("AWS_ENDPOINT_URL_SSO", "http://evil.test")]);
+        assert_eq!(
+            warning(&[], &invalid(&env)).as_deref(),
+            Some(
+                "kumo: warning: AWS_ENDPOINT_URL_SSO is not used: `http://evil.test` is not an endpoint: plain http is allowed only to this machine (127.0.0.1, ::1, localhost); use https"
+            )
+        );
     }
 }

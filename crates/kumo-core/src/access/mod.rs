@@ -129,10 +129,14 @@ impl Kumo {
         ))?))
     }
 
-    /// The one line every command prints while endpoint overrides are in effect (they
-    /// receive sign-in tokens and credentials), naming each; `None` without any.
+    /// What every command prints on stderr while endpoint overrides are in effect (they
+    /// receive sign-in tokens and credentials), naming each, and for each endpoint
+    /// variable that is set but not used; `None` without either.
     pub fn override_warning(&self) -> Option<String> {
-        crate::overrides::warning(&self.endpoint_overrides_in_effect())
+        crate::overrides::warning(
+            &self.endpoint_overrides_in_effect(),
+            &crate::overrides::invalid(&self.ctx.env),
+        )
     }
 
     /// Each endpoint override in effect, as `where = url`.

@@ -156,8 +156,8 @@ impl Kumo {
 
     /// Renews the provider's access token with its refresh token if it is due, never
     /// asking the person: what the app does in the background ahead of the token's end.
-    /// The outcome is kept for `kumo status` (a refusal: a sign-in is needed), and a
-    /// renewal that happened is recorded in the audit trail.
+    /// The refresh keeps its outcome for `kumo status` (a refusal: a sign-in is needed),
+    /// and a renewal that happened is recorded in the audit trail.
     pub async fn renew_silently(&self, provider: Provider, name: &str) -> Result<(), Error> {
         let (config, path) = (&self.ctx.config, &self.ctx.config_path);
         let (env, store) = (&self.ctx.env, self.ctx.store.as_ref());
@@ -185,13 +185,10 @@ impl Kumo {
                 .map_err(Error::from),
             Configured::Gcp(_) => Ok(()),
         };
-        if let Err(e) = &renewed {
-            self.record_renewal(&configured, Err(e));
-        }
+        // The refresh itself recorded how it ended (`renewals::refreshed`).
         renewed?;
         let after = configured.status(&self.ctx);
         let changed = after.as_ref().is_some_and(|s| s.expires_at != before);
-        self.record_renewal(&configured, Ok(changed));
         if let Some(status) = after.filter(|_| changed) {
             self.record(&Event::SignedIn {
                 provider,

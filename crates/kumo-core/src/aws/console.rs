@@ -8,6 +8,7 @@ use url::Url;
 use crate::aws::session::RoleCredentials;
 use crate::config::AwsOrg;
 use crate::environment::Environment;
+use crate::http::GetError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Partition {
@@ -179,12 +180,9 @@ pub async fn signin_url(
     }
     let body = crate::http::capped_body(response)
         .await
-        .map_err(|too_large| {
-            if too_large {
-                ConsoleError::Refused("an answer larger than 16 MiB".into())
-            } else {
-                unreachable("the connection failed".into())
-            }
+        .map_err(|e| match e {
+            GetError::TooLarge => ConsoleError::Refused("an answer larger than 16 MiB".into()),
+            _ => unreachable("the connection failed".into()),
         })?;
     let answer: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|_| ConsoleError::Refused("an answer that is not JSON".into()))?;

@@ -321,17 +321,11 @@ fn save(
 /// accepts for the code flow; what it says is still checked to be a short, printable
 /// name before it is kept.
 fn principal_of(id_token: &str) -> Option<String> {
-    use base64::Engine;
-    let payload = id_token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let claims = crate::oauth::jwt_segment(id_token, 1)?;
     let name = claims["preferred_username"]
         .as_str()
         .or(claims["email"].as_str())?;
-    (!name.is_empty() && name.len() <= 256 && !name.contains(char::is_control))
-        .then(|| name.to_owned())
+    (!name.is_empty() && untrusted::name(name)).then(|| name.to_owned())
 }
 
 /// Who the tenant's session signed in, when its ID token said.

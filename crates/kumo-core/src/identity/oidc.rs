@@ -16,6 +16,7 @@ use url::Url;
 use crate::config::IdentityConfig;
 use crate::environment::Environment;
 use crate::fsutil::write_atomic;
+use crate::http::GetError;
 use crate::lock::FileLock;
 use crate::loopback::{LoopbackError, random_token};
 use crate::oauth::{
@@ -293,15 +294,12 @@ async fn discover(config: &IdentityConfig) -> Result<Discovery, IdentityError> {
     if !response.status().is_success() {
         return Err(failed(format!("HTTP {}", response.status().as_u16())));
     }
-    let body = crate::http::capped_body(response)
-        .await
-        .map_err(|too_large| {
-            failed(if too_large {
-                "its document is larger than 16 MiB".into()
-            } else {
-                "the issuer cannot be reached".into()
-            })
-        })?;
+    let body = crate::http::capped_body(response).await.map_err(|e| {
+        failed(match e {
+            GetError::TooLarge => "its document is larger than 16 MiB".into(),
+            _ => "the issuer cannot be reached".into(),
+        })
+    })?;
     discovery_document(&body, &issuer).map_err(failed)
 }
 
@@ -589,15 +587,12 @@ async fn key_for(
         .send()
         .await
         .map_err(|_| failed("its JWKS cannot be reached"))?;
-    let body = crate::http::capped_body(response)
-        .await
-        .map_err(|too_large| {
-            failed(if too_large {
-                "its JWKS is larger than 16 MiB"
-            } else {
-                "its JWKS cannot be reached"
-            })
-        })?;
+    let body = crate::http::capped_body(response).await.map_err(|e| {
+        failed(match e {
+            GetError::TooLarge => "its JWKS is larger than 16 MiB",
+            _ => "its JWKS cannot be reached",
+        })
+    })?;
     let fetched: JwkSet =
         serde_json::from_slice(&body).map_err(|_| failed("its JWKS is not valid"))?;
     // The cache is a convenience: failing to write it costs only a fetch next time.
@@ -619,12 +614,7 @@ async fn key_for(
 
 /// The `alg` a token's header names, read without trusting anything else in it.
 pub fn declared_algorithm(token: &str) -> Option<String> {
-    use base64::Engine;
-    let header = token.split('.').next()?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(header.trim_end_matches('='))
-        .ok()?;
-    let header: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let header = crate::oauth::jwt_segment(token, 0)?;
     let alg = header["alg"].as_str()?;
     Some(
         crate::untrusted::for_terminal(alg)
