@@ -19,6 +19,12 @@ const COMMANDS: &[&str] = &[
     "set_start_at_login",
     "start_demo",
     "save_config",
+    "settings",
+    "save_settings",
+    "unlock_keychain",
+    "palette_targets",
+    "hide_palette",
+    "show_main",
 ];
 
 fn main() {

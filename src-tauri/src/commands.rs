@@ -8,12 +8,13 @@ use std::sync::Mutex;
 
 use kumo_core::access::{
     AuditEntry, AuditQuery, Changes, ConsoleRequest, CredentialFormat, DoctorReport, Draft,
-    ElevationView, Error, Feedback, Kumo, ListRequest, OnboardingRefusal, Principal, ProfileExport,
-    Prompt, Provider, SessionStatus, SignInOptions, SignInScope, SignOutScope, SignedIn, Silent,
-    SourceError, TargetPrefs, TargetView,
+    ElevationView, Error, Feedback, KeychainState, Kumo, ListRequest, OnboardingRefusal, Principal,
+    ProfileExport, Prompt, Provider, SessionStatus, Settings, SettingsView, SignInOptions,
+    SignInScope, SignOutScope, SignedIn, Silent, SourceError, TargetPrefs, TargetView,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
+use tauri_plugin_autostart::ManagerExt as _;
 use tokio::sync::RwLock;
 
 use crate::tray;
@@ -39,14 +40,18 @@ impl AppState {
         let handle = app.clone();
         let task = tauri::async_runtime::spawn(async move {
             let state = handle.state::<AppState>();
-            state.read_overview().await
+            state.read_overview(&handle).await
         });
         *lock(&app.state::<AppState>().launch_overview) = Some(task);
     }
 
     /// The overview of the workspace as it is now, from caches and the keychain.
-    async fn read_overview(&self) -> Overview {
-        overview_of(&*self.kumo.read().await, self.demo_on_start)
+    async fn read_overview(&self, app: &AppHandle) -> Overview {
+        overview_of(
+            &*self.kumo.read().await,
+            self.demo_on_start,
+            starts_at_login(app),
+        )
     }
 
     /// Puts `fresh` in place of the workspace; a launch overview of the old one is void.
@@ -58,6 +63,14 @@ impl AppState {
         }
         self.recheck.notify_one();
         kumo
+    }
+}
+
+/// A failure of the app's own (the autostart entry, a shortcut), with no next step.
+pub fn failure(message: String) -> Error {
+    Error {
+        message,
+        next: None,
     }
 }
 
@@ -88,6 +101,11 @@ pub struct Overview {
     pub errors: Vec<SourceError>,
     /// Each endpoint override in effect (`where = url`): a banner warns of them.
     pub endpoint_overrides: Vec<String>,
+    /// Whether the keychain can be read: locked or missing, the app says so first.
+    pub keychain: KeychainState,
+    /// The language the app speaks ("en", "ja").
+    pub locale: &'static str,
+    pub settings: SettingsView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -103,22 +121,48 @@ pub struct Progress {
     pub total: usize,
 }
 
-fn overview_of(kumo: &Kumo, demo_on_start: bool) -> Overview {
+fn overview_of(kumo: &Kumo, demo_on_start: bool, start_at_login: bool) -> Overview {
     let cached = kumo.cached();
+    let start_demo = demo_on_start && !kumo.is_configured();
+    // Launched for the demo, nothing asks the keychain: the demo keeps secrets in memory.
+    let keychain = if start_demo || !kumo.is_configured() {
+        KeychainState::Ready
+    } else {
+        kumo.keychain()
+    };
+    // A locked keychain would answer each read with its prompt: nothing reads it then.
+    let readable = keychain == KeychainState::Ready;
+    let settings = kumo.settings();
     Overview {
         configured: kumo.is_configured(),
         demo: kumo.is_demo(),
-        start_demo: demo_on_start && !kumo.is_configured(),
-        start_at_login: kumo.starts_at_login(),
+        start_demo,
+        start_at_login,
         config_path: kumo.config_path().display().to_string(),
         now: kumo.now(),
-        sessions: kumo.statuses(),
-        principals: kumo.principals(),
+        sessions: if readable {
+            kumo.statuses()
+        } else {
+            Vec::new()
+        },
+        principals: if readable {
+            kumo.principals()
+        } else {
+            Vec::new()
+        },
         elevations: kumo.elevations(),
         targets: kumo.views(cached.targets),
         errors: cached.errors,
         endpoint_overrides: kumo.endpoint_overrides(),
+        keychain,
+        locale: settings.locale,
+        settings,
     }
+}
+
+/// Whether the app starts at login, as the autostart entry says.
+fn starts_at_login(app: &AppHandle) -> bool {
+    app.autolaunch().is_enabled().unwrap_or(false)
 }
 
 /// The facts `kumo doctor` prints. Runs off the UI thread: the keychain probe can block.
@@ -131,7 +175,7 @@ pub async fn doctor(state: State<'_, AppState>) -> Result<DoctorReport, Error> {
 
 /// Everything the main screen shows at launch, from caches and the keychain only.
 #[tauri::command]
-pub async fn overview(state: State<'_, AppState>) -> Result<Overview, Error> {
+pub async fn overview(app: AppHandle, state: State<'_, AppState>) -> Result<Overview, Error> {
     let task = lock(&state.launch_overview).take();
     let prefetched = match task {
         Some(task) => task
@@ -144,7 +188,7 @@ pub async fn overview(state: State<'_, AppState>) -> Result<Overview, Error> {
     };
     let overview = match prefetched {
         Some(overview) => overview,
-        None => state.read_overview().await,
+        None => state.read_overview(&app).await,
     };
     state.launched.notify_one();
     tracing::info!(
@@ -199,10 +243,13 @@ pub async fn open_console(
     isolate: Option<bool>,
 ) -> Result<(), Error> {
     let kumo = state.kumo.read().await;
+    // What the person did not pick, Settings decides.
+    let settings = kumo.settings();
+    let browser = browser.or(settings.opens_in);
     let request = ConsoleRequest {
         target: &id,
         browser: browser.as_deref(),
-        no_isolation: isolate == Some(false),
+        no_isolation: !isolate.unwrap_or(settings.chosen.isolate),
         ..ConsoleRequest::default()
     };
     kumo.open_console(&request, Prompt::Always, &Silent).await?;
@@ -357,12 +404,73 @@ pub async fn set_colour(
 
 /// Starts Kumo (minimised to the tray) at login, or stops doing so; returns the new state.
 #[tauri::command]
-pub async fn set_start_at_login(state: State<'_, AppState>, enabled: bool) -> Result<bool, Error> {
-    let app = std::env::current_exe().map_err(|e| Error {
-        message: format!("cannot tell where the app is installed: {e}"),
-        next: None,
-    })?;
-    state.kumo.read().await.set_start_at_login(&app, enabled)
+pub async fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<bool, Error> {
+    let autostart = app.autolaunch();
+    let changed = if enabled {
+        autostart.enable()
+    } else {
+        autostart.disable()
+    };
+    changed.map_err(|e| failure(format!("cannot change the autostart entry: {e}")))?;
+    Ok(starts_at_login(&app))
+}
+
+/// The settings, what this machine has to choose from, and what consoles open with.
+#[tauri::command]
+pub async fn settings(state: State<'_, AppState>) -> Result<SettingsView, Error> {
+    Ok(state.kumo.read().await.settings())
+}
+
+/// Saves the settings; a new shortcut is taken at once (and nothing is saved if the
+/// desktop refuses it).
+#[tauri::command]
+pub async fn save_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<SettingsView, Error> {
+    let kumo = state.kumo.read().await;
+    let before = kumo.settings().chosen.shortcut;
+    if settings.shortcut != before {
+        crate::shortcut::replace(&app, &before, &settings.shortcut)?;
+    }
+    kumo.save_settings(&settings).inspect_err(|_| {
+        let _ = crate::shortcut::replace(&app, &settings.shortcut, &before);
+    })
+}
+
+/// "Unlock": the keychain's own prompt; the overview once it is open.
+#[tauri::command]
+pub async fn unlock_keychain(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Overview, Error> {
+    let kumo = state.kumo.read().await;
+    tokio::task::block_in_place(|| kumo.unlock_keychain())?;
+    state.recheck.notify_one();
+    Ok(overview_of(&kumo, false, starts_at_login(&app)))
+}
+
+/// The palette's list: the cached targets in the person's order.
+#[tauri::command]
+pub async fn palette_targets(state: State<'_, AppState>) -> Result<Vec<TargetView>, Error> {
+    let kumo = state.kumo.read().await;
+    Ok(kumo.views(kumo.cached().targets))
+}
+
+/// Escape, or a console opened: the palette goes until the shortcut calls it again.
+#[tauri::command]
+pub async fn hide_palette(app: AppHandle) -> Result<(), Error> {
+    crate::palette::hide(&app);
+    Ok(())
+}
+
+/// The palette's way to the full window (browsing, settings).
+#[tauri::command]
+pub async fn show_main(app: AppHandle) -> Result<(), Error> {
+    crate::palette::hide(&app);
+    crate::show_search(&app);
+    Ok(())
 }
 
 /// "Renew now": silently where a refresh token still works, else through the browser.
@@ -426,7 +534,7 @@ pub async fn sign_out(
 /// "Try the demo": switches the app to the embedded demo cloud, signed in and listed,
 /// as a person would have it on first use.
 #[tauri::command]
-pub async fn start_demo(state: State<'_, AppState>) -> Result<Overview, Error> {
+pub async fn start_demo(app: AppHandle, state: State<'_, AppState>) -> Result<Overview, Error> {
     let demo = Kumo::demo().await?;
     for status in demo.statuses() {
         demo.renew(status.provider, &status.name, &Silent).await?;
@@ -443,18 +551,19 @@ pub async fn start_demo(state: State<'_, AppState>) -> Result<Overview, Error> {
     }
     let kumo = state.replace_workspace(demo).await;
     tracing::info!("switched to the demo cloud");
-    Ok(overview_of(&kumo, false))
+    Ok(overview_of(&kumo, false, starts_at_login(&app)))
 }
 
 /// Onboarding: writes the first config and switches to it.
 #[tauri::command]
 pub async fn save_config(
+    app: AppHandle,
     state: State<'_, AppState>,
     draft: Draft,
 ) -> Result<Overview, OnboardingRefusal> {
     let fresh = Kumo::save_config(&draft)?;
     let kumo = state.replace_workspace(fresh).await;
-    Ok(overview_of(&kumo, false))
+    Ok(overview_of(&kumo, false, starts_at_login(&app)))
 }
 
 #[cfg(test)]
@@ -469,6 +578,7 @@ mod tests {
     const MAIN_RS: &str = include_str!("main.rs");
     const BUILD_RS: &str = include_str!("../build.rs");
     const CAPABILITY: &str = include_str!("../capabilities/main.json");
+    const PALETTE_CAPABILITY: &str = include_str!("../capabilities/palette.json");
 
     /// Every `#[tauri::command]` of this file: its name and the `Ok` type it returns.
     fn commands() -> Vec<(String, String)> {
@@ -492,7 +602,7 @@ mod tests {
     #[test]
     fn every_command_is_registered_built_and_granted_and_no_other() {
         let names = names();
-        assert_eq!(names.len(), 19);
+        assert_eq!(names.len(), 25);
         let handler = MAIN_RS.split("generate_handler![").nth(1).unwrap();
         let handler = &handler[..handler.find(']').unwrap()];
         for name in &names {
@@ -505,10 +615,32 @@ mod tests {
                 "{name} is not in build.rs"
             );
             let permission = format!("\"allow-{}\"", name.replace('_', "-"));
-            assert!(CAPABILITY.contains(&permission), "{name} is not granted");
+            assert!(
+                CAPABILITY.contains(&permission) || PALETTE_CAPABILITY.contains(&permission),
+                "{name} is not granted"
+            );
         }
         assert_eq!(handler.matches("commands::").count(), names.len());
-        assert_eq!(CAPABILITY.matches("\"allow-").count(), names.len());
+        // The main window may call all but the palette's own three.
+        assert_eq!(CAPABILITY.matches("\"allow-").count(), names.len() - 3);
+    }
+
+    #[test]
+    fn the_palette_may_only_list_open_and_hide() {
+        let granted: BTreeSet<&str> = PALETTE_CAPABILITY
+            .split('"')
+            .filter(|word| word.starts_with("allow-"))
+            .collect();
+        assert_eq!(
+            granted,
+            BTreeSet::from([
+                "allow-hide-palette",
+                "allow-open-console",
+                "allow-palette-targets",
+                "allow-settings",
+                "allow-show-main",
+            ])
+        );
     }
 
     /// Every key of a JSON value, at any depth.
@@ -551,6 +683,18 @@ mod tests {
                 last_opened: Some(1),
                 opens: 1,
             },
+        };
+        let settings = SettingsView {
+            chosen: Settings {
+                language: Some("ja".into()),
+                theme: "dark".into(),
+                browser: Some("firefox".into()),
+                isolate: true,
+                shortcut: "Ctrl+Alt+K".into(),
+            },
+            locale: "ja",
+            browsers_found: vec!["chrome", "firefox"],
+            opens_in: Some("firefox".into()),
         };
         let session = SessionStatus {
             provider: Provider::Aws,
@@ -595,6 +739,9 @@ mod tests {
             targets: vec![target.clone()],
             errors: vec![error.clone()],
             endpoint_overrides: vec!["AWS_ENDPOINT_URL_SSO = http://127.0.0.1:1/".into()],
+            keychain: KeychainState::Unreachable { reason: "r".into() },
+            locale: "ja",
+            settings: settings.clone(),
         };
         let refreshed = Refreshed {
             targets: vec![target.clone()],
@@ -617,6 +764,8 @@ mod tests {
         };
         let json = |v: &dyn erased::Serialize| v.to_json();
         vec![
+            ("SettingsView", json(&settings)),
+            ("Vec<TargetView>", json(&vec![target.clone()])),
             ("()", serde_json::Value::Null),
             ("bool", serde_json::Value::Bool(true)),
             ("DoctorReport", json(&report)),

@@ -5,15 +5,15 @@
 //! metadata only.
 
 mod commands;
+mod palette;
 mod reminders;
-#[cfg(unix)]
-mod single_instance;
+mod shortcut;
 mod tray;
 
 use std::sync::Mutex;
 
 use tauri::{AppHandle, Emitter, Manager};
-use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
+use tauri_plugin_global_shortcut::ShortcutState;
 use tokio::sync::RwLock;
 
 use commands::AppState;
@@ -45,12 +45,30 @@ pub fn open_from_tray(app: &AppHandle, id: String) {
 /// first, on a machine of two cores, without the keychain and the caches read beside it.
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// The tray's names (from the caches) and the sign-in watch, once the window has its list.
+/// The tray's names (from the caches), the palette and the sign-in watch, once the
+/// window has its list.
 async fn after_launch(app: AppHandle) {
     app.state::<AppState>().launched.notified().await;
     tokio::time::sleep(SETTLE).await;
     tray::update(&app);
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || palette::create(&handle));
     reminders::watch(app).await;
+}
+
+/// The desktop entry of earlier versions (`kumo.desktop`): now the autostart plugin's.
+fn adopt_old_autostart_entry(app: &AppHandle) {
+    use tauri_plugin_autostart::ManagerExt;
+    let Some(config_home) = std::env::var_os("XDG_CONFIG_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".config")))
+    else {
+        return;
+    };
+    let old = config_home.join("autostart").join("kumo.desktop");
+    if old.is_file() && app.autolaunch().enable().is_ok() {
+        let _ = std::fs::remove_file(old);
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -67,26 +85,32 @@ fn main() -> anyhow::Result<()> {
     let minimised = std::env::args().any(|a| a == "--minimised");
     let kumo = Kumo::load()?;
     let shortlist = tray::shortlist(&kumo, false);
-
-    #[cfg(unix)]
-    let instance = {
-        match single_instance::claim(&kumo.app_socket())? {
-            Some(listener) => Some(listener),
-            None => {
-                tracing::info!("Kumo is already running: asked it to show its window");
-                return Ok(());
-            }
-        }
-    };
+    let instance_name = kumo.instance_name();
+    let shortcut = kumo.settings().chosen.shortcut;
     // `make run` with nothing configured: straight into the demo.
     let demo_on_start = std::env::var_os("KUMO_DEMO").is_some_and(|v| v == "1");
 
     tauri::Builder::default()
+        // First: a second launch must hand over before anything else starts.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_name)
+                .callback(|app, _args, _cwd| {
+                    tracing::info!("a second launch asked this instance to show its window");
+                    show_search(app);
+                })
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .args(["--minimised"])
+                .build(),
+        )
         .plugin(
             tauri_plugin_global_shortcut::Builder::new()
                 .with_handler(|app, _shortcut, event| {
                     if event.state() == ShortcutState::Pressed {
-                        show_search(app);
+                        palette::toggle(app);
                     }
                 })
                 .build(),
@@ -103,13 +127,9 @@ fn main() -> anyhow::Result<()> {
             let handle = app.handle().clone();
             AppState::prefetch_overview(&handle);
             tauri::async_runtime::spawn(after_launch(handle.clone()));
-            #[cfg(unix)]
-            if let Some(listener) = instance {
-                let handle = handle.clone();
-                single_instance::serve(listener, move || show_search(&handle));
-            }
-            if let Err(e) = app.global_shortcut().register("CmdOrCtrl+Alt+K") {
-                tracing::warn!("the global shortcut Ctrl+Alt+K is not available: {e}");
+            adopt_old_autostart_entry(&handle);
+            if let Err(e) = shortcut::register(&handle, &shortcut) {
+                tracing::warn!("no global shortcut: {}", e.message);
             }
             if let Err(e) = tray::install(&handle, &shortlist) {
                 tracing::warn!("no tray icon on this desktop: {e}");
@@ -139,6 +159,12 @@ fn main() -> anyhow::Result<()> {
             commands::set_start_at_login,
             commands::start_demo,
             commands::save_config,
+            commands::settings,
+            commands::save_settings,
+            commands::unlock_keychain,
+            commands::palette_targets,
+            commands::hide_palette,
+            commands::show_main,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

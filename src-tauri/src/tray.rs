@@ -65,7 +65,7 @@ pub fn install(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result
             if id == QUIT {
                 app.exit(0);
             } else if id == SEARCH {
-                crate::show_search(app);
+                crate::palette::show(app);
             } else if let Some(target) = id.strip_prefix(OPEN) {
                 crate::open_from_tray(app, target.to_owned());
             }

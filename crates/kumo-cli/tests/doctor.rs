@@ -204,8 +204,65 @@ fn doctor_fails_without_a_reachable_keychain() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains(
-            "FAIL Keychain: Secret Service (service `kumo`): the OS keychain is not reachable"
+            "FAIL Keychain: Secret Service (service `kumo`) cannot be asked: DBus error: Failed to connect to socket /nonexistent/kumo-bus"
         ),
         "{text}"
     );
+}
+
+#[path = "support/keyring_bus.rs"]
+mod keyring_bus;
+
+#[test]
+fn doctor_says_a_locked_keychain_is_locked_without_waiting_at_its_prompt() {
+    let bus = keyring_bus::KeyringBus::start("locked");
+    let dir = tempfile::tempdir().unwrap();
+    let out = kumo(
+        &dir.path().join("none.toml"),
+        &[("DBUS_SESSION_BUS_ADDRESS", &bus.address)],
+        &["doctor"],
+    );
+    let text = stdout(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("FAIL Keychain: Secret Service (service `kumo`) is locked\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn doctor_passes_once_the_keychain_is_unlocked() {
+    let mut bus = keyring_bus::KeyringBus::start("locked");
+    bus.unlock();
+    let dir = tempfile::tempdir().unwrap();
+    let out = kumo(
+        &dir.path().join("none.toml"),
+        &[("DBUS_SESSION_BUS_ADDRESS", &bus.address)],
+        &["doctor"],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "ok   Keychain: Secret Service (service `kumo`): write, read and delete work\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn doctor_names_what_provides_a_secret_service_where_none_runs() {
+    let bus = keyring_bus::KeyringBus::start("missing");
+    let dir = tempfile::tempdir().unwrap();
+    let out = kumo(
+        &dir.path().join("none.toml"),
+        &[("DBUS_SESSION_BUS_ADDRESS", &bus.address)],
+        &["doctor"],
+    );
+    let text = stdout(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("FAIL Keychain: no Secret Service runs on this desktop\n"),
+        "{text}"
+    );
+    assert!(text.contains("gnome-keyring"), "{text}");
 }

@@ -9,7 +9,7 @@ use crate::browser::{Browser, SystemBrowser};
 use crate::config::Config;
 use crate::environment::Environment;
 use crate::overrides;
-use crate::vault::SecretStore;
+use crate::vault::{KeychainState, SECRET_SERVICE_PACKAGES, SecretStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -117,6 +117,34 @@ fn check_config(env: &Environment) -> (Check, Option<Config>) {
 
 fn check_keychain(store: &dyn SecretStore) -> Check {
     const TITLE: &str = "Keychain";
+    // A probe of a locked keychain would wait at its unlock prompt.
+    match store.state() {
+        KeychainState::Ready => {}
+        KeychainState::Locked => {
+            return failed(
+                check("keychain", TITLE, format!("{} is locked", store.describe())),
+                "unlock it: the app's Unlock button shows its prompt, as do Seahorse (\"Passwords and Keys\") and KeePassXC".into(),
+            );
+        }
+        KeychainState::Missing => {
+            return failed(
+                check(
+                    "keychain",
+                    TITLE,
+                    "no Secret Service runs on this desktop".into(),
+                ),
+                format!(
+                    "install one ({SECRET_SERVICE_PACKAGES}), log out and in, then run `kumo doctor` again"
+                ),
+            );
+        }
+        KeychainState::Unreachable { reason } => {
+            return failed(
+                check("keychain", TITLE, format!("{} cannot be asked: {reason}", store.describe())),
+                "start a D-Bus session and your keychain (on Linux: gnome-keyring or another Secret Service), then run `kumo doctor` again".into(),
+            );
+        }
+    }
     let key = format!("doctor-probe-{:016x}", rand::random::<u64>());
     let probe: [u8; 16] = rand::random();
     let outcome = store

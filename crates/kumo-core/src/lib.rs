@@ -4,7 +4,6 @@
 pub mod access;
 
 mod audit;
-mod autostart;
 mod aws;
 mod azure;
 mod blocking;
@@ -27,6 +26,7 @@ mod gcp;
 mod golden;
 mod guard;
 mod handoff;
+mod hex;
 mod http;
 mod identity;
 mod launch;
@@ -41,6 +41,7 @@ mod reminders;
 mod renewals;
 mod retry;
 mod sessions;
+mod settings;
 mod target;
 mod untrusted;
 mod vault;

@@ -55,7 +55,7 @@ pub fn runtime_dir(env: &Environment) -> PathBuf {
     }
 }
 
-fn home(env: &Environment) -> PathBuf {
+pub(crate) fn home(env: &Environment) -> PathBuf {
     // Without any home directory the working directory is the only place left.
     env.get("HOME")
         .or_else(|| env.get("USERPROFILE"))

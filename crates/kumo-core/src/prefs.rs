@@ -1,6 +1,7 @@
 //! What a person has made of their targets: stars, aliases, colours, and when and how
 //! often each was opened. Kept in the data dir as JSON (nothing secret), written
-//! atomically; the desktop app orders its list by it.
+//! atomically; the desktop app orders its list by it. The app's own settings
+//! (`settings.rs`) live in the same file.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::environment::Environment;
 use crate::fsutil::write_atomic;
 use crate::paths;
+use crate::settings::Settings;
 use crate::target::list::Target;
 
 /// Opens further back than this many count for nothing in "recent".
@@ -53,6 +55,9 @@ pub enum PrefsError {
 pub struct Prefs {
     #[serde(default)]
     pub targets: BTreeMap<String, TargetPrefs>,
+    /// The desktop app's settings.
+    #[serde(default)]
+    pub settings: Settings,
 }
 
 fn path(env: &Environment) -> PathBuf {

@@ -12,10 +12,12 @@ use zeroize::Zeroizing;
 use crate::blocking::off_worker;
 
 mod kernel_keyring;
+mod lock_state;
 /// The real OS keychain, read back with `secret-tool`: needs the test command's session.
 #[cfg(test)]
 mod real_keychain_tests;
 pub use kernel_keyring::KernelKeyring;
+pub use lock_state::{KeychainState, SECRET_SERVICE_PACKAGES};
 
 /// The keychain service name Kumo's items live under.
 pub const SERVICE: &str = "kumo";
@@ -64,6 +66,14 @@ pub trait SecretStore: Send + Sync {
     /// The in-memory cache in front of this store for short-lived secrets, if it has one.
     fn kernel_keyring(&self) -> Option<&KernelKeyring> {
         None
+    }
+    /// Whether the store can be used now without prompting anyone.
+    fn state(&self) -> KeychainState {
+        KeychainState::Ready
+    }
+    /// Asks the person to unlock the store, with the OS's own prompt.
+    fn unlock(&self) -> Result<(), VaultError> {
+        Ok(())
     }
 }
 
@@ -140,6 +150,22 @@ impl SecretStore for KeyringStore {
 
     fn kernel_keyring(&self) -> Option<&KernelKeyring> {
         Some(&self.kernel)
+    }
+
+    /// The Secret Service can be locked; the macOS Keychain and Credential Manager open
+    /// with the person's login.
+    fn state(&self) -> KeychainState {
+        #[cfg(target_os = "linux")]
+        return lock_state::secret_service_state();
+        #[cfg(not(target_os = "linux"))]
+        KeychainState::Ready
+    }
+
+    fn unlock(&self) -> Result<(), VaultError> {
+        #[cfg(target_os = "linux")]
+        return lock_state::unlock_secret_service();
+        #[cfg(not(target_os = "linux"))]
+        Ok(())
     }
 }
 
@@ -283,6 +309,14 @@ impl<S: SecretStore> SecretStore for Chunked<S> {
 
     fn kernel_keyring(&self) -> Option<&KernelKeyring> {
         self.inner.kernel_keyring()
+    }
+
+    fn state(&self) -> KeychainState {
+        self.inner.state()
+    }
+
+    fn unlock(&self) -> Result<(), VaultError> {
+        self.inner.unlock()
     }
 }
 

@@ -3,6 +3,7 @@
 //! for every access (the record of a console opened, who may be prompted to sign in)
 //! holds once, here. Front ends import only this module and the types it names.
 
+mod app_settings;
 mod audit;
 mod binding;
 mod console;
@@ -13,6 +14,7 @@ mod error;
 mod exec;
 mod export;
 mod guard;
+mod keychain;
 mod listing;
 mod personal;
 mod provider;
@@ -38,6 +40,7 @@ pub use crate::sessions::{
 };
 pub use crate::target::list::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
 pub use crate::untrusted::for_terminal;
+pub use app_settings::{Settings, SettingsView};
 pub use audit::{AUDIT_KINDS, AuditCursor, AuditEntry, AuditQuery, AuditVerification};
 pub use binding::Principal;
 pub use console::ConsoleRequest;
@@ -48,6 +51,7 @@ pub use export::{
     AwsExport, AwsExported, GcloudExport, GcloudExported, OrgProfiles, ProfileExport, ProfileMode,
 };
 pub use guard::ElevationView;
+pub use keychain::KeychainState;
 pub use listing::{Cloud, ListRequest, Listing, Relisted, SourceError};
 pub use personal::{OnboardingRefusal, TargetView};
 pub use resolve::Resolved;
@@ -187,9 +191,13 @@ impl Kumo {
         self.ctx.env.now()
     }
 
-    /// Where the app's single-instance socket lives.
-    pub fn app_socket(&self) -> std::path::PathBuf {
-        crate::paths::lock_dir(&self.ctx.env).join("app.sock")
+    /// The app's single-instance name on the D-Bus session bus: one per workspace (its
+    /// lock dir), so workspaces side by side on one bus (the tests') each have their app.
+    pub fn instance_name(&self) -> String {
+        use sha2::Digest;
+        let dir = crate::paths::lock_dir(&self.ctx.env);
+        let digest = sha2::Sha256::digest(dir.as_os_str().as_encoded_bytes());
+        format!("dev.kumo.app.w{}", crate::hex::hex(&digest[..8]))
     }
 
     /// Where sign-ins go: the person's browser, or in the demo a stand-in user who

@@ -1,5 +1,5 @@
 //! What a person makes of Kumo: stars, aliases and colours of targets, the order the list
-//! shows them in, the tray's shortlist, start at login, and the first config.
+//! shows them in, the tray's shortlist, and the first config.
 
 use serde::Serialize;
 
@@ -72,21 +72,10 @@ impl Kumo {
         Prefs::load(&self.ctx.env).shortlist_labelled(&listed, self.now(), max)
     }
 
-    pub fn starts_at_login(&self) -> bool {
-        crate::autostart::is_enabled(&self.ctx.env)
-    }
-
-    /// Starts `app` (minimised) at login, or stops doing so; returns the new state.
-    pub fn set_start_at_login(&self, app: &std::path::Path, enabled: bool) -> Result<bool, Error> {
-        crate::autostart::set(&self.ctx.env, app, enabled)
-            .map_err(|e| Error::new(format!("cannot change the autostart entry: {e}")))?;
-        Ok(self.starts_at_login())
-    }
-
     /// The checks of `kumo doctor`, in this workspace's environment.
     pub fn doctor(&self) -> super::DoctorReport {
-        let env = &self.ctx.env;
-        crate::doctor::diagnose(env, crate::vault::store_for(env).as_ref())
+        // The workspace's own store: the demo's is in memory, and never the OS keychain.
+        crate::doctor::diagnose(&self.ctx.env, self.ctx.store.as_ref())
     }
 
     /// Onboarding: writes the first config where this process's environment puts it

@@ -739,3 +739,38 @@ async fn a_sign_in_that_a_credential_request_starts_ends_the_refusal_before_it()
     let report = aws_report(&w.kumo);
     assert_eq!((report.needs_sign_in, report.last_error), (false, None));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn consoles_open_in_the_first_isolating_browser_found_until_settings_name_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = workspace(1, 1).await;
+    for name in ["firefox", "brave-browser"] {
+        let program = w.home.path().join("bin").join(name);
+        std::fs::write(&program, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let found = w.kumo.settings();
+    assert_eq!(found.browsers_found, ["brave", "firefox"]);
+    assert_eq!(found.opens_in.as_deref(), Some("brave"));
+    assert!(found.chosen.isolate);
+
+    let chosen = Settings {
+        browser: Some("firefox".into()),
+        ..Settings::default()
+    };
+    let saved = w.kumo.save_settings(&chosen).unwrap();
+    assert_eq!(saved.opens_in.as_deref(), Some("firefox"));
+    assert_eq!(w.kumo.settings().chosen, chosen);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_never_asks_the_os_keychain() {
+    let demo = Kumo::demo().await.unwrap();
+    assert_eq!(demo.keychain(), KeychainState::Ready);
+    let report = demo.doctor();
+    let keychain = report.checks.iter().find(|c| c.id == "keychain").unwrap();
+    assert_eq!(
+        keychain.summary,
+        "in-memory store: write, read and delete work"
+    );
+}

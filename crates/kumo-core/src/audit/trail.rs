@@ -105,8 +105,7 @@ pub enum Verification {
 }
 
 pub fn hash(line: &str) -> String {
-    let digest = Sha256::digest(line.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::hex(&Sha256::digest(line.as_bytes()))
 }
 
 impl Trail {

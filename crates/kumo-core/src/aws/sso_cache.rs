@@ -33,7 +33,7 @@ struct CachedToken<'a> {
 /// org).
 pub fn path(env: &Environment, org: &AwsOrg) -> PathBuf {
     let digest = Sha1::digest(org.name.as_str().as_bytes());
-    let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let name = crate::hex::hex(&digest);
     let home = env
         .get("HOME")
         .or_else(|| env.get("USERPROFILE"))

@@ -88,7 +88,13 @@ impl Launcher for DesktopLauncher {
     fn open(&self, console: &Console) -> Result<(), BrowserError> {
         let context = console.context.as_ref();
         match command_line(console.browser, &console.url, context, &self.data_dir) {
-            Some(argv) => spawn(&argv),
+            Some(mut argv) => {
+                // The family's program as this machine has it (firefox-esr, an app bundle…).
+                argv[0] = super::installed::program(&self.env, console.browser, &argv[0])
+                    .display()
+                    .to_string();
+                spawn(&argv)
+            }
             None => SystemBrowser::from_env(&self.env)?.open(&console.url),
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod chromium;
 pub mod firefox;
+pub mod installed;
 pub mod launcher;
 
 use std::process::{Command, Stdio};

@@ -553,10 +553,7 @@ async fn key_for(
     let uri_hash = sha2::Sha256::digest(doc.jwks_uri.as_bytes());
     let cache_path = paths::cache_dir(env).join(format!(
         "identity-jwks-{}.json",
-        uri_hash[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        crate::hex::hex(&uri_hash[..8])
     ));
     let cached: Option<CachedKeys> = std::fs::read(&cache_path)
         .ok()

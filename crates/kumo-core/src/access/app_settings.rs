@@ -1,0 +1,55 @@
+//! The desktop app's settings as it shows them: what is chosen, what is found on this
+//! machine, and what a console opens with when nothing is chosen.
+
+use serde::Serialize;
+
+use super::{Error, Kumo};
+use crate::browser::installed;
+pub use crate::settings::Settings;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingsView {
+    #[serde(flatten)]
+    pub chosen: Settings,
+    /// The language spoken now: the chosen one, else the OS locale's.
+    pub locale: &'static str,
+    /// The browser families found on this machine.
+    pub browsers_found: Vec<&'static str>,
+    /// Where a console opens when the person picks nothing: the chosen browser, else
+    /// the first isolating one found (unless `BROWSER` or the config names one, which
+    /// then decide); `None` for those and the OS default.
+    pub opens_in: Option<String>,
+}
+
+impl From<crate::settings::SettingsError> for Error {
+    fn from(e: crate::settings::SettingsError) -> Self {
+        Error::new(e.to_string())
+    }
+}
+
+impl Kumo {
+    pub fn settings(&self) -> SettingsView {
+        let env = &self.ctx.env;
+        let chosen = Settings::load(env);
+        let found = installed::installed(env);
+        let someone_chose = env.get("BROWSER").is_some()
+            || self.ctx.config.aws.iter().any(|org| org.browser.is_some());
+        let opens_in = chosen.browser.clone().or_else(|| {
+            (!someone_chose)
+                .then(|| found.first().map(|(family, _)| family.name().to_owned()))
+                .flatten()
+        });
+        SettingsView {
+            locale: chosen.locale(env),
+            browsers_found: found.iter().map(|(family, _)| family.name()).collect(),
+            opens_in,
+            chosen,
+        }
+    }
+
+    /// Saves `settings` (each value checked first); the view after.
+    pub fn save_settings(&self, settings: &Settings) -> Result<SettingsView, Error> {
+        settings.save(&self.ctx.env)?;
+        Ok(self.settings())
+    }
+}
