@@ -3,6 +3,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { Check, DoctorReport } from "./lib/doctor";
+import { setLocale } from "./lib/i18n/index.svelte";
 import { aws, overviewOf, serve, unchanged } from "./test-ipc";
 
 function check(id: Check["id"], title: string, overrides: Partial<Check> = {}): Check {
@@ -24,6 +25,7 @@ const targets = [aws("111111111111", "Admin")];
 afterEach(() => {
   cleanup();
   clearMocks();
+  setLocale("en");
 });
 
 describe("the app at launch", () => {
@@ -67,6 +69,27 @@ describe("the app at launch", () => {
     serve({ overview: () => Promise.reject("config file /c, line 3, field `region`: bad region") });
     render(App);
     expect(await screen.findByRole("alert")).toHaveTextContent("config file /c, line 3, field `region`: bad region");
+  });
+});
+
+describe("the language", () => {
+  it("is the one the overview names, from the first screen on", async () => {
+    serve({ overview: () => overviewOf([], { configured: false, locale: "ja" }) });
+    render(App);
+    expect(await screen.findByRole("heading", { name: "Kumo へようこそ" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "診断" })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe("ja");
+  });
+
+  it("follows the overview that onboarding saves", async () => {
+    serve({
+      overview: () => overviewOf([], { configured: false }),
+      save_config: () => overviewOf(targets, { locale: "ja" }),
+      refresh: () => unchanged(targets),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Save and continue" }));
+    expect(await screen.findByRole("searchbox", { name: "ターゲットを検索" })).toBeInTheDocument();
   });
 });
 

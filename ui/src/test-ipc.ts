@@ -54,6 +54,7 @@ export function overviewOf(targets: TargetView[], extra: Partial<Overview> = {})
     elevations: [],
     targets,
     errors: [],
+    locale: "en",
     ...extra,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detail, sameTargets, sourceColour, type TargetView } from "./api";
+import { setLocale } from "./i18n/index.svelte";
 import { aws } from "../test-ipc";
 
 describe("sameTargets", () => {
@@ -39,5 +40,13 @@ describe("sourceColour", () => {
     const globex = aws("333333333333", "Admin", { org: "globex" });
     expect(sourceColour(acme)).toBe(sourceColour(acmeToo));
     expect(sourceColour(acme)).not.toBe(sourceColour(globex));
+  });
+
+  it("keeps a source's colour in every language", () => {
+    const acme = aws("111111111111", "Admin", { org: "acme" });
+    const english = sourceColour(acme);
+    setLocale("ja");
+    expect(sourceColour(acme)).toBe(english);
+    setLocale("en");
   });
 });

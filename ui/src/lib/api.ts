@@ -1,5 +1,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { en, type Messages } from "./i18n/en";
+import { t } from "./i18n/index.svelte";
 
 /** Mirrors kumo_core's Target with the person's preferences (TargetView). */
 export interface TargetView {
@@ -99,6 +101,8 @@ export interface Overview {
   errors: SourceError[];
   /** Each endpoint override in effect (`where = url`): a banner warns of them. */
   endpoint_overrides?: string[];
+  /** The language to speak, "en" or "ja": the OS locale's, or the Settings override. */
+  locale?: string;
 }
 
 export interface Refreshed {
@@ -204,7 +208,7 @@ export function errorMessage(error: unknown): string {
   if (error && typeof error === "object" && "message" in error && typeof error.message === "string") {
     return error.message;
   }
-  return "an unknown error occurred";
+  return t().api.unknownError;
 }
 
 /** The next step a failed command names, if it names one. */
@@ -253,8 +257,12 @@ export function tagText(t: TargetView): string {
     .join(" ");
 }
 
+/** Product names, the same in every language. */
 export const CLOUD_LABEL: Record<TargetView["cloud"], string> = { aws: "AWS", azure: "Azure", gcp: "GCP" };
-export const PROVIDER_LABEL: Record<Provider, string> = { identity: "Identity", aws: "AWS", azure: "Azure" };
+
+export function providerLabel(provider: Provider): string {
+  return provider === "identity" ? t().api.identity : CLOUD_LABEL[provider];
+}
 
 /** Whether two lists hold the same targets, field for field, in the same order. */
 export function sameTargets(a: TargetView[], b: TargetView[]): boolean {
@@ -270,24 +278,25 @@ export function sameTargets(a: TargetView[], b: TargetView[]): boolean {
 }
 
 /** Where a target comes from, as a person names it: its AWS org, Azure tenant, or Google Cloud. */
-export function sourceName(t: TargetView): string {
-  switch (t.cloud) {
+export function sourceName(target: TargetView, words: Messages = t()): string {
+  switch (target.cloud) {
     case "aws":
-      return `AWS org ${t.org ?? ""}`;
+      return words.api.awsOrg(target.org ?? "");
     case "azure":
-      return `Azure tenant ${t.tenant_name || t.tenant || ""}`;
+      return words.api.azureTenant(target.tenant_name || target.tenant || "");
     case "gcp":
-      return "Google Cloud";
+      return words.api.googleCloud;
   }
 }
 
 /** Distinct hues, readable on the light and the dark page alike. */
 const SOURCE_COLOURS = ["#e8590c", "#1c7ed6", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#d6336c", "#5c7cfa"];
 
-/** A colour per source (org, tenant), the same at every launch: FNV-1a of its name. */
-export function sourceColour(t: TargetView): string {
+/** A colour per source (org, tenant), the same at every launch in every language: FNV-1a
+ * of its English name. */
+export function sourceColour(target: TargetView): string {
   let hash = 0x811c9dc5;
-  for (const ch of sourceName(t)) {
+  for (const ch of sourceName(target, en)) {
     hash = Math.imul(hash ^ (ch.codePointAt(0) ?? 0), 0x01000193);
   }
   return SOURCE_COLOURS[(hash >>> 0) % SOURCE_COLOURS.length] as string;

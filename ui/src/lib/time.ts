@@ -1,11 +1,12 @@
+import { formatDuration, t } from "./i18n/index.svelte";
+
 /** "2 h 05 min left", "12 min left", "expired", or "not signed in". */
 export function timeLeft(expiresAt: number | null, now: number): string {
-  if (expiresAt === null) return "not signed in";
+  const words = t().time;
+  if (expiresAt === null) return words.notSignedIn;
   const seconds = expiresAt - now;
-  if (seconds <= 0) return "expired";
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min left`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min left`;
+  if (seconds <= 0) return words.expired;
+  return words.left(formatDuration(seconds));
 }
 
 /** Sessions are announced this long before they end. */
@@ -24,9 +25,12 @@ export function signInDue(signInEndsAt: number | null | undefined, now: number):
   return signInEndsAt != null && signInEndsAt - now < SIGN_IN_DUE_SECS;
 }
 
+/** "within 6 days", "within 1 day", "now": when the sign-in must be redone. */
+export function signInWhen(signInEndsAt: number, now: number): string {
+  return t().time.signInWhen(Math.ceil((signInEndsAt - now) / 86_400));
+}
+
 /** "sign in within 6 days", "sign in within 1 day", "sign in now". */
 export function signInWithin(signInEndsAt: number, now: number): string {
-  const days = Math.ceil((signInEndsAt - now) / 86_400);
-  if (days <= 0) return "sign in now";
-  return `sign in within ${days} ${days === 1 ? "day" : "days"}`;
+  return t().time.signInWithin(signInWhen(signInEndsAt, now));
 }
