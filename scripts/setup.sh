@@ -14,6 +14,8 @@ packages=(
   # tests: a display, a private D-Bus session with gnome-keyring, screenshots
   xvfb xauth dbus gnome-keyring libsecret-tools keyutils webkit2gtk-driver
   imagemagick xdotool
+  # the Japanese screenshots and any CJK names in the list
+  fonts-noto-cjk
   # the interop test's venv (boto3 from PyPI) when python3 is Debian's
   python3-venv
   # `kumo use` and completions are tested in the real shells

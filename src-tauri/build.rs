@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "unlock_keychain",
     "palette_targets",
+    "target_details",
     "hide_palette",
     "show_main",
 ];

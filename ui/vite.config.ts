@@ -12,6 +12,10 @@ export default defineConfig({
     target: "safari15",
     outDir: "dist",
     emptyOutDir: true,
+    // Two pages: the main window and the palette, each with only what it imports.
+    rollupOptions: {
+      input: { main: "index.html", palette: "palette.html" },
+    },
   },
   test: {
     environment: "jsdom",

@@ -241,6 +241,7 @@ pub async fn open_console(
     id: String,
     browser: Option<String>,
     isolate: Option<bool>,
+    service: Option<String>,
 ) -> Result<(), Error> {
     let kumo = state.kumo.read().await;
     // What the person did not pick, Settings decides.
@@ -250,6 +251,7 @@ pub async fn open_console(
         target: &id,
         browser: browser.as_deref(),
         no_isolation: !isolate.unwrap_or(settings.chosen.isolate),
+        service: service.as_deref(),
         ..ConsoleRequest::default()
     };
     kumo.open_console(&request, Prompt::Always, &Silent).await?;
@@ -451,6 +453,24 @@ pub async fn unlock_keychain(
     Ok(overview_of(&kumo, false, starts_at_login(&app)))
 }
 
+/// What the details pane shows beside the list's facts: until when the keychain holds
+/// the target's role credentials (AWS), epoch seconds. Never the credentials.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetDetails {
+    pub expires_at: Option<i64>,
+}
+
+#[tauri::command]
+pub async fn target_details(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<TargetDetails, Error> {
+    let kumo = state.kumo.read().await;
+    Ok(TargetDetails {
+        expires_at: tokio::task::block_in_place(|| kumo.credentials_end(&id)),
+    })
+}
+
 /// The palette's list: the cached targets in the person's order.
 #[tauri::command]
 pub async fn palette_targets(state: State<'_, AppState>) -> Result<Vec<TargetView>, Error> {
@@ -602,7 +622,7 @@ mod tests {
     #[test]
     fn every_command_is_registered_built_and_granted_and_no_other() {
         let names = names();
-        assert_eq!(names.len(), 25);
+        assert_eq!(names.len(), 26);
         let handler = MAIN_RS.split("generate_handler![").nth(1).unwrap();
         let handler = &handler[..handler.find(']').unwrap()];
         for name in &names {
@@ -765,6 +785,12 @@ mod tests {
         let json = |v: &dyn erased::Serialize| v.to_json();
         vec![
             ("SettingsView", json(&settings)),
+            (
+                "TargetDetails",
+                json(&TargetDetails {
+                    expires_at: Some(1),
+                }),
+            ),
             ("Vec<TargetView>", json(&vec![target.clone()])),
             ("()", serde_json::Value::Null),
             ("bool", serde_json::Value::Bool(true)),

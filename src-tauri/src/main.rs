@@ -34,7 +34,9 @@ pub fn open_from_tray(app: &AppHandle, id: String) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        if let Err(e) = commands::open_console(app.clone(), state, id.clone(), None, None).await {
+        if let Err(e) =
+            commands::open_console(app.clone(), state, id.clone(), None, None, None).await
+        {
             tracing::warn!(target = %id, "opening from the tray failed: {e}");
             let _ = app.emit("tray-error", e);
         }
@@ -163,6 +165,7 @@ fn main() -> anyhow::Result<()> {
             commands::save_settings,
             commands::unlock_keychain,
             commands::palette_targets,
+            commands::target_details,
             commands::hide_palette,
             commands::show_main,
         ])

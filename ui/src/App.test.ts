@@ -1,4 +1,4 @@
-import { render, screen, fireEvent, cleanup } from "@testing-library/svelte";
+import { render, screen, fireEvent, cleanup, waitFor, within } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
@@ -65,10 +65,162 @@ describe("the app at launch", () => {
     expect(calls.map((c) => c.cmd).slice(0, 2)).toEqual(["overview", "start_demo"]);
   });
 
-  it("says what went wrong when the overview fails", async () => {
-    serve({ overview: () => Promise.reject("config file /c, line 3, field `region`: bad region") });
+  it("says what went wrong when the overview fails, with a way forward", async () => {
+    let attempts = 0;
+    serve({
+      overview: () =>
+        ++attempts === 1
+          ? Promise.reject("config file /c, line 3, field `region`: bad region")
+          : overviewOf(targets),
+      refresh: () => unchanged(targets),
+    });
     render(App);
     expect(await screen.findByRole("alert")).toHaveTextContent("config file /c, line 3, field `region`: bad region");
+    expect(screen.getByRole("button", { name: "Try the demo" })).toBeInTheDocument();
+    expect(screen.getAllByRole("button", { name: "Diagnostics" })).toHaveLength(2);
+    await fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByText("name-111111111111", { selector: ".name" })).toBeInTheDocument();
+  });
+});
+
+describe("a keychain that cannot be read", () => {
+  it("is locked: says so in one sentence and unlocks with the keychain's own prompt", async () => {
+    const calls = serve({
+      overview: () => overviewOf(targets, { keychain: { kind: "locked" } }),
+      unlock_keychain: () => overviewOf(targets),
+      refresh: () => unchanged(targets),
+    });
+    render(App);
+    const screenOf = await screen.findByRole("region", { name: "The keychain is locked" });
+    expect(screenOf).toHaveTextContent("Kumo keeps your sign-ins in the OS keychain, which is locked");
+    expect(screen.getByRole("button", { name: "Try the demo" })).toBeInTheDocument();
+    await fireEvent.click(screen.getByRole("button", { name: "Unlock" }));
+    expect(await screen.findByText("name-111111111111", { selector: ".name" })).toBeInTheDocument();
+    expect(calls.map((c) => c.cmd)).toContain("unlock_keychain");
+  });
+
+  it("stays on its screen with the keychain's answer when the prompt is dismissed", async () => {
+    serve({
+      overview: () => overviewOf(targets, { keychain: { kind: "locked" } }),
+      unlock_keychain: () =>
+        Promise.reject({ message: "the OS keychain is not reachable (the unlock prompt was dismissed)", next: null }),
+    });
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Unlock" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("the unlock prompt was dismissed");
+    expect(screen.getByRole("button", { name: "Unlock" })).toBeEnabled();
+  });
+
+  it("is missing: names what provides one, and offers the demo", async () => {
+    const calls = serve({
+      overview: () => overviewOf(targets, { keychain: { kind: "missing" } }),
+      start_demo: () => overviewOf(targets, { demo: true }),
+      refresh: () => unchanged(targets),
+    });
+    render(App);
+    const screenOf = await screen.findByRole("region", { name: "No keychain on this desktop" });
+    expect(screenOf).toHaveTextContent("install gnome-keyring");
+    expect(screen.queryByRole("button", { name: "Unlock" })).toBeNull();
+    await fireEvent.click(screen.getByRole("button", { name: "Try the demo" }));
+    expect(await screen.findByText("Demo cloud")).toBeInTheDocument();
+    expect(calls.map((c) => c.cmd)).toContain("start_demo");
+  });
+
+  it("opens Diagnostics from its screen", async () => {
+    serve({
+      overview: () => overviewOf(targets, { keychain: { kind: "unreachable", reason: "no D-Bus session" } }),
+      doctor: () => ({ version: "0.1.0", checks: [] }),
+    });
+    render(App);
+    const screenOf = await screen.findByRole("region", { name: "The keychain cannot be asked" });
+    expect(screenOf).toHaveTextContent("Kumo cannot ask the OS keychain (no D-Bus session).");
+    await fireEvent.click(within(screenOf).getByRole("button", { name: "Diagnostics" }));
+    expect(await screen.findByRole("heading", { name: "This machine" })).toBeInTheDocument();
+  });
+});
+
+describe("settings", () => {
+  const view = {
+    theme: "system" as const,
+    isolate: true,
+    shortcut: "CmdOrCtrl+Alt+K",
+    locale: "en",
+    browsers_found: ["chrome", "firefox"],
+    opens_in: "chrome",
+  };
+
+  function withSettings(handlers: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
+    const calls = serve({
+      overview: () => overviewOf([], { configured: false }),
+      settings: () => view,
+      ...handlers,
+    });
+    render(App);
+    return calls;
+  }
+
+  async function openSettings(): Promise<HTMLElement> {
+    await fireEvent.click(await screen.findByRole("button", { name: "Settings" }));
+    return screen.findByRole("region", { name: "Settings" });
+  }
+
+  it("offers the browsers found here and says where consoles open", async () => {
+    withSettings();
+    const settings = await openSettings();
+    const browser = await within(settings).findByRole("combobox", { name: "Browser for consoles" });
+    expect(within(browser).getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "Automatic",
+      "Chrome",
+      "Firefox",
+      "The default browser",
+    ]);
+    expect(settings).toHaveTextContent("Consoles open in Chrome.");
+    expect(within(settings).getByRole("checkbox", { name: "Open each target in a browser profile of its own" })).toBeChecked();
+  });
+
+  it("switches the language at once when Japanese is chosen", async () => {
+    const calls = withSettings({ save_settings: (args) => ({ ...view, ...(args.settings as object), locale: "ja" }) });
+    const settings = await openSettings();
+    await fireEvent.change(await within(settings).findByRole("combobox", { name: "Language" }), {
+      target: { value: "ja" },
+    });
+    expect(await screen.findByRole("heading", { name: "設定" })).toBeInTheDocument();
+    expect(calls.find((c) => c.cmd === "save_settings")?.args).toEqual({
+      settings: { language: "ja", theme: "system", browser: null, isolate: true, shortcut: "CmdOrCtrl+Alt+K" },
+    });
+  });
+
+  it("applies a chosen theme to the page", async () => {
+    withSettings({ save_settings: (args) => ({ ...view, ...(args.settings as object) }) });
+    const settings = await openSettings();
+    await fireEvent.change(await within(settings).findByRole("combobox", { name: "Theme" }), {
+      target: { value: "dark" },
+    });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    await fireEvent.change(within(settings).getByRole("combobox", { name: "Theme" }), { target: { value: "system" } });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBeUndefined());
+  });
+
+  it("keeps the shortcut it had when the desktop refuses a new one", async () => {
+    withSettings({
+      save_settings: () => Promise.reject({ message: "the desktop refused the shortcut Ctrl+Q: taken", next: null }),
+    });
+    const settings = await openSettings();
+    const field = await within(settings).findByRole("textbox", { name: "Shortcut for the palette" });
+    await fireEvent.input(field, { target: { value: "Ctrl+Q" } });
+    await fireEvent.click(within(settings).getByRole("button", { name: "Set" }));
+    expect(await within(settings).findByRole("alert")).toHaveTextContent("the desktop refused the shortcut Ctrl+Q");
+    expect(field).toHaveValue("CmdOrCtrl+Alt+K");
+  });
+
+  it("turns on starting minimised at login", async () => {
+    const calls = withSettings({ set_start_at_login: () => true });
+    const settings = await openSettings();
+    const box = await within(settings).findByRole("checkbox", { name: "Start Kumo at login" });
+    expect(box).not.toBeChecked();
+    await fireEvent.click(box);
+    expect(calls.find((c) => c.cmd === "set_start_at_login")?.args).toEqual({ enabled: true });
+    await waitFor(() => expect(box).toBeChecked());
   });
 });
 

@@ -128,18 +128,20 @@ describe("the identity binding", () => {
 });
 
 describe("elevations", () => {
-  it("shows the selected target's running elevation and ends it on request", async () => {
+  it("shows the selected target's running elevation and ends it from its menu", async () => {
     const calls = start(
       overviewOf([{ ...payments, privileged: true }], {
         elevations: [{ target: payments.id, reason: "INC-4711", expires_at: 1_800_000_000 + 1800 }],
       }),
-      { end_elevation: () => [] },
+      { end_elevation: () => [], target_details: () => ({ expires_at: null }) },
     );
-    expect(screen.getByRole("status")).toHaveTextContent("Elevated, 30 min left: INC-4711");
-    await fireEvent.click(screen.getByRole("button", { name: "End elevation" }));
+    const details = screen.getByRole("complementary", { name: "Details" });
+    expect(within(details).getByText("Elevated, 30 min left: INC-4711")).toBeInTheDocument();
+    await fireEvent.keyDown(searchBox(), { key: "k", ctrlKey: true });
+    await fireEvent.click(screen.getByRole("menuitem", { name: "End elevation" }));
     await waitFor(() => expect(calls.find((c) => c.cmd === "end_elevation")?.args).toEqual({ id: payments.id }));
     expect(await screen.findByText("Ended the elevation of payments-prod.")).toBeInTheDocument();
-    expect(screen.queryByRole("button", { name: "End elevation" })).toBeNull();
+    expect(within(details).getByText("Privileged: needs an elevation with a reason")).toBeInTheDocument();
   });
 });
 
@@ -202,7 +204,9 @@ describe("the keyboard", () => {
     await fireEvent.keyDown(searchBox(), { key: "ArrowDown" });
     await fireEvent.keyDown(searchBox(), { key: "s", ctrlKey: true });
     expect(calls.find((c) => c.cmd === "toggle_star")?.args).toEqual({ id: subscription.id });
-    await screen.findByRole("button", { name: `Unstar ${subscription.id}` });
+    await waitFor(() =>
+      expect(document.querySelector(`[data-id="${subscription.id}"] .star`)).toHaveAttribute("title", `Unstar ${subscription.id}`),
+    );
     expect(names()[0]).toBe("Production");
     expect(rows().find((r) => r.getAttribute("aria-selected") === "true")).toHaveAttribute(
       "data-id",
@@ -273,6 +277,8 @@ describe("errors where they happen", () => {
     expect(calls.find((c) => c.cmd === "elevate")?.args).toEqual({ id: payments.id, reason: "INC-4711" });
     expect(calls.filter((c) => c.cmd === "open_console")).toHaveLength(2);
     expect(screen.queryByRole("dialog")).toBeNull();
+    const details = screen.getByRole("complementary", { name: "Details" });
+    expect(within(details).getByText("Elevated, 1 h 00 min left: INC-4711")).toBeInTheDocument();
   });
 
   it("does nothing privileged when the elevation is cancelled", async () => {
@@ -550,12 +556,65 @@ describe("sign-ins", () => {
   });
 });
 
-describe("the selected target's actions", () => {
-  it("opens the console in the chosen browser without its own profile", async () => {
-    const calls = start(overviewOf(all), { open_console: () => null });
-    await fireEvent.change(screen.getByRole("combobox", { name: "Browser" }), { target: { value: "firefox" } });
-    await fireEvent.click(screen.getByRole("checkbox", { name: "own profile" }));
-    await fireEvent.click(screen.getByRole("button", { name: "Open console" }));
+/** Ctrl+K on the search: the selected target's action menu. */
+async function openMenu(): Promise<HTMLElement> {
+  await fireEvent.keyDown(searchBox(), { key: "k", ctrlKey: true });
+  return screen.getByRole("menu");
+}
+
+describe("the action menu", () => {
+  it("opens on Ctrl+K for the selected target with its first action focused", async () => {
+    start(overviewOf(all));
+    const menu = await openMenu();
+    expect(menu).toHaveAccessibleName("Actions for payments-prod");
+    expect(within(menu).getByRole("menuitem", { name: /Open console/ })).toHaveFocus();
+  });
+
+  it("moves through its actions with the arrow keys, around the ends", async () => {
+    start(overviewOf(all));
+    const menu = await openMenu();
+    const items = within(menu).getAllByRole("menuitem");
+    await fireEvent.keyDown(menu, { key: "ArrowDown" });
+    expect(items[1]).toHaveFocus();
+    await fireEvent.keyDown(menu, { key: "ArrowUp" });
+    await fireEvent.keyDown(menu, { key: "ArrowUp" });
+    expect(items[items.length - 1]).toHaveFocus();
+  });
+
+  it("closes on Escape and gives the search its focus back", async () => {
+    start(overviewOf(all));
+    const menu = await openMenu();
+    await fireEvent.keyDown(menu, { key: "Escape" });
+    expect(screen.queryByRole("menu")).toBeNull();
+    expect(searchBox()).toHaveFocus();
+  });
+
+  it("opens from a row's ⋯ for that row", async () => {
+    start(overviewOf(all));
+    await fireEvent.click(screen.getByTitle("Actions for search-dev"));
+    expect(screen.getByRole("menu")).toHaveAccessibleName("Actions for search-dev");
+  });
+
+  it("opens the console in a browser found here, without its own profile", async () => {
+    const overview = overviewOf(all, {
+      settings: {
+        theme: "system",
+        isolate: true,
+        shortcut: "CmdOrCtrl+Alt+K",
+        locale: "en",
+        browsers_found: ["chrome", "firefox"],
+        opens_in: "chrome",
+      },
+    });
+    const calls = start(overview, { open_console: () => null });
+    const menu = await openMenu();
+    await fireEvent.click(within(menu).getByRole("menuitem", { name: "Open in…" }));
+    const browsers = within(menu)
+      .getAllByRole("menuitem")
+      .map((item) => item.textContent?.trim());
+    expect(browsers).toEqual(["Chrome", "Firefox", "The default browser"]);
+    await fireEvent.click(within(menu).getByRole("menuitemcheckbox", { name: /In its own profile/ }));
+    await fireEvent.click(within(menu).getByRole("menuitem", { name: "Firefox" }));
     expect(calls.find((c) => c.cmd === "open_console")?.args).toEqual({
       id: payments.id,
       browser: "firefox",
@@ -563,11 +622,19 @@ describe("the selected target's actions", () => {
     });
   });
 
+  it("opens an AWS service's console page", async () => {
+    const calls = start(overviewOf(all), { open_console: () => null });
+    const menu = await openMenu();
+    await fireEvent.click(within(menu).getByRole("menuitem", { name: "Open a service…" }));
+    await fireEvent.click(within(menu).getByRole("menuitem", { name: "EC2" }));
+    expect(calls.find((c) => c.cmd === "open_console")?.args).toEqual({ id: payments.id, service: "ec2" });
+  });
+
   it("exports the role as a profile and names the profile to use", async () => {
     const calls = start(overviewOf(all), {
       export_profile: () => ({ path: "/home/dev/.aws/config", profile: "payments-prod.AdministratorAccess" }),
     });
-    await fireEvent.click(screen.getByRole("button", { name: "Export as profile" }));
+    await fireEvent.click(within(await openMenu()).getByRole("menuitem", { name: "Export as profile" }));
     expect(calls.find((c) => c.cmd === "export_profile")?.args).toEqual({ id: payments.id });
     expect(
       await screen.findByText(
@@ -578,32 +645,67 @@ describe("the selected target's actions", () => {
 
   it("gives the target an alias that the list then shows", async () => {
     const calls = start(overviewOf(all), { set_alias: () => ({ alias: "prod admin" }) });
-    await fireEvent.input(screen.getByRole("textbox", { name: "Alias" }), { target: { value: "prod admin" } });
-    await fireEvent.click(screen.getByRole("button", { name: "Save alias" }));
+    const menu = await openMenu();
+    await fireEvent.click(within(menu).getByRole("menuitem", { name: "Set alias…" }));
+    await fireEvent.input(within(menu).getByRole("textbox", { name: "Alias" }), { target: { value: "prod admin" } });
+    await fireEvent.click(within(menu).getByRole("button", { name: "Save alias" }));
     expect(calls.find((c) => c.cmd === "set_alias")?.args).toEqual({ id: payments.id, alias: "prod admin" });
     await screen.findByText("prod admin", { selector: ".name" });
   });
 
   it("colours the target", async () => {
     const calls = start(overviewOf(all), { set_colour: () => ({ colour: "red" }) });
-    await fireEvent.change(screen.getByRole("combobox", { name: "Colour" }), { target: { value: "red" } });
+    const menu = await openMenu();
+    await fireEvent.click(within(menu).getByRole("menuitem", { name: "Colour…" }));
+    await fireEvent.click(within(menu).getByRole("menuitem", { name: "Red" }));
     expect(calls.find((c) => c.cmd === "set_colour")?.args).toEqual({ id: payments.id, colour: "red" });
   });
 
-  it("offers exports only for AWS roles", async () => {
+  it("offers exports and service pages only for AWS roles", async () => {
     start(overviewOf([project]));
-    expect(screen.getByRole("button", { name: "Open console" })).toBeInTheDocument();
-    expect(screen.queryByRole("button", { name: "Copy exports" })).toBeNull();
+    const menu = await openMenu();
+    expect(within(menu).getByRole("menuitem", { name: /Open console/ })).toBeInTheDocument();
+    expect(within(menu).queryByRole("menuitem", { name: /Copy exports/ })).toBeNull();
+    expect(within(menu).queryByRole("menuitem", { name: "Open a service…" })).toBeNull();
+  });
+
+  it("offers an elevation only for a privileged target", async () => {
+    start(overviewOf([{ ...payments, privileged: true }, search]));
+    expect(within(await openMenu()).getByRole("menuitem", { name: "Elevate…" })).toBeInTheDocument();
+    await fireEvent.keyDown(screen.getByRole("menu"), { key: "Escape" });
+    await fireEvent.keyDown(searchBox(), { key: "ArrowDown" });
+    expect(within(await openMenu()).queryByRole("menuitem", { name: "Elevate…" })).toBeNull();
   });
 });
 
-describe("start at login", () => {
-  it("turns on starting minimised at login", async () => {
-    const calls = start(overviewOf(all), { set_start_at_login: () => true });
-    const box = screen.getByRole("checkbox", { name: "Start at login" });
-    expect(box).not.toBeChecked();
-    await fireEvent.click(box);
-    expect(calls.find((c) => c.cmd === "set_start_at_login")?.args).toEqual({ enabled: true });
-    await vi.waitFor(() => expect(box).toBeChecked());
+describe("the details pane", () => {
+  it("shows the selected target's ids, its credentials' time left and when it was last opened", async () => {
+    start(overviewOf([{ ...payments, last_opened: 1_800_000_000 - 60, opens: 3 }]), {
+      target_details: () => ({ expires_at: 1_800_000_000 + 3000 }),
+    });
+    const details = screen.getByRole("complementary", { name: "Details" });
+    expect(within(details).getByRole("heading", { name: "payments-prod" })).toBeInTheDocument();
+    expect(within(details).getByText(payments.id)).toBeInTheDocument();
+    expect(within(details).getByText("AdministratorAccess")).toBeInTheDocument();
+    expect(within(details).getByText("Not privileged")).toBeInTheDocument();
+    expect(details.querySelector(".last-opened")).toHaveTextContent(/\(3 opens in all\)$/);
+    await waitFor(() => expect(details.querySelector(".credentials")).toHaveTextContent("50 min left"));
+  });
+
+  it("says when the keychain holds no credentials for the role", async () => {
+    start(overviewOf([payments]), { target_details: () => ({ expires_at: null }) });
+    const details = screen.getByRole("complementary", { name: "Details" });
+    await waitFor(() => expect(details.querySelector(".credentials")).toHaveTextContent("none in the keychain"));
+    expect(details.querySelector(".last-opened")).toHaveTextContent("never");
+  });
+
+  it("follows the selection and shows a subscription's tenant and tags", async () => {
+    start(overviewOf([payments, { ...subscription, tags: { env: "prod" } }]));
+    await fireEvent.keyDown(searchBox(), { key: "ArrowDown" });
+    const details = screen.getByRole("complementary", { name: "Details" });
+    expect(within(details).getByRole("heading", { name: "Production" })).toBeInTheDocument();
+    expect(within(details).getByText("Acme")).toBeInTheDocument();
+    expect(within(details).getByText("env:prod")).toBeInTheDocument();
+    expect(details.querySelector(".credentials")).toBeNull();
   });
 });

@@ -103,6 +103,9 @@ export interface Overview {
   endpoint_overrides?: string[];
   /** The language to speak, "en" or "ja": the OS locale's, or the Settings override. */
   locale?: string;
+  /** Whether the keychain can be read; locked or missing, the app says so first. */
+  keychain?: KeychainState;
+  settings?: SettingsView;
 }
 
 export interface Refreshed {
@@ -161,6 +164,44 @@ export interface ElevationView {
   expires_at: number;
 }
 
+export type KeychainState =
+  | { kind: "ready" }
+  | { kind: "locked" }
+  | { kind: "missing" }
+  | { kind: "unreachable"; reason: string };
+
+/** What the person chose in Settings. */
+export interface Settings {
+  /** "en" or "ja"; absent: the OS locale's. */
+  language?: string | null;
+  theme: "system" | "light" | "dark";
+  /** The browser consoles open in; absent: the config's, else the OS default. */
+  browser?: string | null;
+  isolate: boolean;
+  shortcut: string;
+}
+
+export interface SettingsView extends Settings {
+  /** The language spoken now. */
+  locale: string;
+  /** Browser families found on this machine. */
+  browsers_found: string[];
+  /** Where a console opens when nothing is picked (null: the config's or the OS default). */
+  opens_in: string | null;
+}
+
+/** Until when the keychain holds the target's credentials (AWS), epoch seconds. */
+export interface TargetDetails {
+  expires_at: number | null;
+}
+
+/** How a console opens, where the person picked: browser, isolation, an AWS service page. */
+export interface ConsoleChoice {
+  browser?: string | undefined;
+  isolate?: boolean | undefined;
+  service?: string | undefined;
+}
+
 export interface TargetPrefs {
   starred?: boolean;
   alias?: string;
@@ -170,8 +211,18 @@ export interface TargetPrefs {
 export const api = {
   overview: () => invoke<Overview>("overview"),
   refresh: () => invoke<Refreshed>("refresh"),
-  openConsole: (id: string, browser: string | null = null, isolate = true) =>
-    invoke<null>("open_console", browser === null && isolate ? { id } : { id, browser, isolate }),
+  /** Without a browser or isolation, Settings decide; `service` lands on an AWS service. */
+  openConsole: (id: string, how: ConsoleChoice = {}) =>
+    invoke<null>("open_console", { id, ...how }),
+  targetDetails: (id: string) => invoke<TargetDetails>("target_details", { id }),
+  settings: () => invoke<SettingsView>("settings"),
+  saveSettings: (settings: Settings) => invoke<SettingsView>("save_settings", { settings }),
+  /** The keychain's own unlock prompt; the overview once it is open. */
+  unlockKeychain: () => invoke<Overview>("unlock_keychain"),
+  paletteTargets: () => invoke<TargetView[]>("palette_targets"),
+  hidePalette: () => invoke<null>("hide_palette"),
+  showMain: () => invoke<null>("show_main"),
+  onPaletteShown: (handler: () => void): Promise<UnlistenFn> => listen("palette-shown", () => handler()),
   copyExports: (id: string) => invoke<null>("copy_exports", { id }),
   exportProfile: (id: string) => invoke<ProfileExport>("export_profile", { id }),
   elevate: (id: string, reason: string) => invoke<ElevationView>("elevate", { id, reason }),

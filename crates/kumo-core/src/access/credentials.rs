@@ -112,6 +112,20 @@ impl Kumo {
         self.issue(&role, credentials, issued)
     }
 
+    /// When the keychain's credentials for TARGET end, if it holds fresh ones: what the
+    /// app's details pane shows. Nothing is handed out, so nothing is recorded.
+    pub fn credentials_end(&self, target: &str) -> Option<i64> {
+        let role = self.ctx.consoles().resolve_aws(target).ok()?;
+        let stored = credentials::cached(
+            self.ctx.store.as_ref(),
+            role.org.name.as_str(),
+            &role.account_id,
+            &role.role,
+            self.now(),
+        );
+        stored.ok().flatten().map(|c| Credentials(c).expires_at())
+    }
+
     /// Hands out credentials once the trail has recorded who took them. A privileged
     /// role's are not left in the kernel keyring, which would outlive the elevation.
     fn issue(

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { en } from "./en";
 import { ja } from "./ja";
 import { formatDateTime, formatDuration, locale, setLocale, t } from "./index.svelte";
@@ -22,7 +22,14 @@ const english = messages(en as unknown as Dictionary);
 const japanese = messages(ja as unknown as Dictionary);
 
 /** Words Japanese writes as English does: product names. */
-const SAME_IN_JAPANESE = new Set(["onboarding.awsOrg", "api.googleCloud"]);
+const SAME_IN_JAPANESE = new Set([
+  "onboarding.awsOrg",
+  "api.googleCloud",
+  "details.id",
+  // Each language is named in its own words, in both lists.
+  "settings.english",
+  "settings.japanese",
+]);
 
 describe("the locale", () => {
   it.each([
@@ -98,6 +105,17 @@ describe("the dictionaries", () => {
 });
 
 describe("formatting", () => {
+  it("falls back to the language's own form where the webview's locale is no locale tag", () => {
+    // WebKitGTK under LANG=C names its language "c".
+    const language = vi.spyOn(navigator, "language", "get").mockReturnValue("c");
+    try {
+      expect(formatDuration(12 * 60)).toBe("12 min");
+      expect(formatDateTime(Date.UTC(2027, 0, 15, 12) / 1000)).toMatch(/^1\/1[456]\/2027, /);
+    } finally {
+      language.mockRestore();
+    }
+  });
+
   it("writes a time left in hours and minutes in each language", () => {
     expect(formatDuration(2 * 3600 + 5 * 60 + 59)).toBe("2 h 05 min");
     setLocale("ja");

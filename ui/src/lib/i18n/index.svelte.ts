@@ -32,7 +32,16 @@ export function t(): Messages {
 /** Dates and numbers in the browser's regional form (en-GB's 15/01/2027) when it speaks
  * the UI's language, else in the language's own. */
 function formatLocale(): string {
-  return localeOf(navigator.language) === current ? navigator.language : current;
+  return localeOf(navigator.language) === current && isLocaleTag(navigator.language) ? navigator.language : current;
+}
+
+/** Whether Intl takes `tag`: WebKitGTK without a locale says "c" or "", which it refuses. */
+function isLocaleTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
 }
 
 /** A moment, epoch seconds, as the locale writes a date and a time. */

@@ -2,13 +2,14 @@ import { cleanup, render, screen, waitFor, within } from "@testing-library/svelt
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { flushSync } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import ActionMenu from "../ActionMenu.svelte";
 import ActivityView from "../ActivityView.svelte";
+import DetailsPane from "../DetailsPane.svelte";
 import DoctorPanel from "../DoctorPanel.svelte";
 import ElevateDialog from "../ElevateDialog.svelte";
 import MainScreen from "../MainScreen.svelte";
 import Onboarding from "../Onboarding.svelte";
 import Sessions from "../Sessions.svelte";
-import TargetActions from "../TargetActions.svelte";
 import TargetList from "../TargetList.svelte";
 import { aws, overviewOf, serve, unchanged } from "../../test-ipc";
 import { setLocale } from "./index.svelte";
@@ -82,36 +83,60 @@ describe("in Japanese", () => {
   });
 
   it("names the list's actions and marks", () => {
-    render(TargetList, { items: [{ ...payments, privileged: true }], onopen: vi.fn(), onstar: vi.fn() });
+    render(TargetList, {
+      items: [{ ...payments, privileged: true }],
+      onopen: vi.fn(),
+      onstar: vi.fn(),
+      onmenu: vi.fn(),
+    });
     expect(screen.getByRole("listbox", { name: "ターゲット" })).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: `${payments.id} をお気に入りに追加` })).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "開く" })).toBeInTheDocument();
+    expect(screen.getByTitle(`${payments.id} をお気に入りに追加`)).toHaveClass("star");
+    expect(screen.getByText("開く")).toHaveClass("open");
     expect(screen.getByText("特権")).toHaveAttribute("title", "理由を添えた昇格が必要です");
     expect(document.querySelector(".source")).toHaveAttribute("title", "AWS 組織 acme");
   });
 
-  it("offers the selected target's actions", () => {
-    render(TargetActions, {
+  it("offers a target's actions in its menu", () => {
+    render(ActionMenu, {
+      props: {
+        target: { ...payments, privileged: true },
+        elevation: null,
+        browsers: ["firefox"],
+        isolate: true,
+        onaction: vi.fn(),
+        onclose: vi.fn(),
+      },
+    });
+    const menu = screen.getByRole("menu", { name: "payments-prod の操作" });
+    const items = within(menu).getAllByRole("menuitem").map((item) => item.textContent?.trim());
+    expect(items).toEqual([
+      "コンソールを開くEnter",
+      "ブラウザーを選んで開く…",
+      "サービスを開く…",
+      "エクスポートをコピーCtrl+E",
+      "プロファイルとしてエクスポート",
+      "昇格…",
+      "エイリアスを設定…",
+      "色…",
+      "お気に入りに追加Ctrl+S",
+    ]);
+  });
+
+  it("details the selected target", () => {
+    serve({ target_details: () => ({ expires_at: null }) });
+    render(DetailsPane, {
       props: {
         target: payments,
         elevation: { target: payments.id, reason: "INC-4711", expires_at: now + 1800 },
         now,
-        onendelevation: vi.fn(),
         onopen: vi.fn(),
-        oncopy: vi.fn(),
-        onexport: vi.fn(),
-        onalias: vi.fn(),
-        oncolour: vi.fn(),
+        onactions: vi.fn(),
       },
     });
-    expect(screen.getByRole("region", { name: "payments-prod の操作" })).toBeInTheDocument();
-    expect(screen.getByRole("status")).toHaveTextContent("昇格中 (残り 30 分): INC-4711");
-    expect(screen.getByRole("button", { name: "コンソールを開く" })).toBeInTheDocument();
-    const colours = within(screen.getByRole("combobox", { name: "色" })).getAllByRole("option");
-    expect(colours.slice(0, 2).map((o) => [o.getAttribute("value"), o.textContent])).toEqual([
-      ["", "色なし"],
-      ["blue", "青"],
-    ]);
+    const details = screen.getByRole("complementary", { name: "詳細" });
+    expect(within(details).getByText("昇格中 (残り 30 分): INC-4711")).toBeInTheDocument();
+    expect(within(details).getByText("最終オープン")).toBeInTheDocument();
+    expect(within(details).getByRole("button", { name: "操作…" })).toBeInTheDocument();
   });
 
   it("shows the activity with its kinds and dates in Japanese, filtering by the kinds' names", async () => {

@@ -1,0 +1,7 @@
+import { mount } from "svelte";
+import Palette from "./lib/Palette.svelte";
+import "./app.css";
+
+const target = document.getElementById("palette");
+if (!target) throw new Error("palette.html lacks the #palette element");
+export default mount(Palette, { target });
