@@ -373,8 +373,8 @@ describe("sign-ins", () => {
     const calls = start(overview, { renew: () => overview.sessions });
     const chips = screen.getAllByRole("listitem").map((li) => li.textContent?.replace(/\s+/g, " ").trim());
     expect(chips).toEqual([
-      "Identity dev@acme.com 50 min left Renew now Sign out",
-      "AWS acme 3 h 05 min left Renew now Sign out",
+      "Identity dev@acme.com 50 min left ↻ ×",
+      "AWS acme 3 h 05 min left ↻ ×",
       "Azure acme.onmicrosoft.com not signed in Sign in",
     ]);
     const azure = screen.getAllByRole("listitem")[2] as HTMLElement;
@@ -410,7 +410,7 @@ describe("sign-ins", () => {
     );
     await emit("sessions", [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 3600 }]);
     const chip = screen.getByRole("listitem");
-    await waitFor(() => expect(chip).toHaveTextContent("AWS acme 1 h 00 min left Renew now"));
+    await waitFor(() => expect(chip).toHaveTextContent("AWS acme 1 h 00 min left ↻"));
   });
 
   it("says a session that renews by itself renews, and never warns of its token's end", () => {
@@ -419,7 +419,7 @@ describe("sign-ins", () => {
         sessions: [{ provider: "aws", name: "acme", account: null, expires_at: 1_800_000_000 + 5 * 60, renews: true }],
       }),
     );
-    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme renews automatically Renew now Sign out");
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme renews automatically ↻ ×");
     expect(screen.queryByRole("alert")).toBeNull();
   });
 
@@ -468,7 +468,7 @@ describe("sign-ins", () => {
         ],
       }),
     );
-    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme sign in within 6 days Renew now Sign out");
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme sign in within 6 days ↻ ×");
     const banner = screen.getByRole("alert");
     expect(banner).toHaveTextContent(
       "Sign in to AWS acme within 6 days: Kumo renews it by itself only until its client registration ends.",
@@ -492,7 +492,7 @@ describe("sign-ins", () => {
         ],
       }),
     );
-    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme renews automatically Renew now Sign out");
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme renews automatically ↻ ×");
     expect(screen.queryByRole("alert")).toBeNull();
   });
 
@@ -513,7 +513,7 @@ describe("sign-ins", () => {
         ],
       }),
     );
-    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme cannot reach Renew now Sign out");
+    expect(screen.getByRole("listitem")).toHaveTextContent("AWS acme cannot reach ↻ ×");
   });
 
   const signedOut = [

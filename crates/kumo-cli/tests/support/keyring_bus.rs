@@ -3,9 +3,17 @@
 //! The app's end-to-end tests include this file too.
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/keyring-bus.sh");
+/// scripts/keyring-bus.sh, found from whichever crate of the workspace includes this.
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("scripts/keyring-bus.sh"))
+        .find(|script| script.is_file())
+        .expect("the workspace holds scripts/keyring-bus.sh")
+}
 
 pub struct KeyringBus {
     child: Child,
@@ -18,7 +26,7 @@ pub struct KeyringBus {
 impl KeyringBus {
     /// `"locked"` or `"missing"`.
     pub fn start(mode: &str) -> Self {
-        let mut child = Command::new(SCRIPT)
+        let mut child = Command::new(script())
             .arg(mode)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -158,7 +158,6 @@ export const en = {
     renewsAutomatically: "renews automatically",
     signingIn: "Signing in…",
     signOutOf: (provider: string, name: string) => `Sign out of ${provider} ${name}`,
-    signOut: "Sign out",
     signInToAll: "Sign in to all",
     signingInAll: (done: number, total: number) => `Signing in (${done} of ${total})…`,
     signOutOfAll: "Sign out of all",

@@ -149,7 +149,6 @@ export const ja: Messages = {
     renewsAutomatically: "自動更新",
     signingIn: "サインインしています…",
     signOutOf: (provider, name) => `${provider} ${name} からサインアウト`,
-    signOut: "サインアウト",
     signInToAll: "すべてにサインイン",
     signingInAll: (done, total) => `サインインしています (${done} / ${total})…`,
     signOutOfAll: "すべてからサインアウト",

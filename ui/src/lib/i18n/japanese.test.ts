@@ -59,8 +59,8 @@ describe("in Japanese", () => {
     });
     const chips = screen.getAllByRole("listitem").map((li) => li.textContent?.replace(/\s+/g, " ").trim());
     expect(chips).toEqual([
-      "ID dev@acme.com 残り 50 分 今すぐ更新 サインアウト",
-      "AWS acme 残り 12 分 今すぐ更新 サインアウト",
+      "ID dev@acme.com 残り 50 分 ↻ ×",
+      "AWS acme 残り 12 分 ↻ ×",
       "Azure acme.onmicrosoft.com 未サインイン サインイン",
     ]);
     expect(screen.getByRole("alert")).toHaveTextContent("acme の AWS セッションは 12 分後に終了します。");
