@@ -433,12 +433,18 @@ pub async fn save_settings(
 ) -> Result<SettingsView, Error> {
     let kumo = state.kumo.read().await;
     let before = kumo.settings().chosen.shortcut;
-    if settings.shortcut != before {
+    let new_shortcut = settings.shortcut != before;
+    if new_shortcut {
         crate::shortcut::replace(&app, &before, &settings.shortcut)?;
     }
-    kumo.save_settings(&settings).inspect_err(|_| {
-        let _ = crate::shortcut::replace(&app, &settings.shortcut, &before);
-    })
+    let saved = kumo.save_settings(&settings).inspect_err(|_| {
+        if new_shortcut {
+            let _ = crate::shortcut::replace(&app, &settings.shortcut, &before);
+        }
+    })?;
+    // The tray speaks the language chosen.
+    tray::update(&app);
+    Ok(saved)
 }
 
 /// "Unlock": the keychain's own prompt; the overview once it is open.

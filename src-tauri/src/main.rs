@@ -9,6 +9,7 @@ mod palette;
 mod reminders;
 mod shortcut;
 mod tray;
+mod words;
 
 use std::sync::Mutex;
 
@@ -89,6 +90,7 @@ fn main() -> anyhow::Result<()> {
     let shortlist = tray::shortlist(&kumo, false);
     let instance_name = kumo.instance_name();
     let shortcut = kumo.settings().chosen.shortcut;
+    let words = words::Words::of(kumo.locale());
     // `make run` with nothing configured: straight into the demo.
     let demo_on_start = std::env::var_os("KUMO_DEMO").is_some_and(|v| v == "1");
 
@@ -133,7 +135,7 @@ fn main() -> anyhow::Result<()> {
             if let Err(e) = shortcut::register(&handle, &shortcut) {
                 tracing::warn!("no global shortcut: {}", e.message);
             }
-            if let Err(e) = tray::install(&handle, &shortlist) {
+            if let Err(e) = tray::install(&handle, &shortlist, words) {
                 tracing::warn!("no tray icon on this desktop: {e}");
             }
             if minimised && let Some(window) = app.get_webview_window("main") {

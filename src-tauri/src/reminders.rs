@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use kumo_core::access::{NextStep, Provider, Reminder, ReminderKind, Reminders};
+use kumo_core::access::{KeychainState, NextStep, Provider, Reminder, ReminderKind, Reminders};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::commands::AppState;
+use crate::words::Words;
 
 /// How often the keychain is read again when nothing falls due sooner: a renewal
 /// elsewhere shows within this.
@@ -24,8 +25,18 @@ pub async fn watch(app: AppHandle) {
     let mut renewals: HashMap<(Provider, String), (Option<i64>, i64)> = HashMap::new();
     loop {
         let state = app.state::<AppState>();
-        let (statuses, now) = {
+        // A locked keychain would answer each read with its unlock prompt: the watch
+        // waits for "Unlock" (which wakes it) instead of raising it in the background.
+        if state.kumo.read().await.keychain() != KeychainState::Ready {
+            tokio::select! {
+                () = tokio::time::sleep(RECHECK) => {}
+                () = state.recheck.notified() => {}
+            }
+            continue;
+        }
+        let (statuses, now, words) = {
             let kumo = state.kumo.read().await;
+            let words = Words::of(kumo.locale());
             let now = kumo.now();
             let statuses = kumo.statuses();
             let mut renewed_any = false;
@@ -56,15 +67,15 @@ pub async fn watch(app: AppHandle) {
             }
             // Read again only when a renewal may have changed them.
             if renewed_any {
-                (kumo.statuses(), kumo.now())
+                (kumo.statuses(), kumo.now(), words)
             } else {
-                (statuses, now)
+                (statuses, now, words)
             }
         };
         let _ = app.emit("sessions", &statuses);
         for reminder in reminders.due(&statuses, now) {
-            tracing::info!("{}", reminder.title());
-            notify(&app, reminder);
+            tracing::info!("{}", Words::English.title(&reminder));
+            notify(&app, reminder, words);
         }
         let next_renewal = renewals.values().map(|(_, at)| *at).min();
         let wait = [Reminders::next_due(&statuses, now), next_renewal]
@@ -81,20 +92,16 @@ pub async fn watch(app: AppHandle) {
 
 /// A desktop notification. Its action opens the window, or for a sign-in needed starts
 /// the sign-in. Without a notification service the window's own banner still says it.
-fn notify(app: &AppHandle, reminder: Reminder) {
+fn notify(app: &AppHandle, reminder: Reminder, words: Words) {
     let app = app.clone();
     // The D-Bus calls block, and waiting for the click blocks until it is dismissed.
     std::thread::spawn(move || {
-        let action = match reminder.kind {
-            ReminderKind::SignInNeeded | ReminderKind::SignInBy(_) => "Sign in",
-            ReminderKind::EndsIn(_) | ReminderKind::Unreachable => "Open Kumo",
-        };
         let shown = notify_rust::Notification::new()
             .appname("Kumo")
-            .summary(&reminder.title())
-            .body(&reminder.body())
+            .summary(&words.title(&reminder))
+            .body(&words.body(&reminder))
             .icon("kumo")
-            .action("default", action)
+            .action("default", words.action(&reminder))
             .show();
         match shown {
             #[cfg(all(unix, not(target_os = "macos")))]

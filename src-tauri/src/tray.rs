@@ -6,6 +6,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
 use crate::commands::AppState;
+use crate::words::Words;
 
 pub const TRAY_ID: &str = "kumo";
 const SEARCH: &str = "search";
@@ -20,7 +21,7 @@ pub fn shortlist(kumo: &Kumo, named: bool) -> Vec<(String, String)> {
     kumo.shortlist(MAX_ITEMS, named)
 }
 
-fn menu(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result<Menu<Wry>> {
+fn menu(app: &AppHandle, shortlist: &[(String, String)], words: Words) -> tauri::Result<Menu<Wry>> {
     let menu = Menu::new(app)?;
     for (id, label) in shortlist {
         menu.append(&MenuItem::with_id(
@@ -37,21 +38,21 @@ fn menu(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result<Menu<W
     menu.append(&MenuItem::with_id(
         app,
         SEARCH,
-        "Search…",
+        words.search(),
         true,
         Some("CmdOrCtrl+Alt+K"),
     )?)?;
     menu.append(&MenuItem::with_id(
         app,
         QUIT,
-        "Quit Kumo",
+        words.quit(),
         true,
         None::<&str>,
     )?)?;
     Ok(menu)
 }
 
-pub fn install(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result<()> {
+pub fn install(app: &AppHandle, shortlist: &[(String, String)], words: Words) -> tauri::Result<()> {
     let icon = app
         .default_window_icon()
         .cloned()
@@ -59,7 +60,7 @@ pub fn install(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon)
         .tooltip("Kumo")
-        .menu(&menu(app, shortlist)?)
+        .menu(&menu(app, shortlist, words)?)
         .on_menu_event(|app, event| {
             let id = event.id().as_ref();
             if id == QUIT {
@@ -79,12 +80,13 @@ pub fn install(app: &AppHandle, shortlist: &[(String, String)]) -> tauri::Result
 pub fn update(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let shortlist = {
+        let (shortlist, words) = {
             let state = app.state::<AppState>();
-            shortlist(&*state.kumo.read().await, true)
+            let kumo = state.kumo.read().await;
+            (shortlist(&kumo, true), Words::of(kumo.locale()))
         };
         if let Some(tray) = app.tray_by_id(TRAY_ID)
-            && let Ok(menu) = menu(&app, &shortlist)
+            && let Ok(menu) = menu(&app, &shortlist, words)
         {
             let _ = tray.set_menu(Some(menu));
         }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use crate::sessions::{Provider, SessionStatus, WARN_BEFORE_SECS};
 
-/// One thing to tell, in words for a desktop notification.
+/// One thing to tell; the app words it in its language (`src-tauri/src/words.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminder {
     pub provider: Provider,
@@ -32,47 +32,6 @@ pub enum ReminderKind {
     /// The session renews until its sign-in's known end (an org's client registration)
     /// at this time; a person must sign in before.
     SignInBy(i64),
-}
-
-impl Reminder {
-    pub fn title(&self) -> String {
-        let provider = self.provider.label();
-        match self.kind {
-            ReminderKind::EndsIn(seconds_left) => {
-                let minutes = (seconds_left + 59) / 60;
-                let unit = if minutes == 1 { "minute" } else { "minutes" };
-                format!(
-                    "Your {provider} session for {} ends in {minutes} {unit}",
-                    self.name
-                )
-            }
-            ReminderKind::SignInNeeded => {
-                format!("Sign in to {provider} again: {}", self.name)
-            }
-            ReminderKind::Unreachable => format!("Kumo cannot reach {provider}"),
-            ReminderKind::SignInBy(_) => format!("Sign in to {provider} this week: {}", self.name),
-        }
-    }
-
-    pub fn body(&self) -> String {
-        match self.kind {
-            ReminderKind::EndsIn(_) => "Open Kumo and choose Renew now to stay signed in.".into(),
-            ReminderKind::SignInNeeded => {
-                "Kumo cannot renew this session by itself any more. Choose Sign in.".into()
-            }
-            ReminderKind::Unreachable => format!(
-                "Renewing the session for {} keeps failing; Kumo keeps trying. The session has not ended.",
-                self.name
-            ),
-            ReminderKind::SignInBy(end) => {
-                let days = ((end - self.now).max(0) + 86_399) / 86_400;
-                let unit = if days == 1 { "day" } else { "days" };
-                format!(
-                    "Kumo renews this session by itself for {days} more {unit}, until its client registration ends. Choose Sign in to renew it for longer."
-                )
-            }
-        }
-    }
 }
 
 /// The reminders already given: each event once, until it no longer holds (a session
@@ -162,6 +121,10 @@ mod tests {
 
     const NOW: i64 = 1_000_000;
 
+    fn kinds(due: &[Reminder]) -> Vec<ReminderKind> {
+        due.iter().map(|r| r.kind).collect()
+    }
+
     fn aws(expires_at: Option<i64>, renews: bool) -> SessionStatus {
         SessionStatus {
             provider: Provider::Aws,
@@ -190,11 +153,7 @@ mod tests {
         let mut reminders = Reminders::default();
         let statuses = [aws(Some(NOW + 14 * 60), false)];
         let due = reminders.due(&statuses, NOW);
-        assert_eq!(due.len(), 1);
-        assert_eq!(
-            due[0].title(),
-            "Your AWS session for acme ends in 14 minutes"
-        );
+        assert_eq!(kinds(&due), [ReminderKind::EndsIn(14 * 60)]);
         assert_eq!(reminders.due(&statuses, NOW + 60), []);
     }
 
@@ -207,11 +166,11 @@ mod tests {
             ..aws(None, false)
         };
         let due = reminders.due(std::slice::from_ref(&refused), NOW);
+        assert_eq!(kinds(&due), [ReminderKind::SignInNeeded]);
         assert_eq!(
-            due.iter().map(Reminder::title).collect::<Vec<_>>(),
-            ["Sign in to AWS again: dev@acme.com"]
+            (due[0].name.as_str(), due[0].session.as_str()),
+            ("dev@acme.com", "acme")
         );
-        assert_eq!(due[0].session, "acme");
         assert_eq!(reminders.due(std::slice::from_ref(&refused), NOW + 600), []);
         let signed_in = aws(Some(NOW + 3600), true);
         assert_eq!(reminders.due(&[signed_in], NOW + 700), []);
@@ -226,14 +185,7 @@ mod tests {
             ..aws(Some(NOW + 60), true)
         };
         let due = reminders.due(std::slice::from_ref(&unreachable), NOW);
-        assert_eq!(
-            due.iter().map(Reminder::title).collect::<Vec<_>>(),
-            ["Kumo cannot reach AWS"]
-        );
-        assert_eq!(
-            due[0].body(),
-            "Renewing the session for acme keeps failing; Kumo keeps trying. The session has not ended."
-        );
+        assert_eq!(kinds(&due), [ReminderKind::Unreachable]);
         assert_eq!(reminders.due(&[unreachable], NOW + 30), []);
     }
 
@@ -246,15 +198,7 @@ mod tests {
         };
         assert_eq!(reminders.due(&[ending(NOW + 8 * 86_400)], NOW), []);
         let due = reminders.due(&[ending(NOW + 6 * 86_400 - 60)], NOW);
-        assert_eq!(
-            due.iter()
-                .map(|r| (r.title(), r.body()))
-                .collect::<Vec<_>>(),
-            [(
-                "Sign in to AWS this week: acme".to_owned(),
-                "Kumo renews this session by itself for 6 more days, until its client registration ends. Choose Sign in to renew it for longer.".to_owned()
-            )]
-        );
+        assert_eq!(kinds(&due), [ReminderKind::SignInBy(NOW + 6 * 86_400 - 60)]);
         assert_eq!(
             reminders.due(&[ending(NOW + 6 * 86_400 - 60)], NOW + 3600),
             []
@@ -270,10 +214,7 @@ mod tests {
             ..aws(Some(NOW + 10 * 60), false)
         };
         let due = reminders.due(&[no_refresh], NOW);
-        assert_eq!(
-            due.iter().map(Reminder::title).collect::<Vec<_>>(),
-            ["Your AWS session for acme ends in 10 minutes"]
-        );
+        assert_eq!(kinds(&due), [ReminderKind::EndsIn(10 * 60)]);
     }
 
     #[test]

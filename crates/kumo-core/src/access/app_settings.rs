@@ -47,6 +47,11 @@ impl Kumo {
         }
     }
 
+    /// The language the app speaks: the chosen one, else the OS locale's.
+    pub fn locale(&self) -> &'static str {
+        Settings::load(&self.ctx.env).locale(&self.ctx.env)
+    }
+
     /// Saves `settings` (each value checked first); the view after.
     pub fn save_settings(&self, settings: &Settings) -> Result<SettingsView, Error> {
         settings.save(&self.ctx.env)?;
