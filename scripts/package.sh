@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the installable packages (release builds: many minutes, not part of
-# `make test`): a .deb and an .rpm of the desktop app with the `kumo` CLI beside it on
-# PATH, the desktop entry and the icons. The Tauri CLI comes prebuilt from npm; an
-# AppImage is left out because its bundler downloads tools at build time.
+# Builds the installable packages of this system (release builds: many minutes, not
+# part of `make test`): on Linux a .deb and an .rpm of the desktop app with the `kumo`
+# CLI beside it on PATH, the desktop entry and the icons; on macOS the .app and a .dmg;
+# on Windows an .msi and an NSIS installer. Each is built on its own system. The Tauri
+# CLI comes prebuilt from npm; an AppImage is left out because its bundler downloads
+# tools at build time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +15,12 @@ cargo build --locked --release -p kumo-cli
 # Tauri's externalBin: the CLI, named for the target triple, installed to /usr/bin/kumo.
 mkdir -p src-tauri/binaries
 cp "$target/release/kumo" "src-tauri/binaries/kumo-$triple"
-ui/node_modules/.bin/tauri build --bundles deb,rpm --config '{"bundle":{"externalBin":["binaries/kumo"]}}'
+case "$(uname -s)" in
+  Darwin) bundles=app,dmg ;;
+  MINGW* | MSYS* | CYGWIN*) bundles=msi,nsis ;;
+  *) bundles=deb,rpm ;;
+esac
+ui/node_modules/.bin/tauri build --bundles "$bundles" --config '{"bundle":{"externalBin":["binaries/kumo"]}}'
 echo
-echo "package: built"
-find "$target/release/bundle" -maxdepth 2 -name '*.deb' -o -maxdepth 2 -name '*.rpm'
+echo "package: built $bundles"
+find "$target/release/bundle" -maxdepth 2 \( -name '*.deb' -o -name '*.rpm' -o -name '*.app' -o -name '*.dmg' -o -name '*.msi' -o -name '*.exe' \)

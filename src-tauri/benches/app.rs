@@ -2,8 +2,11 @@
 //! through WebDriver (run by `make bench` inside the test session):
 //! - launch to a usable list of 6,000 cached targets;
 //! - search keystroke to updated list (DOM updated and laid out) with 10,000 targets;
-//! - resident memory of the app and its WebKit processes, idle with 6,000 targets, next
-//!   to a bare Tauri window's (examples/bare_window.rs).
+//! - the global shortcut pressed (through the X server) to the palette on screen with
+//!   its field focused;
+//! - memory of the app and its WebKit processes, idle with 6,000 targets, as PSS (pages
+//!   shared between them counted once), next to a bare Tauri window's
+//!   (examples/bare_window.rs).
 
 #[path = "../tests/support/webdriver.rs"]
 mod webdriver;
@@ -179,15 +182,93 @@ async fn search(targets: usize) -> Keystrokes {
     }
 }
 
-/// Resident memory (kB) of `pid` and every process descended from it.
-fn tree_rss_kb(pid: u32) -> u64 {
+const PALETTE_RUNS: usize = 21;
+
+/// Shortcut to palette, per press: from just before `xdotool key` runs (its own start,
+/// a few milliseconds, is included) to the first frame after the palette became
+/// visible with its search field focused, as the page's clock (the same wall clock)
+/// records it.
+async fn palette(targets: usize) -> Vec<f64> {
+    let home = home_with(targets);
+    let service = format!("kumo-bench-palette-{}", std::process::id());
+    let (d, _driver) = Driver::start(home.path(), &service, &[]).await;
+    d.wait_for_text(&format!("{targets} of {targets}")).await;
+    let main = d.get("/window").await.as_str().unwrap().to_owned();
+    let press = || {
+        let started = std::time::SystemTime::now();
+        let status = Command::new("xdotool")
+            .args(["key", "--clearmodifiers", "ctrl+alt+k"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        started
+    };
+    // The palette is made a second after the launch; the first press finds it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let palette = loop {
+        assert!(Instant::now() < deadline, "the shortcut showed no palette");
+        press();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let handles = d.get("/window/handles").await;
+        if let Some(h) = handles.as_array().unwrap().iter().find(|h| **h != main) {
+            break h.as_str().unwrap().to_owned();
+        }
+    };
+    d.post("/window", json!({ "handle": palette })).await;
+    let watch = r#"
+        window.__shown = null;
+        const input = document.querySelector(".palette input");
+        document.addEventListener("visibilitychange", () => {
+          if (document.visibilityState !== "visible") return;
+          requestAnimationFrame(() => {
+            if (document.activeElement === input) window.__shown = Date.now();
+            else input.addEventListener("focus", () => (window.__shown = Date.now()), { once: true });
+          });
+        });
+    "#;
+    d.script(watch).await;
+    let mut times = Vec::new();
+    for _ in 0..PALETTE_RUNS {
+        d.script("window.__shown = null; document.querySelector('.palette input').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))").await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while d.script("return document.visibilityState").await != "hidden" {
+            assert!(
+                Instant::now() < deadline,
+                "Escape left the palette on screen"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let pressed = press()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            * 1000.0;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let shown = loop {
+            let shown = d.script("return window.__shown").await;
+            if let Some(at) = shown.as_f64() {
+                break at;
+            }
+            assert!(Instant::now() < deadline, "the palette never showed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        times.push(shown - pressed);
+    }
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    times
+}
+
+/// Proportional set size (kB) of `pid` and every process descended from it: each
+/// shared page counted once across them, as the machine's memory pays for it.
+fn tree_pss_kb(pid: u32) -> u64 {
     let mut total = 0;
     let mut pending = vec![pid];
     while let Some(p) = pending.pop() {
-        let status = std::fs::read_to_string(format!("/proc/{p}/status")).unwrap_or_default();
-        total += status
+        let rollup = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).unwrap_or_default();
+        total += rollup
             .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .find_map(|l| l.strip_prefix("Pss:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             .unwrap_or(0);
         for entry in std::fs::read_dir("/proc").unwrap().flatten() {
@@ -218,7 +299,7 @@ impl Drop for Killed {
 }
 
 /// Starts `program` directly (no WebDriver), lets it settle, and measures its tree.
-fn idle_rss_mb(program: &Path, home: &Path) -> f64 {
+fn idle_pss_mb(program: &Path, home: &Path) -> f64 {
     let child = Command::new(program)
         .env("HOME", home)
         .env("KUMO_CONFIG", home.join("config.toml"))
@@ -232,7 +313,7 @@ fn idle_rss_mb(program: &Path, home: &Path) -> f64 {
         .unwrap();
     let child = Killed(child);
     std::thread::sleep(Duration::from_secs(8));
-    tree_rss_kb(child.0.id()) as f64 / 1024.0
+    tree_pss_kb(child.0.id()) as f64 / 1024.0
 }
 
 fn bare_window() -> PathBuf {
@@ -285,10 +366,24 @@ async fn main() {
         );
     }
 
+    let shown = palette(6000).await;
+    println!(
+        "\n## Global shortcut to the palette on screen, field focused ({PALETTE_RUNS} presses)"
+    );
+    println!(
+        "median {:.0} ms; p90 {:.0} ms; max {:.0} ms",
+        median(shown.clone()),
+        p90(shown.clone()),
+        shown.iter().copied().fold(0.0, f64::max)
+    );
+
     let home = home_with(6000);
-    let app = idle_rss_mb(Path::new(env!("CARGO_BIN_EXE_kumo-app")), home.path());
+    let app = idle_pss_mb(Path::new(env!("CARGO_BIN_EXE_kumo-app")), home.path());
     let bare_home = tempfile::tempdir().unwrap();
-    let bare = idle_rss_mb(&bare_window(), bare_home.path());
-    println!("\n## Resident memory, idle, with its WebKit processes");
-    println!("kumo-app with 6,000 targets: {app:.0} MB; a bare Tauri window: {bare:.0} MB");
+    let bare = idle_pss_mb(&bare_window(), bare_home.path());
+    println!("\n## Memory, idle, with its WebKit processes (PSS)");
+    println!(
+        "kumo-app with 6,000 targets: {app:.0} MB; a bare Tauri window: {bare:.0} MB; ratio {:.2}",
+        app / bare
+    );
 }

@@ -596,7 +596,7 @@ pub async fn save_config(
 mod tests {
     use std::collections::BTreeSet;
 
-    use kumo_core::access::{Check, NextStep, SignInReason, Status, Target};
+    use kumo_core::access::{Check, NextStep, SignInReason, Status, Target, ZeroTrustView};
 
     use super::*;
 
@@ -721,6 +721,13 @@ mod tests {
             locale: "ja",
             browsers_found: vec!["chrome", "firefox"],
             opens_in: Some("firefox".into()),
+            zero_trust: ZeroTrustView {
+                guard: true,
+                privileged: vec!["*Admin*".into()],
+                max_elevation_secs: 3600,
+                require_match: true,
+                audit_file: "/home/dev/.local/state/kumo/audit.jsonl".into(),
+            },
         };
         let session = SessionStatus {
             provider: Provider::Aws,

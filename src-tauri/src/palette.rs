@@ -23,9 +23,43 @@ pub fn create(app: &AppHandle) {
         tracing::warn!("tauri.conf.json has no palette window");
         return;
     };
-    if let Err(e) = WebviewWindowBuilder::from_config(app, &config).and_then(|b| b.build()) {
+    let made = WebviewWindowBuilder::from_config(app, &config)
+        .map(|builder| in_main_web_process(app, builder))
+        .and_then(|builder| builder.build());
+    if let Err(e) = made {
         tracing::warn!("the palette window could not be made: {e}");
     }
+}
+
+/// The palette's page in the main window's web process, as a related view: a web
+/// process of its own would hold a second copy of WebKit's heap for a page of a few
+/// kilobytes. Runs on the main thread, where `with_webview` calls back at once.
+#[cfg(target_os = "linux")]
+fn in_main_web_process<'a>(
+    app: &AppHandle,
+    builder: WebviewWindowBuilder<'a, tauri::Wry, AppHandle>,
+) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
+    use std::cell::RefCell;
+    thread_local! {
+        static MAIN_VIEW: RefCell<Option<webkit2gtk::WebView>> = const { RefCell::new(None) };
+    }
+    if let Some(main) = app.get_webview_window("main") {
+        let _ = main.with_webview(|webview| {
+            MAIN_VIEW.with(|view| *view.borrow_mut() = Some(webview.inner()));
+        });
+    }
+    match MAIN_VIEW.with(|view| view.borrow_mut().take()) {
+        Some(view) => builder.with_related_view(view),
+        None => builder,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn in_main_web_process<'a>(
+    _app: &AppHandle,
+    builder: WebviewWindowBuilder<'a, tauri::Wry, AppHandle>,
+) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
+    builder
 }
 
 /// Shows the palette in front, its field focused and emptied for a new search.

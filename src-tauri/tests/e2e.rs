@@ -122,6 +122,7 @@ async fn a_person_signs_in_finds_stars_opens_and_copies() {
     // runs the kumo beside the app.
     d.keys(&search, &format!("{CONTROL}k{RELEASE}")).await;
     let export = d.wait_for(".action-menu [data-action=\"export\"]").await;
+    d.screenshot("app-action-menu").await;
     assert_eq!(
         d.get(&format!("/element/{export}/text")).await,
         "Export as profile"

@@ -130,7 +130,7 @@ exec {browser} "$(printf '%b' "${{page//%/\\x}}")"
     d.wait_for_count(".session[data-signed-in=\"true\"]", 3)
         .await;
     d.wait_for_text("8 of 8").await;
-    d.screenshot("app-list").await;
+    d.screenshot("app-list-en").await;
 
     let settings = d.wait_for(".settings-button").await;
     d.click(&settings).await;

@@ -213,6 +213,33 @@ describe("settings", () => {
     expect(field).toHaveValue("CmdOrCtrl+Alt+K");
   });
 
+  it("shows what the company's config sets for privileged targets, identities and the audit trail", async () => {
+    serve({
+      overview: () => overviewOf([], { configured: false }),
+      settings: () => ({
+        ...view,
+        zero_trust: {
+          guard: true,
+          privileged: ["*Admin*", "env:prod"],
+          max_elevation_secs: 3600,
+          require_match: true,
+          audit_file: "/home/dev/.local/state/kumo/audit.jsonl",
+        },
+      }),
+    });
+    render(App);
+    const settings = await openSettings();
+    await within(settings).findByText("Zero trust");
+    expect(settings.querySelector("[data-setting=guard]")).toHaveTextContent(
+      "Need an elevation with a reason, for 1 h 00 min at most",
+    );
+    expect(within(settings).getByText("*Admin*, env:prod")).toBeInTheDocument();
+    expect(settings.querySelector("[data-setting=binding]")).toHaveTextContent(
+      "A cloud signed in as anyone but you is refused",
+    );
+    expect(within(settings).getByText("/home/dev/.local/state/kumo/audit.jsonl")).toBeInTheDocument();
+  });
+
   it("turns on starting minimised at login", async () => {
     const calls = withSettings({ set_start_at_login: () => true });
     const settings = await openSettings();

@@ -213,17 +213,21 @@ fn doctor_fails_without_a_reachable_keychain() {
 #[path = "support/keyring_bus.rs"]
 mod keyring_bus;
 
-#[test]
-fn doctor_says_a_locked_keychain_is_locked_without_waiting_at_its_prompt() {
-    let bus = keyring_bus::KeyringBus::start("locked");
+/// `kumo doctor`'s report and success on `bus`, with nothing configured.
+fn doctor_on(bus: &keyring_bus::KeyringBus) -> (String, bool) {
     let dir = tempfile::tempdir().unwrap();
     let out = kumo(
         &dir.path().join("none.toml"),
         &[("DBUS_SESSION_BUS_ADDRESS", &bus.address)],
         &["doctor"],
     );
-    let text = stdout(&out);
-    assert!(!out.status.success(), "{text}");
+    (stdout(&out), out.status.success())
+}
+
+#[test]
+fn doctor_says_a_locked_keychain_is_locked_without_waiting_at_its_prompt() {
+    let (text, ok) = doctor_on(&keyring_bus::KeyringBus::start("locked"));
+    assert!(!ok, "{text}");
     assert!(
         text.contains("FAIL Keychain: Secret Service (service `kumo`) is locked\n"),
         "{text}"
@@ -234,13 +238,7 @@ fn doctor_says_a_locked_keychain_is_locked_without_waiting_at_its_prompt() {
 fn doctor_passes_once_the_keychain_is_unlocked() {
     let mut bus = keyring_bus::KeyringBus::start("locked");
     bus.unlock();
-    let dir = tempfile::tempdir().unwrap();
-    let out = kumo(
-        &dir.path().join("none.toml"),
-        &[("DBUS_SESSION_BUS_ADDRESS", &bus.address)],
-        &["doctor"],
-    );
-    let text = stdout(&out);
+    let (text, _) = doctor_on(&bus);
     assert!(
         text.contains(
             "ok   Keychain: Secret Service (service `kumo`): write, read and delete work\n"
@@ -251,15 +249,8 @@ fn doctor_passes_once_the_keychain_is_unlocked() {
 
 #[test]
 fn doctor_names_what_provides_a_secret_service_where_none_runs() {
-    let bus = keyring_bus::KeyringBus::start("missing");
-    let dir = tempfile::tempdir().unwrap();
-    let out = kumo(
-        &dir.path().join("none.toml"),
-        &[("DBUS_SESSION_BUS_ADDRESS", &bus.address)],
-        &["doctor"],
-    );
-    let text = stdout(&out);
-    assert!(!out.status.success(), "{text}");
+    let (text, ok) = doctor_on(&keyring_bus::KeyringBus::start("missing"));
+    assert!(!ok, "{text}");
     assert!(
         text.contains("FAIL Keychain: no Secret Service runs on this desktop\n"),
         "{text}"

@@ -188,6 +188,17 @@ export interface SettingsView extends Settings {
   browsers_found: string[];
   /** Where a console opens when nothing is picked (null: the config's or the OS default). */
   opens_in: string | null;
+  /** What the company's config sets: shown, not chosen. */
+  zero_trust?: ZeroTrustView;
+}
+
+/** The guard, the binding to the one identity and the audit trail, as the config sets them. */
+export interface ZeroTrustView {
+  guard: boolean;
+  privileged: string[];
+  max_elevation_secs: number;
+  require_match: boolean;
+  audit_file: string;
 }
 
 /** Until when the keychain holds the target's credentials (AWS), epoch seconds. */
@@ -309,6 +320,19 @@ export function tagText(t: TargetView): string {
 }
 
 /** Product names, the same in every language. */
+/** A browser family as its maker names it ("firefox" → "Firefox"). */
+export function browserLabel(family: string): string {
+  const names: Record<string, string> = {
+    chrome: "Chrome",
+    chromium: "Chromium",
+    brave: "Brave",
+    edge: "Edge",
+    vivaldi: "Vivaldi",
+    firefox: "Firefox",
+  };
+  return names[family] ?? family;
+}
+
 export const CLOUD_LABEL: Record<TargetView["cloud"], string> = { aws: "AWS", azure: "Azure", gcp: "GCP" };
 
 export function providerLabel(provider: Provider): string {

@@ -19,6 +19,24 @@ pub struct SettingsView {
     /// the first isolating one found (unless `BROWSER` or the config names one, which
     /// then decide); `None` for those and the OS default.
     pub opens_in: Option<String>,
+    /// What the company's config sets and the person cannot: shown, not chosen.
+    pub zero_trust: ZeroTrustView,
+}
+
+/// The guard on privileged targets, the binding to the one identity and the audit
+/// trail, as `[guard]`, `[identity]` and `[audit]` set them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ZeroTrustView {
+    /// Privileged targets need an elevation with a reason.
+    pub guard: bool,
+    /// The globs that make a target privileged (roles, then tags, then names).
+    pub privileged: Vec<String>,
+    /// The longest elevation, seconds.
+    pub max_elevation_secs: u64,
+    /// A cloud signed in as anyone but the company identity is refused, not only warned.
+    pub require_match: bool,
+    /// Where every credential, console and sign-in is recorded.
+    pub audit_file: String,
 }
 
 impl From<crate::settings::SettingsError> for Error {
@@ -39,7 +57,28 @@ impl Kumo {
                 .then(|| found.first().map(|(family, _)| family.name().to_owned()))
                 .flatten()
         });
+        let config = &self.ctx.config;
+        let guard = &config.guard;
+        let zero_trust = ZeroTrustView {
+            guard: guard.enabled,
+            privileged: [
+                &guard.privileged,
+                &guard.privileged_tags,
+                &guard.privileged_names,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
+            max_elevation_secs: guard.max_elevation.seconds(),
+            require_match: config.identity.as_ref().is_some_and(|i| i.require_match),
+            audit_file: crate::audit::trail(env, &config.audit)
+                .path()
+                .display()
+                .to_string(),
+        };
         SettingsView {
+            zero_trust,
             locale: chosen.locale(env),
             browsers_found: found.iter().map(|(family, _)| family.name()).collect(),
             opens_in,

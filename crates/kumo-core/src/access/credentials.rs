@@ -116,14 +116,19 @@ impl Kumo {
     /// app's details pane shows. Nothing is handed out, so nothing is recorded.
     pub fn credentials_end(&self, target: &str) -> Option<i64> {
         let role = self.ctx.consoles().resolve_aws(target).ok()?;
+        self.stored(&role).ok().flatten().map(|c| c.expires_at())
+    }
+
+    /// The role's credentials in the keychain, while fresh.
+    fn stored(&self, role: &AwsRole<'_>) -> Result<Option<Credentials>, Error> {
         let stored = credentials::cached(
             self.ctx.store.as_ref(),
             role.org.name.as_str(),
             &role.account_id,
             &role.role,
             self.now(),
-        );
-        stored.ok().flatten().map(|c| Credentials(c).expires_at())
+        )?;
+        Ok(stored.map(Credentials))
     }
 
     /// Hands out credentials once the trail has recorded who took them. A privileged
@@ -157,17 +162,11 @@ impl Kumo {
     fn admitted(&self, target: &str) -> Result<Admitted<'_>, Error> {
         let role = self.ctx.consoles().resolve_aws(target)?;
         let privilege = self.guard_role(&role, "credentials")?;
-        let stored = credentials::cached(
-            self.ctx.store.as_ref(),
-            role.org.name.as_str(),
-            &role.account_id,
-            &role.role,
-            self.now(),
-        )?;
+        let stored = self.stored(&role)?;
         Ok(Admitted {
             role,
             privilege,
-            stored: stored.map(Credentials),
+            stored,
         })
     }
 

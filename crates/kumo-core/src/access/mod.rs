@@ -40,7 +40,7 @@ pub use crate::sessions::{
 };
 pub use crate::target::list::{Changes, LIST_FORMAT_VERSION, Target, TargetList};
 pub use crate::untrusted::for_terminal;
-pub use app_settings::{Settings, SettingsView};
+pub use app_settings::{Settings, SettingsView, ZeroTrustView};
 pub use audit::{AUDIT_KINDS, AuditCursor, AuditEntry, AuditQuery, AuditVerification};
 pub use binding::Principal;
 pub use console::ConsoleRequest;

@@ -774,3 +774,20 @@ async fn the_demo_never_asks_the_os_keychain() {
         "in-memory store: write, read and delete work"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_show_the_guard_the_binding_and_the_trail_the_config_sets() {
+    let w = workspace_guarded(Options::default(), None, |_| String::new(), true).await;
+    let shown = w.kumo.settings().zero_trust;
+    assert!(shown.guard);
+    assert_eq!(
+        shown.privileged,
+        ["AdministratorAccess", "*Admin*", "*FullAccess"]
+    );
+    assert_eq!(shown.max_elevation_secs, 3600);
+    assert!(!shown.require_match);
+    assert_eq!(
+        std::path::PathBuf::from(shown.audit_file),
+        w.home.path().join(".local/state/kumo/audit.jsonl")
+    );
+}

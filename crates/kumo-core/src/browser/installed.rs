@@ -42,7 +42,7 @@ pub fn locate(env: &Environment, family: BrowserName) -> Option<PathBuf> {
 }
 
 /// The first executable `name` in the directories of `path`.
-#[cfg(unix)]
+#[cfg(all(unix, not(target_os = "macos")))]
 fn on_path(path: &str, name: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     std::env::split_paths(path)
