@@ -26,10 +26,9 @@ pub fn create(app: &AppHandle) {
     let made = WebviewWindowBuilder::from_config(app, &config)
         .map(|builder| in_main_web_process(app, builder))
         .and_then(|builder| builder.build());
-    // Its page lives in the main window's web process, whose compositing is off already;
-    // changing the policy of a related view's page as it loads crashed that process.
-    if let Err(e) = made {
-        tracing::warn!("the palette window could not be made: {e}");
+    match made {
+        Ok(window) => crate::rendering::without_compositing(&window),
+        Err(e) => tracing::warn!("the palette window could not be made: {e}"),
     }
 }
 
