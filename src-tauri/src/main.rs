@@ -7,7 +7,6 @@
 mod commands;
 mod palette;
 mod reminders;
-mod rendering;
 mod shortcut;
 mod tray;
 mod words;
@@ -138,9 +137,6 @@ fn main() -> anyhow::Result<()> {
             }
             if let Err(e) = tray::install(&handle, &shortlist, words) {
                 tracing::warn!("no tray icon on this desktop: {e}");
-            }
-            if let Some(window) = app.get_webview_window("main") {
-                rendering::without_compositing(&window);
             }
             if minimised && let Some(window) = app.get_webview_window("main") {
                 let _ = window.hide();

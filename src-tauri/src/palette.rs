@@ -26,9 +26,8 @@ pub fn create(app: &AppHandle) {
     let made = WebviewWindowBuilder::from_config(app, &config)
         .map(|builder| in_main_web_process(app, builder))
         .and_then(|builder| builder.build());
-    match made {
-        Ok(window) => crate::rendering::without_compositing(&window),
-        Err(e) => tracing::warn!("the palette window could not be made: {e}"),
+    if let Err(e) = made {
+        tracing::warn!("the palette window could not be made: {e}");
     }
 }
 
