@@ -432,7 +432,7 @@ pub async fn save_settings(
     settings: Settings,
 ) -> Result<SettingsView, Error> {
     let kumo = state.kumo.read().await;
-    let before = kumo.settings().chosen.shortcut;
+    let before = kumo.chosen_settings().shortcut;
     let new_shortcut = settings.shortcut != before;
     if new_shortcut {
         crate::shortcut::replace(&app, &before, &settings.shortcut)?;

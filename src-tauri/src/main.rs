@@ -89,7 +89,7 @@ fn main() -> anyhow::Result<()> {
     let kumo = Kumo::load()?;
     let shortlist = tray::shortlist(&kumo, false);
     let instance_name = kumo.instance_name();
-    let shortcut = kumo.settings().chosen.shortcut;
+    let shortcut = kumo.chosen_settings().shortcut;
     let words = words::Words::of(kumo.locale());
     // `make run` with nothing configured: straight into the demo.
     let demo_on_start = std::env::var_os("KUMO_DEMO").is_some_and(|v| v == "1");

@@ -46,9 +46,15 @@ impl From<crate::settings::SettingsError> for Error {
 }
 
 impl Kumo {
+    /// What the person chose, without the machine's browsers: for the start-up (the
+    /// shortcut) and for saving, which need no `PATH` scan.
+    pub fn chosen_settings(&self) -> Settings {
+        Settings::load(&self.ctx.env)
+    }
+
     pub fn settings(&self) -> SettingsView {
         let env = &self.ctx.env;
-        let chosen = Settings::load(env);
+        let chosen = self.chosen_settings();
         let found = installed::installed(env);
         let someone_chose = env.get("BROWSER").is_some()
             || self.ctx.config.aws.iter().any(|org| org.browser.is_some());
