@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use serde_json::{Value, json};
 
 pub const BROWSER: &str = concat!(
@@ -139,7 +138,12 @@ impl Driver {
     /// Retried while the connection fails: tauri-driver listens before the native
     /// driver behind it does, and drops requests until then.
     pub async fn session_of(base: String, application: &Path) -> Self {
-        let http = reqwest::Client::new();
+        // A page that stops answering fails the test at the call that waited, instead of
+        // hanging the run: no WebDriver call here takes more than seconds.
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         let created: Value = loop {
             let attempt = http
@@ -172,7 +176,10 @@ impl Driver {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let answer: Value = request.send().await.unwrap().json().await.unwrap();
+        let answer: Value = match request.send().await {
+            Ok(response) => response.json().await.unwrap(),
+            Err(e) => panic!("WebDriver {path}: no answer ({e})"),
+        };
         if answer["value"]["error"].is_string() {
             panic!("WebDriver {path}: {}", answer["value"]);
         }
@@ -262,17 +269,42 @@ impl Driver {
             .to_owned()
     }
 
-    /// Saves the window as `target/screenshots/{name}.png`, once the page has painted
-    /// what it holds now (two frames: under load the first may still be pending).
+    /// Saves the current window as `target/screenshots/{name}.png`, once the page has
+    /// painted what it holds now (two frames: under load the first may still be
+    /// pending). Taken from the X server's screen, not with WebDriver's screenshot:
+    /// without accelerated compositing, WebKit's snapshot of a page at rest waited for a
+    /// repaint nothing asked for, and never answered.
     pub async fn screenshot(&self, name: &str) {
         let painted = "const done = arguments[arguments.length - 1];
                        requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
         self.post("/execute/async", json!({"script": painted, "args": []}))
             .await;
-        let png = self.get("/screenshot").await;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(png.as_str().unwrap())
-            .unwrap();
-        std::fs::write(screenshots_dir().join(format!("{name}.png")), bytes).unwrap();
+        // The window's rectangle is in CSS pixels; the screen's are device pixels.
+        let scale = self
+            .script("return window.devicePixelRatio")
+            .await
+            .as_f64()
+            .unwrap_or(1.0);
+        let rect = self.get("/window/rect").await;
+        let pixels = |key: &str| {
+            let css = rect[key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("no {key} in {rect}"));
+            (css * scale).round()
+        };
+        let geometry = format!(
+            "{}x{}+{}+{}",
+            pixels("width"),
+            pixels("height"),
+            pixels("x"),
+            pixels("y")
+        );
+        let file = screenshots_dir().join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-window", "root", "-crop", &geometry, "+repage"])
+            .arg(format!("PNG24:{}", file.display()))
+            .status()
+            .expect("ImageMagick's import is installed (the test command installs it)");
+        assert!(status.success(), "import could not capture {geometry}");
     }
 }
