@@ -7,6 +7,7 @@
 mod commands;
 mod palette;
 mod reminders;
+mod rendering;
 mod shortcut;
 mod tray;
 mod words;
@@ -75,6 +76,7 @@ fn adopt_old_autostart_entry(app: &AppHandle) {
 }
 
 fn main() -> anyhow::Result<()> {
+    rendering::without_compositing();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(kumo_core::access::log_filter(
