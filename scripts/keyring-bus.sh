@@ -7,6 +7,7 @@
 # and stops everything it started when stdin closes.
 set -euo pipefail
 mode=${1:?usage: keyring-bus.sh locked|missing}
+. "$(dirname "$0")/secret-service.sh"
 
 scratch=$(mktemp -d)
 cleanup() {
@@ -46,16 +47,8 @@ chmod 700 "$XDG_RUNTIME_DIR"
 collection=/org/freedesktop/secrets/collection/login
 start_keyring() {
   printf 'kumo-test' | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null
-  for _ in $(seq 200); do
-    if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"; then
-      keyring_pid=$(pgrep -n -f "gnome-keyring-daemon --replace --unlock" || true)
-      return 0
-    fi
-    sleep 0.05
-  done
-  echo "keyring-bus: gnome-keyring never took the Secret Service name" >&2
-  exit 1
+  secret_service_owned 200 0.05 || { echo "keyring-bus: gnome-keyring never took the Secret Service name" >&2; exit 1; }
+  keyring_pid=$(pgrep -n -f "gnome-keyring-daemon --replace --unlock" || true)
 }
 
 if [ "$mode" = locked ]; then

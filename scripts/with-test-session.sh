@@ -31,18 +31,8 @@ eval "$(printf 'kumo-test' | gnome-keyring-daemon --unlock --components=secrets)
 export GNOME_KEYRING_CONTROL
 keyring_pid=$(pgrep -n -f "gnome-keyring-daemon --unlock" || true)
 
-# Wait for the Secret Service name: a keyring call before it would let D-Bus activate
-# a second, locked daemon.
-owned=""
-for _ in $(seq 300); do
-  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"; then
-    owned=1
-    break
-  fi
-  sleep 0.1
-done
-[ -n "$owned" ] || { echo "with-test-session: gnome-keyring never took the Secret Service name" >&2; exit 1; }
+. "$(dirname "$0")/secret-service.sh"
+secret_service_owned 300 0.1 || { echo "with-test-session: gnome-keyring never took the Secret Service name" >&2; exit 1; }
 
 # Prove the default collection is unlocked and writable before any test relies on it.
 probe_ok=""
