@@ -60,43 +60,102 @@ fn p90(mut v: Vec<f64>) -> f64 {
     v[(v.len() * 9 / 10).min(v.len() - 1)]
 }
 
-async fn launch(targets: usize) -> Vec<f64> {
-    let mut times = Vec::new();
-    for run in 0..LAUNCH_RUNS {
-        let home = home_with(targets);
-        let service = format!("kumo-bench-app-{}-{run}", std::process::id());
-        let (base, _driver) = Driver::launch(home.path(), &service, &[]).await;
-        let started = Instant::now();
-        let d = Driver::session(base).await;
-        // Polled every 50 ms: the tests' 250 ms would blur it, and polling much faster
-        // takes the page's own time (10 ms measured slower and noisier).
-        let shown = format!("return document.body.innerText.includes('{targets} of {targets}')");
-        while d.script(&shown).await != true {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-        let _ = d.call(reqwest::Method::DELETE, "", None).await;
+/// Milliseconds since the Unix epoch, the clock the page's `performance.timeOrigin` uses.
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        * 1000.0
+}
+
+/// One launch, split where it can be seen from the page: the milliseconds from the
+/// WebDriver session request (which starts the app) to each step.
+#[derive(Default)]
+struct Launch {
+    /// The page's navigation began (the process, Tauri and the webview are up).
+    page: f64,
+    /// Kumo's script runs (the HTML and the modules are loaded and parsed).
+    script: f64,
+    /// The launch overview has arrived over IPC.
+    overview: f64,
+    /// The list is in the DOM.
+    list: f64,
+    /// The page says "N of N", seen by polling: the figure.
+    usable: f64,
+}
+
+/// Each step's median, from `launches`.
+fn steps(launches: &[Launch], step: fn(&Launch) -> f64) -> f64 {
+    median(launches.iter().map(step).collect())
+}
+
+/// One launch of Kumo to a usable list of `targets` cached targets.
+async fn launch_once(targets: usize, run: usize) -> Launch {
+    let home = home_with(targets);
+    let service = format!("kumo-bench-app-{}-{run}", std::process::id());
+    let (base, _driver) = Driver::launch(home.path(), &service, &[]).await;
+    let requested = epoch_ms();
+    let started = Instant::now();
+    let d = Driver::session(base).await;
+    // Polled every 50 ms: the tests' 250 ms would blur it, and polling much faster
+    // takes the page's own time (10 ms measured slower and noisier).
+    let shown = format!("return document.body.innerText.includes('{targets} of {targets}')");
+    while d.script(&shown).await != true {
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    times
+    let usable = started.elapsed().as_secs_f64() * 1000.0;
+    let marks = d
+        .script(
+            "const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN; \
+             return [performance.timeOrigin, at('kumo:script'), at('kumo:overview'), at('kumo:list')]",
+        )
+        .await;
+    let mark = |i: usize| marks[i].as_f64().unwrap_or(f64::NAN);
+    let page = mark(0) - requested;
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    Launch {
+        page,
+        script: page + mark(1),
+        overview: page + mark(2),
+        list: page + mark(3),
+        usable,
+    }
 }
 
 /// The same launch of a bare Tauri window, to its empty page being loaded: what any
 /// Tauri app pays before its own work begins.
-async fn launch_bare() -> Vec<f64> {
-    let mut times = Vec::new();
-    for run in 0..LAUNCH_RUNS {
-        let home = tempfile::tempdir().unwrap();
-        let service = format!("kumo-bench-bare-{}-{run}", std::process::id());
-        let (base, _driver) = Driver::launch(home.path(), &service, &[]).await;
-        let started = Instant::now();
-        let d = Driver::session_of(base, &bare_window()).await;
-        while d.script("return document.readyState").await != "complete" {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-        let _ = d.call(reqwest::Method::DELETE, "", None).await;
+async fn launch_bare_once(run: usize) -> Launch {
+    let home = tempfile::tempdir().unwrap();
+    let service = format!("kumo-bench-bare-{}-{run}", std::process::id());
+    let (base, _driver) = Driver::launch(home.path(), &service, &[]).await;
+    let requested = epoch_ms();
+    let started = Instant::now();
+    let d = Driver::session_of(base, &bare_window()).await;
+    while d.script("return document.readyState").await != "complete" {
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    times
+    let usable = started.elapsed().as_secs_f64() * 1000.0;
+    let origin = d.script("return performance.timeOrigin").await;
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+    Launch {
+        page: origin.as_f64().unwrap_or(f64::NAN) - requested,
+        usable,
+        ..Launch::default()
+    }
+}
+
+/// Kumo's launches and the bare window's, taken in turn: the machine's own drift over
+/// the minutes of a run (it moved the bare window's median by 150 ms between runs)
+/// falls on both alike.
+async fn launches(targets: usize) -> (Vec<Launch>, Vec<Launch>) {
+    let mut kumo = Vec::new();
+    let mut bare = Vec::new();
+    for run in 0..LAUNCH_RUNS {
+        kumo.push(launch_once(targets, run).await);
+        bare.push(launch_bare_once(run).await);
+    }
+    (kumo, bare)
 }
 
 /// Per keystroke, in the page, with 10,000 targets.
@@ -331,19 +390,37 @@ async fn main() {
     );
     println!("# kumo-app benchmarks ({})", env!("CARGO_BIN_EXE_kumo-app"));
 
-    let times = launch(6000).await;
+    let (kumo, bare) = launches(6000).await;
+    let usable: Vec<f64> = kumo.iter().map(|l| l.usable).collect();
+    let bare_usable: Vec<f64> = bare.iter().map(|l| l.usable).collect();
     println!("\n## Launch to a usable list of 6,000 cached targets ({LAUNCH_RUNS} runs)");
     println!(
         "median: {:.0} ms; p90: {:.0} ms (from the WebDriver session request, which starts the app)",
-        median(times.clone()),
-        p90(times)
+        median(usable.clone()),
+        p90(usable.clone())
     );
-
-    let bare = launch_bare().await;
     println!(
         "the same for a bare Tauri window to its empty page: median {:.0} ms; p90: {:.0} ms",
-        median(bare.clone()),
-        p90(bare)
+        median(bare_usable.clone()),
+        p90(bare_usable.clone())
+    );
+    let own: Vec<f64> = usable
+        .iter()
+        .zip(&bare_usable)
+        .map(|(k, b)| k - b)
+        .collect();
+    println!(
+        "Kumo's own part (each launch less the bare window's launched after it): median {:.0} ms; p90 {:.0} ms",
+        median(own.clone()),
+        p90(own)
+    );
+    println!(
+        "medians from the request: page started {:.0} ms (bare window {:.0} ms); script {:.0} ms; overview {:.0} ms; list in the DOM {:.0} ms",
+        steps(&kumo, |l| l.page),
+        steps(&bare, |l| l.page),
+        steps(&kumo, |l| l.script),
+        steps(&kumo, |l| l.overview),
+        steps(&kumo, |l| l.list),
     );
 
     let keys = search(10_000).await;
