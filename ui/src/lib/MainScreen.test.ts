@@ -3,6 +3,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import MainScreen from "./MainScreen.svelte";
+import { setLocale } from "./i18n/index.svelte";
 import type { Overview, TargetView } from "./api";
 import { aws, overviewOf, serve, unchanged } from "../test-ipc";
 
@@ -343,6 +344,20 @@ describe("the background refresh", () => {
     });
     expect(await screen.findByText("1 added, 1 removed.")).toBeInTheDocument();
     expect(names()).toEqual(["payments-prod", "new-account"]);
+  });
+
+  it("rewords its note when the language switches", async () => {
+    const added = aws("333333333333", "Admin", { account_name: "new-account" });
+    start(overviewOf([payments]), {
+      refresh: () => ({ targets: [payments, added], errors: [], changes: { added: [added.id], removed: [] } }),
+    });
+    await screen.findByText("1 added, 0 removed.");
+    setLocale("ja");
+    try {
+      expect(await screen.findByText("1 件追加、0 件削除しました。")).toBeInTheDocument();
+    } finally {
+      setLocale("en");
+    }
   });
 
   it("shows discovery progress while it lists", async () => {
