@@ -407,11 +407,10 @@ pub async fn set_colour(
 /// Starts Kumo (minimised to the tray) at login, or stops doing so; returns the new state.
 #[tauri::command]
 pub async fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<bool, Error> {
-    let autostart = app.autolaunch();
     let changed = if enabled {
-        autostart.enable()
+        crate::autostart_entry::enable(&app)
     } else {
-        autostart.disable()
+        app.autolaunch().disable().map_err(|e| e.to_string())
     };
     changed.map_err(|e| failure(format!("cannot change the autostart entry: {e}")))?;
     Ok(starts_at_login(&app))

@@ -4,6 +4,7 @@
 //! The Kumo desktop app: a thin shell. Commands call kumo-core's access layer and return
 //! metadata only.
 
+mod autostart_entry;
 mod commands;
 mod palette;
 mod reminders;
@@ -62,7 +63,6 @@ async fn after_launch(app: AppHandle) {
 
 /// The desktop entry of earlier versions (`kumo.desktop`): now the autostart plugin's.
 fn adopt_old_autostart_entry(app: &AppHandle) {
-    use tauri_plugin_autostart::ManagerExt;
     let Some(config_home) = std::env::var_os("XDG_CONFIG_HOME")
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".config")))
@@ -70,7 +70,7 @@ fn adopt_old_autostart_entry(app: &AppHandle) {
         return;
     };
     let old = config_home.join("autostart").join("kumo.desktop");
-    if old.is_file() && app.autolaunch().enable().is_ok() {
+    if old.is_file() && autostart_entry::enable(app).is_ok() {
         let _ = std::fs::remove_file(old);
     }
 }
@@ -87,7 +87,7 @@ fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let minimised = std::env::args().any(|a| a == "--minimised");
+    let minimised = std::env::args().any(|a| a == autostart_entry::ARGS);
     let kumo = Kumo::load()?;
     let shortlist = tray::shortlist(&kumo, false);
     let instance_name = kumo.instance_name();
@@ -109,7 +109,7 @@ fn main() -> anyhow::Result<()> {
         )
         .plugin(
             tauri_plugin_autostart::Builder::new()
-                .args(["--minimised"])
+                .args([autostart_entry::ARGS])
                 .build(),
         )
         .plugin(

@@ -2,7 +2,8 @@
 //! a keychain that is running but locked (its own screen, then unlocked), a desktop
 //! with no keychain at all where the demo still runs, Settings taking effect (the
 //! language at once, a browser found on this machine for the next console), and the
-//! app in Japanese. Screenshots go to `target/screenshots/`.
+//! app in Japanese, start at login from a path holding a space. Screenshots go to
+//! `target/screenshots/`.
 
 mod support;
 
@@ -164,5 +165,41 @@ exec {browser} "$(printf '%b' "${{page//%/\\x}}")"
     d.wait_for_text("のコンソールを開きました。").await;
     let login = fake.console_logins().pop().expect("a console sign-in");
     assert_eq!(login.role_name, "ReadOnlyAccess");
+    let _ = d.call(reqwest::Method::DELETE, "", None).await;
+}
+
+/// Start at login, from Settings, for a Kumo installed where the path holds a space: the
+/// desktop entry the autostart plugin writes names the program quoted, so the session
+/// starts it.
+#[tokio::test(flavor = "multi_thread")]
+async fn start_at_login_names_a_program_whose_path_holds_a_space() {
+    let home = tempfile::tempdir().unwrap();
+    let apps = home.path().join("My Apps");
+    std::fs::create_dir_all(&apps).unwrap();
+    let program = apps.join("kumo-app");
+    std::fs::copy(env!("CARGO_BIN_EXE_kumo-app"), &program).unwrap();
+    let service = format!("kumo-e2e-autostart-{}", std::process::id());
+    let (base, _driver) = Driver::launch(home.path(), &service, &[("KUMO_DEMO", "1")]).await;
+    let d = Driver::session_of(base, &program).await;
+
+    let settings = d.wait_for(".settings-button").await;
+    d.click(&settings).await;
+    let start_at_login = d.wait_for("input[name=start-at-login]").await;
+    d.click(&start_at_login).await;
+
+    let entry = home.path().join(".config/autostart/Kumo.desktop");
+    let wanted = format!("Exec=\"{}\" --minimised", program.display());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let written = std::fs::read_to_string(&entry).unwrap_or_default();
+        if written.lines().any(|line| line == wanted) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the entry never said {wanted:?}:\n{written}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let _ = d.call(reqwest::Method::DELETE, "", None).await;
 }
