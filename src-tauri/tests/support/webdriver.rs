@@ -23,14 +23,23 @@ pub const RELEASE: &str = "\u{E000}";
 
 /// tauri-driver in a process group of its own, which goes whole on drop: it starts
 /// WebKitWebDriver, which would outlive it.
-pub struct KillOnDrop(Child);
+/// tauri-driver, killed (with the app) on drop, and the screen while it runs.
+pub struct KillOnDrop {
+    driver: Child,
+    _screen: tokio::sync::OwnedMutexGuard<()>,
+}
+
+/// The X screen, one app at a time: every app's window opens at the same place, and a
+/// screenshot is cut from the screen, where another test's window would cover it.
+static SCREEN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(Default::default);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
         let _ = Command::new("kill")
-            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .args(["-TERM", "--", &format!("-{}", self.driver.id())])
             .status();
-        let _ = self.0.wait();
+        let _ = self.driver.wait();
     }
 }
 
@@ -97,6 +106,7 @@ impl Driver {
         service: &str,
         extra: &[(&str, &str)],
     ) -> (String, KillOnDrop) {
+        let screen = SCREEN.clone().lock_owned().await;
         let (port, native_port) = (free_port(), free_port());
         let mut command = Command::new(tauri_driver());
         command
@@ -113,11 +123,12 @@ impl Driver {
         for (name, value) in extra {
             command.env(name, value);
         }
-        let driver = KillOnDrop(
-            command
+        let driver = KillOnDrop {
+            driver: command
                 .spawn()
                 .expect("tauri-driver is installed (the test command installs it)"),
-        );
+            _screen: screen,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
