@@ -218,6 +218,8 @@ fn safe_profile_name(raw: &str) -> String {
 }
 
 pub const DEFAULT_TEMPLATE: &str = "{account_name}.{role}";
+/// The name of a profile whose template gave nothing: its ids are never empty.
+const ID_TEMPLATE: &str = "{account_id}.{role}";
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Plan {
@@ -275,11 +277,16 @@ pub fn plan(text: &str, request: &Request<'_>, path: &Path) -> Result<Plan, Expo
         .filter(|a| untrusted::aws_account_id(&a.id));
     for account in accounts {
         for role in account.roles.iter().filter(|r| untrusted::aws_role_name(r)) {
-            let base = format!(
+            let mut base = format!(
                 "{}{}",
                 safe_profile_name(request.prefix),
                 profile_name(request.template, org, &account.id, &account.name, role)
             );
+            // A template of names the listing left empty (an account with no name)
+            // would write `[profile ]`: the ids name that profile instead.
+            if base.is_empty() {
+                base = profile_name(ID_TEMPLATE, org, &account.id, &account.name, role);
+            }
             // Stable disambiguation: the same listing always gives the same names.
             let mut name = base.clone();
             if taken.contains(&name) {
@@ -823,6 +830,42 @@ mod tests {
         assert_eq!(
             profile_name("{org}-{account_id}-{role}", "acme", "123", "x", "R"),
             "acme-123-R"
+        );
+    }
+
+    #[test]
+    fn an_account_without_a_name_is_named_by_its_ids() {
+        let config = crate::config::Config::parse(
+            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        let listing = OrgCache::new(
+            "acme",
+            "https://acme.awsapps.com/start",
+            0,
+            vec![crate::cache::Account {
+                id: "000000000000".into(),
+                name: String::new(),
+                email: String::new(),
+                roles: vec!["ReadOnly".into()],
+            }],
+        );
+        let request = Request {
+            org: &config.aws[0],
+            listing: &listing,
+            mode: Mode::CredentialProcess,
+            template: "{account_name}",
+            prefix: "",
+            kumo: Path::new("/opt/Kumo Tools/kumo"),
+        };
+        let plan = plan("", &request, Path::new(P)).unwrap();
+        assert_eq!(
+            plan.names,
+            [(
+                "aws:acme/000000000000/ReadOnly".to_owned(),
+                "000000000000.ReadOnly".to_owned()
+            )]
         );
     }
 
