@@ -526,13 +526,23 @@ mod tests {
 
     const P: &str = "/home/u/.aws/config";
 
-    /// The block of a two-account listing, in `mode`, as it lands in the file.
-    fn golden_block(mode: Mode) -> String {
-        let config = crate::config::Config::parse(
+    /// A config of one org, acme.
+    fn acme_config() -> crate::config::Config {
+        crate::config::Config::parse(
             "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n",
             Path::new("c.toml"),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    /// acme's listing of `accounts`.
+    fn acme_listing(accounts: Vec<crate::cache::Account>) -> OrgCache {
+        OrgCache::new("acme", "https://acme.awsapps.com/start", 0, accounts)
+    }
+
+    /// The block of a two-account listing, in `mode`, as it lands in the file.
+    fn golden_block(mode: Mode) -> String {
+        let config = acme_config();
         let account = |id: &str, name: &str, roles: &[&str]| crate::cache::Account {
             id: id.into(),
             name: name.into(),
@@ -616,15 +626,8 @@ mod tests {
             template in "(\\{account_name\\}|\\{role\\}|\\{account_id\\}|.){0,4}",
             sso in proptest::bool::ANY,
         ) {
-            let config = crate::config::Config::parse(
-                "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n",
-                Path::new("c.toml"),
-            )
-            .unwrap();
-            let listing = OrgCache::new(
-                "acme",
-                "https://acme.awsapps.com/start",
-                0,
+            let config = acme_config();
+            let listing = acme_listing(
                 accounts
                     .into_iter()
                     .map(|(id, name, roles)| crate::cache::Account {
@@ -835,22 +838,13 @@ mod tests {
 
     #[test]
     fn an_account_without_a_name_is_named_by_its_ids() {
-        let config = crate::config::Config::parse(
-            "[[aws]]\nname = \"acme\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"eu-west-1\"\n",
-            Path::new("c.toml"),
-        )
-        .unwrap();
-        let listing = OrgCache::new(
-            "acme",
-            "https://acme.awsapps.com/start",
-            0,
-            vec![crate::cache::Account {
-                id: "000000000000".into(),
-                name: String::new(),
-                email: String::new(),
-                roles: vec!["ReadOnly".into()],
-            }],
-        );
+        let config = acme_config();
+        let listing = acme_listing(vec![crate::cache::Account {
+            id: "000000000000".into(),
+            name: String::new(),
+            email: String::new(),
+            roles: vec!["ReadOnly".into()],
+        }]);
         let request = Request {
             org: &config.aws[0],
             listing: &listing,
